@@ -1,0 +1,1 @@
+"""The ``cafta`` command line: a thin layer of Typer commands over the domain packages."""

@@ -1,0 +1,1 @@
+"""Value types shared by every context: errors, money, validity periods and the clock."""

@@ -1,0 +1,143 @@
+"""Money: an exact ``Decimal`` amount in an ISO 4217 currency, rounded only when asked.
+
+Amounts are never floats. Arithmetic keeps full precision; :meth:`Money.rounded` quantizes to the
+currency's minor unit (ISO 4217 exponent) with an explicit rounding mode, which is how customs
+rounds an assessed amount (China rounds duty-paid value and taxes to the fen, i.e. 2 places).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from cafta.core.errors import InvalidInput
+
+# ISO 4217 exponents that differ from the usual 2. Source: ISO 4217 list one (SIX Group).
+_EXPONENTS: dict[str, int] = {
+    "BHD": 3, "CLP": 0, "IQD": 3, "ISK": 0, "JOD": 3, "JPY": 0, "KRW": 0, "KWD": 3,
+    "LYD": 3, "OMR": 3, "PYG": 0, "TND": 3, "UGX": 0, "VND": 0, "VUV": 0, "XAF": 0, "XOF": 0,
+}
+_CODE = re.compile(r"^[A-Z]{3}$")
+
+
+def minor_unit(currency: str) -> int:
+    """Decimal places of the currency's minor unit (2 unless ISO 4217 says otherwise)."""
+    return _EXPONENTS.get(currency, 2)
+
+
+def check_currency_code(currency: str) -> str:
+    """Return the code upper-cased, or raise if it is not three letters."""
+    code = currency.strip().upper()
+    if not _CODE.match(code):
+        raise InvalidInput(
+            f"'{currency}' is not a currency code",
+            code="money.invalid_currency",
+            hint="Use a three-letter ISO 4217 code such as CNY, USD or VND.",
+        )
+    return code
+
+
+def to_decimal(value: object, what: str = "amount") -> Decimal:
+    """Convert an int, a ``Decimal`` or a decimal string to ``Decimal``; floats are refused."""
+    if isinstance(value, bool) or isinstance(value, float):
+        raise InvalidInput(
+            f"{what} must be given exactly (a decimal string or an integer), not {value!r}",
+            code="money.inexact",
+        )
+    if isinstance(value, Decimal):
+        result = value
+    elif isinstance(value, int):
+        result = Decimal(value)
+    elif isinstance(value, str):
+        try:
+            result = Decimal(value.strip().replace(",", "").replace("_", ""))
+        except InvalidOperation:
+            raise InvalidInput(
+                f"{what} '{value}' is not a number", code="money.invalid_amount"
+            ) from None
+    else:
+        raise InvalidInput(f"{what} {value!r} is not a number", code="money.invalid_amount")
+    if not result.is_finite():
+        raise InvalidInput(f"{what} '{value}' is not a finite number", code="money.invalid_amount")
+    return result
+
+
+@dataclass(frozen=True, slots=True)
+class Money:
+    """An amount in a currency. Comparisons and sums need the same currency."""
+
+    amount: Decimal
+    currency: str
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.amount, Decimal):
+            raise TypeError(f"Money.amount must be a Decimal, not {type(self.amount).__name__}")
+        if not _CODE.match(self.currency):
+            raise InvalidInput(
+                f"'{self.currency}' is not a currency code", code="money.invalid_currency"
+            )
+
+    @classmethod
+    def of(cls, amount: object, currency: str) -> Money:
+        """Build from a string, int or Decimal amount and a currency code in any case."""
+        return cls(to_decimal(amount), check_currency_code(currency))
+
+    @classmethod
+    def zero(cls, currency: str) -> Money:
+        return cls(Decimal(0), currency)
+
+    def _same(self, other: Money) -> None:
+        if other.currency != self.currency:
+            raise InvalidInput(
+                f"cannot combine {self.currency} and {other.currency} without a rate",
+                code="money.currency_mismatch",
+            )
+
+    def __add__(self, other: Money) -> Money:
+        self._same(other)
+        return Money(self.amount + other.amount, self.currency)
+
+    def __sub__(self, other: Money) -> Money:
+        self._same(other)
+        return Money(self.amount - other.amount, self.currency)
+
+    def __mul__(self, factor: Decimal | int) -> Money:
+        if isinstance(factor, float):
+            raise TypeError("multiply Money by a Decimal, not a float")
+        return Money(self.amount * factor, self.currency)
+
+    __rmul__ = __mul__
+
+    def __lt__(self, other: Money) -> bool:
+        self._same(other)
+        return self.amount < other.amount
+
+    def __le__(self, other: Money) -> bool:
+        self._same(other)
+        return self.amount <= other.amount
+
+    def __gt__(self, other: Money) -> bool:
+        self._same(other)
+        return self.amount > other.amount
+
+    def __ge__(self, other: Money) -> bool:
+        self._same(other)
+        return self.amount >= other.amount
+
+    @property
+    def is_negative(self) -> bool:
+        return self.amount < 0
+
+    def rounded(self, rounding: str = ROUND_HALF_UP) -> Money:
+        """Quantize to the currency's minor unit with the given ``decimal`` rounding mode."""
+        exponent = Decimal(1).scaleb(-minor_unit(self.currency))
+        return Money(self.amount.quantize(exponent, rounding=rounding), self.currency)
+
+    def format(self) -> str:
+        """``'30,800.00 CNY'``: grouped, at the currency's minor unit (rounded half up)."""
+        places = minor_unit(self.currency)
+        return f"{self.rounded().amount:,.{places}f} {self.currency}"
+
+    def __str__(self) -> str:
+        return self.format()
