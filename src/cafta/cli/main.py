@@ -1,11 +1,70 @@
-"""Entry point of the ``cafta`` command."""
+"""Entry point of the ``cafta`` command.
+
+Every failure ends in one line on standard error and a non-zero exit: 2 for input the command
+cannot use (a bad code, an unknown country, a missing option), 1 for anything else.
+"""
 
 from __future__ import annotations
 
+import sys
+
 import typer
 
-app = typer.Typer(no_args_is_help=True, help="CAFTA Smart Port command line.")
+from cafta.cli import demo as demo_module
+from cafta.cli import hs as hs_commands
+from cafta.cli import tariff as tariff_commands
+from cafta.cli.output import errors
+from cafta.core.errors import CaftaError, Conflict, InvalidInput, NotFound
+
+app = typer.Typer(
+    no_args_is_help=True,
+    help="CAFTA Smart Port: HS codes, tariffs and duty for China-ASEAN trade.",
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.add_typer(hs_commands.app, name="hs")
+app.add_typer(tariff_commands.app, name="tariff")
+app.command("duty")(tariff_commands.duty)
+
+
+@app.command("demo")
+def demo() -> None:
+    """Print duty calculations for typical consignments (what 'make run' shows)."""
+    demo_module.run()
+
+
+def _fail(message: str, code: int) -> int:
+    errors.print(f"error: {message}", markup=False)
+    return code
+
+
+def run(argv: list[str] | None = None) -> int:
+    """Run the command line on ``argv`` and return the exit status."""
+    try:
+        result = app(args=argv, prog_name="cafta", standalone_mode=False)
+    except (InvalidInput, NotFound, Conflict) as error:
+        return _fail(str(error), 2)
+    except CaftaError as error:
+        return _fail(str(error), 1)
+    except typer.Abort:
+        return _fail("aborted", 130)
+    except BrokenPipeError:
+        return 0
+    except Exception as error:
+        # Typer vendors click and exports no UsageError; its command-line errors are known by
+        # their shape: a message, an exit code and the context of the command that failed.
+        if type(error).__name__ == "NoArgsIsHelpError":
+            error.show()  # type: ignore[attr-defined]
+            return 0
+        message = getattr(error, "format_message", None)
+        exit_code = getattr(error, "exit_code", None)
+        if callable(message) and isinstance(exit_code, int):
+            ctx = getattr(error, "ctx", None)
+            where = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
+            return _fail(f"{message()}{where}", exit_code)
+        raise
+    return result if isinstance(result, int) else 0
 
 
 def main() -> None:
-    app()
+    sys.exit(run())

@@ -1,10 +1,10 @@
 """The error tree of the whole package.
 
 One root, :class:`CaftaError`, so an edge (CLI, API, portal) can translate every failure in one
-place. Each error carries a stable, dotted ``code`` (``hs.invalid_length``, ``tariff.ambiguous_line``)
-that clients may match on, a message a trader can act on, and an optional ``hint`` saying what to
-do next. Business outcomes (a good is not originating, a lane is red) are values, not exceptions:
-an exception means "cannot do what you asked".
+place. Each error carries a stable, dotted ``code`` (``hs.invalid_length``,
+``tariff.ambiguous_line``) that clients may match on, a message a trader can act on, and an
+optional ``hint`` saying what to do next. Business outcomes (a good is not originating, a lane
+is red) are values, not exceptions: an exception means "cannot do what you asked".
 """
 
 from __future__ import annotations
@@ -33,7 +33,10 @@ class CaftaError(Exception):
         self.details: Mapping[str, Any] = dict(details or {})
 
     def __str__(self) -> str:
-        return f"{self.message} {self.hint}" if self.hint else self.message
+        if not self.hint:
+            return self.message
+        stop = "" if self.message.endswith((".", "?", "!", ":")) else "."
+        return f"{self.message}{stop} {self.hint}"
 
 
 class DomainError(CaftaError):

@@ -15,8 +15,23 @@ from cafta.core.errors import InvalidInput
 
 # ISO 4217 exponents that differ from the usual 2. Source: ISO 4217 list one (SIX Group).
 _EXPONENTS: dict[str, int] = {
-    "BHD": 3, "CLP": 0, "IQD": 3, "ISK": 0, "JOD": 3, "JPY": 0, "KRW": 0, "KWD": 3,
-    "LYD": 3, "OMR": 3, "PYG": 0, "TND": 3, "UGX": 0, "VND": 0, "VUV": 0, "XAF": 0, "XOF": 0,
+    "BHD": 3,
+    "CLP": 0,
+    "IQD": 3,
+    "ISK": 0,
+    "JOD": 3,
+    "JPY": 0,
+    "KRW": 0,
+    "KWD": 3,
+    "LYD": 3,
+    "OMR": 3,
+    "PYG": 0,
+    "TND": 3,
+    "UGX": 0,
+    "VND": 0,
+    "VUV": 0,
+    "XAF": 0,
+    "XOF": 0,
 }
 _CODE = re.compile(r"^[A-Z]{3}$")
 
@@ -40,7 +55,7 @@ def check_currency_code(currency: str) -> str:
 
 def to_decimal(value: object, what: str = "amount") -> Decimal:
     """Convert an int, a ``Decimal`` or a decimal string to ``Decimal``; floats are refused."""
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, bool | float):
         raise InvalidInput(
             f"{what} must be given exactly (a decimal string or an integer), not {value!r}",
             code="money.inexact",

@@ -33,7 +33,5 @@ class Status(StrEnum):
 def combine(statuses: Iterable[Status]) -> Status:
     """The status of a result built from several inputs: illustrative if any input is."""
     return (
-        Status.ILLUSTRATIVE
-        if any(s is Status.ILLUSTRATIVE for s in statuses)
-        else Status.OFFICIAL
+        Status.ILLUSTRATIVE if any(s is Status.ILLUSTRATIVE for s in statuses) else Status.OFFICIAL
     )

@@ -1,0 +1,287 @@
+"""``cafta tariff`` and ``cafta duty``: the measures for a line, and duty with the working."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+from typer.core import TyperGroup
+
+from cafta import bootstrap
+from cafta.cli.output import amount, console, emit_json, status_badge
+from cafta.core.dates import parse_date
+from cafta.core.money import Money, to_decimal
+from cafta.identifiers import hs
+from cafta.refdata.currencies import currency as check_currency
+from cafta.tariff.duty import Assessment, DutyRequest, Incoterm, RegimeCost, assess
+from cafta.tariff.lookup import TariffLookup, lookup
+from cafta.tariff.measure import Measure, Proof
+from cafta.tariff.quantity import Quantity
+
+
+class _LineFirstGroup(TyperGroup):
+    """``cafta tariff LINE ...`` runs ``show``; ``cafta tariff import FILE`` runs ``import``."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        if args and not args[0].startswith("-") and args[0] not in self.commands:
+            args = ["show", *args]
+        return super().parse_args(ctx, args)
+
+
+app = typer.Typer(
+    cls=_LineFirstGroup,
+    no_args_is_help=True,
+    help="Tariff measures: 'cafta tariff LINE --origin XX --destination YY [--on DATE]', "
+    "or 'cafta tariff import FILE' to load a fuller official schedule.",
+)
+
+Json = Annotated[bool, typer.Option("--json", help="Print JSON for programs instead of tables.")]
+Origin = Annotated[str, typer.Option("--origin", help="Country of origin (ISO code, e.g. TH).")]
+Destination = Annotated[
+    str, typer.Option("--destination", help="Importing party (ISO code, e.g. CN).")
+]
+On = Annotated[
+    str | None,
+    typer.Option("--on", help="Date the declaration is accepted (YYYY-MM-DD); default today."),
+]
+
+
+def _on(text: str | None, services: bootstrap.Services) -> date:
+    return parse_date(text, "--on") if text else services.clock.today()
+
+
+def _measure_json(m: Measure) -> dict[str, Any]:
+    return {
+        "measure_type": m.measure_type.value,
+        "line": m.line,
+        "origin": m.area,
+        "duty": str(m.duty),
+        "proof": m.proof.value if m.proof else None,
+        "valid_from": m.validity.valid_from.isoformat(),
+        "valid_to": m.validity.valid_to.isoformat() if m.validity.valid_to else None,
+        "status": m.status.value,
+        "reference": m.reference,
+        "note": m.note,
+        "source": m.source,
+    }
+
+
+def _lookup_json(result: TariffLookup) -> dict[str, Any]:
+    return {
+        "query": result.query,
+        "line": result.line,
+        "description": result.description,
+        "importing_party": result.importing_party,
+        "origin": result.origin,
+        "on": result.on.isoformat(),
+        "measures": [_measure_json(m) for m in result.duties],
+        "taxes": [_measure_json(m) for m in result.taxes],
+        "options": [
+            {
+                "proofs": sorted(p.value for p in o.proofs),
+                "regime": o.regime.value if o.regime else None,
+                "rate": str(o.best),
+                "status": o.status.value,
+            }
+            for o in result.options
+        ],
+        "notes": list(result.notes),
+        "status": result.status.value,
+    }
+
+
+def _measures_table(title: str, measures: tuple[Measure, ...]) -> Table:
+    table = Table(title=title, title_justify="left")
+    for column in ("type", "rate", "origin", "proof", "valid", "status", "reference"):
+        table.add_column(column, overflow="fold")
+    for m in measures:
+        table.add_row(
+            m.measure_type.value,
+            str(m.duty),
+            m.area,
+            m.proof.label if m.proof else "",
+            str(m.validity),
+            status_badge(m.status),
+            m.reference,
+        )
+    return table
+
+
+@app.command("show")
+def show(
+    line: Annotated[str, typer.Argument(help="Tariff line or HS code, e.g. 0810.60.00.")],
+    origin: Origin,
+    destination: Destination,
+    on: On = None,
+    as_json: Json = False,
+) -> None:
+    """The measures for a line and the best rate with and without each proof of origin."""
+    services = bootstrap.build()
+    result = lookup(services.schedule, line, origin, destination, _on(on, services))
+    if as_json:
+        emit_json(_lookup_json(result))
+        return
+    console.print(
+        f"[bold]{hs.format(result.line)}[/] {result.description}: into {result.importing_party} "
+        f"from {result.origin} on {result.on.isoformat()}  {status_badge(result.status)}"
+    )
+    console.print(_measures_table("Duties", result.duties))
+    if result.taxes:
+        console.print(_measures_table("Import taxes", result.taxes))
+    for option in result.options:
+        regime = option.regime.value if option.regime else "depends on value"
+        console.print(f"Best duty {option.label}: [bold]{option.best}[/] ({regime})")
+    for note in result.notes:
+        console.print(f"[dim]Note: {note}[/]")
+
+
+@app.command("import")
+def import_schedule(
+    file: Annotated[Path, typer.Argument(help="CSV schedule in the format of docs/tariff.md.")],
+    name: Annotated[
+        str | None, typer.Option(help="Name to keep it under (default: file name).")
+    ] = None,
+    replace: Annotated[bool, typer.Option(help="Overwrite a schedule of the same name.")] = False,
+    as_json: Json = False,
+) -> None:
+    """Validate a schedule and add it over the shipped ones (same measure: the import wins)."""
+    services = bootstrap.build()
+    result = services.schedule_files.import_file(file, name=name, replace=replace)
+    counts: dict[str, int] = {}
+    for m in result.measures:
+        key = f"{m.importing_party} {m.measure_type.value}"
+        counts[key] = counts.get(key, 0) + 1
+    if as_json:
+        emit_json({"name": result.name, "measures": len(result.measures), "by_type": counts})
+        return
+    console.print(f"Imported {len(result.measures)} measures as schedule '{result.name}':")
+    for key, count in sorted(counts.items()):
+        console.print(f"  {key}: {count}")
+
+
+def _cost_json(cost: RegimeCost) -> dict[str, Any]:
+    return {
+        "regime": cost.regime.value,
+        "rate": str(cost.measure.duty),
+        "requires": cost.requires.value if cost.requires else None,
+        "eligible": cost.eligible,
+        "duty": amount(cost.duty),
+        "consumption_tax": amount(cost.consumption),
+        "vat": amount(cost.vat),
+        "total": amount(cost.total),
+        "status": cost.measure.status.value,
+    }
+
+
+def assessment_json(result: Assessment) -> dict[str, Any]:
+    return {
+        "line": result.tariff.line,
+        "description": result.tariff.description,
+        "origin": result.tariff.origin,
+        "destination": result.tariff.importing_party,
+        "on": result.tariff.on.isoformat(),
+        "regime": result.regime.value,
+        "currency": result.currency,
+        "customs_value": amount(result.customs_value),
+        "duty": amount(result.duty),
+        "consumption_tax": amount(result.consumption),
+        "vat": amount(result.vat),
+        "total": amount(result.total),
+        "saving": amount(result.saving),
+        "steps": [
+            {
+                "step": s.key,
+                "label": s.label,
+                "basis": s.basis,
+                "rate": s.rate,
+                "amount": amount(s.amount),
+                "currency": s.amount.currency,
+                "reference": s.reference,
+                "status": s.status.value,
+            }
+            for s in result.steps
+        ],
+        "alternatives": [_cost_json(c) for c in result.alternatives],
+        "notes": list(result.notes),
+        "status": result.status.value,
+    }
+
+
+def print_assessment(result: Assessment) -> None:
+    t = result.tariff
+    console.print(
+        f"[bold]{hs.format(t.line)}[/] {t.description}: into {t.importing_party} from {t.origin}"
+        f" on {t.on.isoformat()}  {status_badge(result.status)}"
+    )
+    table = Table(title="Working", title_justify="left")
+    for column in ("step", "basis", "rate", "amount", "reference"):
+        table.add_column(column, overflow="fold", justify="right" if column == "amount" else "left")
+    for s in result.steps:
+        label = s.label if s.status.value == "official" else f"{s.label} {status_badge(s.status)}"
+        bold = s.key in ("total", "customs_value", "conversion")
+        shown = f"[bold]{s.amount.format()}[/]" if bold else s.amount.format()
+        table.add_row(label, s.basis, s.rate, shown, s.reference)
+    console.print(table)
+    console.print(
+        f"Regime applied: [bold]{result.regime.value}[/]. Duty {result.duty.format()}, "
+        f"VAT {result.vat.format()}, total {result.total.format()}."
+    )
+    if result.saving.amount > 0:
+        console.print(f"[green]The proof of origin saves {result.saving.format()}.[/]")
+    if result.alternatives:
+        alt = Table(title="Other regimes", title_justify="left")
+        for column in ("regime", "rate", "needs", "duty", "VAT", "total", "open to you"):
+            alt.add_column(
+                column, justify="right" if column in ("duty", "VAT", "total") else "left"
+            )
+        for c in result.alternatives:
+            alt.add_row(
+                c.regime.value, str(c.measure.duty), c.requires.label if c.requires else "",
+                c.duty.format(), c.vat.format(), c.total.format(), "yes" if c.eligible else "no",
+            )  # fmt: skip
+        console.print(alt)
+    for note in result.notes:
+        console.print(f"[dim]Note: {note}[/]")
+
+
+def duty(
+    line: Annotated[str, typer.Option("--line", help="Tariff line, e.g. 0810.60.00.")],
+    origin: Origin,
+    destination: Destination,
+    value: Annotated[str, typer.Option("--value", help="Declared value, e.g. 100000.00.")],
+    currency: Annotated[str, typer.Option("--currency", help="Currency of the value, e.g. CNY.")],
+    incoterm: Annotated[str, typer.Option(help="Terms of the value: CIF, CFR or FOB.")] = "CIF",
+    freight: Annotated[str | None, typer.Option(help="Freight to the place of import.")] = None,
+    insurance: Annotated[str | None, typer.Option(help="Insurance, if known.")] = None,
+    quantity: Annotated[str | None, typer.Option(help="Quantity, for specific duties.")] = None,
+    unit: Annotated[str, typer.Option(help="Unit of the quantity (kg, t, l, u).")] = "kg",
+    proof: Annotated[
+        list[str] | None,
+        typer.Option("--proof", help="Proof of origin presented (form-e, rcep, ldc); repeatable."),
+    ] = None,
+    on: On = None,
+    as_json: Json = False,
+) -> None:
+    """Duty and import taxes for a consignment, with the working and the alternatives."""
+    services = bootstrap.build()
+    request = DutyRequest(
+        line=line,
+        origin=origin,
+        destination=destination,
+        value=Money.of(value, currency),
+        on=_on(on, services),
+        incoterm=Incoterm.parse(incoterm),
+        freight=Money.of(freight, currency) if freight is not None else None,
+        insurance=Money.of(insurance, currency) if insurance is not None else None,
+        quantity=Quantity.of(to_decimal(quantity, "quantity"), unit) if quantity else None,
+        proofs=frozenset(Proof.parse(p) for p in proof or []),
+    )
+    check_currency(request.value.currency)
+    result = assess(request, services.schedule, services.rates)
+    if as_json:
+        emit_json(assessment_json(result))
+    else:
+        print_assessment(result)

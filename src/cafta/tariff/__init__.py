@@ -1,0 +1,1 @@
+"""Tariffs: dated measures per importing party, their look-up, and duty and tax calculation."""

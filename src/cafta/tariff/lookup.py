@@ -1,0 +1,237 @@
+"""Which measures apply to a tariff line, from an origin, into a party, on a date.
+
+:func:`lookup` answers the trader's first question: what duty and taxes apply, and what is the
+best rate with and without each proof of origin. The rules it applies:
+
+- A measure applies when it is in force on ``on`` (the day customs accepts the declaration,
+  Regulations on Import and Export Duties Art. 15) and its area of origin contains the origin.
+- For each measure type and proof, the measure on the most specific line wins (a 9% VAT on
+  heading 0810 overrides the 13% standard rate).
+- Goods from a country with MFN treatment pay the lower of the MFN and provisional rates; goods
+  from a ``NON_MFN`` country pay the general rate. A preferential rate (ACFTA, RCEP, LDC) is
+  eligible only with its proof of origin, and then the lowest eligible rate applies (the
+  "lower-of" rule, acfta-rules.md §3.2).
+- A code that splits into national lines with different measures is ambiguous: the caller must
+  choose a line, and :class:`AmbiguousLine` lists them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from cafta.core.errors import InvalidInput, NotFound
+from cafta.core.provenance import Status, combine
+from cafta.identifiers import hs
+from cafta.refdata.countries import area_contains, country
+from cafta.refdata.nomenclature import Nomenclature
+from cafta.tariff.expression import Expression, LowerOf, ad_valorem_rate
+from cafta.tariff.measure import Measure, MeasureType, Proof
+from cafta.tariff.schedule import Schedule
+
+
+class AmbiguousLine(InvalidInput):
+    """A code that covers national lines with different measures; ``lines`` lists them."""
+
+    default_code = "tariff.ambiguous_line"
+
+    def __init__(self, query: str, party: str, lines: list[tuple[str, str, str]]) -> None:
+        listing = "; ".join(f"{hs.format(code)} {desc} ({rates})" for code, desc, rates in lines)
+        super().__init__(
+            f"{hs.format(query)} splits into {len(lines)} national lines of {party} with "
+            f"different rates: {listing}",
+            hint="Choose one of these lines and ask again.",
+            details={"lines": [{"line": c, "description": d, "rates": r} for c, d, r in lines]},
+        )
+        self.lines = lines
+
+
+@dataclass(frozen=True, slots=True)
+class RateOption:
+    """The duty a trader pays when presenting ``proofs`` (possibly none)."""
+
+    proofs: frozenset[Proof]
+    measures: tuple[Measure, ...]
+
+    @property
+    def best(self) -> Expression:
+        """The single best rate when the eligible rates are comparable, else their lower-of."""
+        rates = [ad_valorem_rate(m.duty) for m in self.measures]
+        if all(r is not None for r in rates):
+            return min(self.measures, key=lambda m: ad_valorem_rate(m.duty) or Decimal(0)).duty
+        return LowerOf(tuple(m.duty for m in self.measures))
+
+    @property
+    def regime(self) -> MeasureType | None:
+        """The measure type that applies, or ``None`` when it depends on value or quantity."""
+        best = self.best
+        for m in self.measures:
+            if m.duty is best:
+                return m.measure_type
+        return None
+
+    @property
+    def status(self) -> Status:
+        return combine(m.status for m in self.measures)
+
+    @property
+    def label(self) -> str:
+        if not self.proofs:
+            return "without proof of origin"
+        return "with " + " and ".join(p.label for p in sorted(self.proofs))
+
+
+@dataclass(frozen=True, slots=True)
+class TariffLookup:
+    query: str
+    line: str
+    description: str
+    importing_party: str
+    origin: str
+    on: date
+    duties: tuple[Measure, ...]
+    taxes: tuple[Measure, ...]
+    options: tuple[RateOption, ...]
+    notes: tuple[str, ...]
+
+    @property
+    def status(self) -> Status:
+        return combine(m.status for m in self.duties + self.taxes)
+
+    def option(self, proofs: frozenset[Proof]) -> RateOption:
+        """The option for the proofs presented (those that unlock no measure are ignored)."""
+        useful = frozenset(p for p in proofs if any(m.proof == p for m in self.duties))
+        for opt in self.options:
+            if opt.proofs == useful:
+                return opt
+        raise AssertionError(f"no option for {useful}")  # pragma: no cover
+
+    def eligible(self, proofs: frozenset[Proof]) -> tuple[Measure, ...]:
+        """The duty measures a trader presenting ``proofs`` may choose among."""
+        return tuple(m for m in self.duties if m.proof is None or m.proof in proofs)
+
+
+def _effective(candidates: list[Measure], origin: str, on: date) -> list[Measure]:
+    """Measures in force for the origin, the most specific line per type and proof."""
+    best: dict[tuple[MeasureType, Proof | None], list[Measure]] = {}
+    for m in candidates:
+        if not m.validity.contains(on) or not area_contains(m.area, origin, on):
+            continue
+        key = (m.measure_type, m.proof)
+        held = best.get(key)
+        if held is None or len(m.line) > len(held[0].line):
+            best[key] = [m]
+        elif len(m.line) == len(held[0].line):
+            held.append(m)
+    return [m for group in best.values() for m in group]
+
+
+def _signature(measures: list[Measure]) -> tuple[tuple[str, str, str], ...]:
+    return tuple(
+        sorted(
+            (m.measure_type.value, str(m.duty), m.proof.value if m.proof else "") for m in measures
+        )
+    )
+
+
+def _describe(measures: list[Measure]) -> str:
+    parts = [
+        f"{m.measure_type.value} {m.duty}"
+        for m in sorted(measures, key=lambda m: m.measure_type.value)
+        if m.measure_type.is_duty
+    ]
+    return ", ".join(parts)
+
+
+def lookup(schedule: Schedule, line: str, origin: str, destination: str, on: date) -> TariffLookup:
+    """The measures for ``line`` from ``origin`` into ``destination`` on ``on``."""
+    code = hs.validate(line)
+    origin_code = country(origin).alpha2
+    party = country(destination).alpha2
+    nomenclature = Nomenclature.hs2022()
+    if len(code) <= 6:
+        nomenclature.get(code)  # an unknown HS code is an error, not an empty answer
+    else:
+        nomenclature.nearest(code)
+    if not schedule.covers(party):
+        raise NotFound(
+            f"no tariff schedule is loaded for imports into {party}",
+            code="tariff.no_schedule",
+            hint=f"Schedules are loaded for {', '.join(schedule.parties)}; import one for "
+            f"{party} with 'cafta tariff import FILE'.",
+        )
+
+    resolved = code
+    national = schedule.lines_under(party, code)
+    if national:
+        by_line = {n: _effective(schedule.at_prefixes(party, n), origin_code, on) for n in national}
+        signatures = {_signature(ms) for ms in by_line.values()}
+        if len(signatures) > 1:
+            raise AmbiguousLine(
+                code,
+                party,
+                [(n, _line_description(ms), _describe(ms)) for n, ms in by_line.items()],
+            )
+        if len(national) == 1:
+            resolved = national[0]
+
+    measures = _effective(schedule.at_prefixes(party, resolved), origin_code, on)
+    non_mfn = area_contains("NON_MFN", origin_code, on)
+    duties = [
+        m
+        for m in measures
+        if m.measure_type.is_duty and (m.measure_type is MeasureType.GENERAL) == non_mfn
+    ]
+    if not any(m.proof is None for m in duties):
+        first = schedule.first_date(party, resolved)
+        early = first is not None and on < first
+        raise NotFound(
+            f"no duty rate for {hs.format(resolved)} imported into {party} from {origin_code} "
+            f"on {on.isoformat()} in the loaded schedules",
+            code="tariff.no_measures",
+            hint=(
+                f"The loaded rates for this line start on {first.isoformat()}; ask for a later "
+                "date, or import"
+                if early and first
+                else "Import"
+            )
+            + " a fuller official schedule with 'cafta tariff import FILE'.",
+        )
+    taxes = [m for m in measures if not m.measure_type.is_duty]
+    proofs = sorted({m.proof for m in duties if m.proof is not None})
+    scenarios = [frozenset[Proof]()] + [frozenset({p}) for p in proofs]
+    options = tuple(
+        RateOption(s, tuple(m for m in duties if m.proof is None or m.proof in s))
+        for s in scenarios
+    )
+    notes = tuple(
+        dict.fromkeys(f"{m.measure_type.value}: {m.note}" for m in duties + taxes if m.note)
+    )
+    description = _line_description(measures) or nomenclature.nearest(resolved).description
+    return TariffLookup(
+        query=code,
+        line=resolved,
+        description=description,
+        importing_party=party,
+        origin=origin_code,
+        on=on,
+        duties=tuple(sorted(duties, key=_order)),
+        taxes=tuple(sorted(taxes, key=_order)),
+        options=options,
+        notes=notes,
+    )
+
+
+_TYPE_ORDER = {t: i for i, t in enumerate(MeasureType)}
+
+
+def _order(m: Measure) -> tuple[int, str]:
+    return (_TYPE_ORDER[m.measure_type], m.area)
+
+
+def _line_description(measures: list[Measure]) -> str:
+    described = [m for m in measures if m.description]
+    if not described:
+        return ""
+    return max(described, key=lambda m: len(m.line)).description

@@ -1,0 +1,123 @@
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from cafta.core.errors import InvalidInput, NotFound
+from cafta.core.provenance import Status
+from cafta.tariff.lookup import AmbiguousLine, lookup
+from cafta.tariff.measure import MeasureType, Proof
+from cafta.tariff.schedule import COLUMNS, Schedule, bundled_schedule, parse_schedule
+
+ON = date(2026, 6, 1)
+FORM_E = frozenset({Proof.FORM_E})
+
+
+def test_durian_from_thailand_best_rates_with_and_without_form_e() -> None:
+    result = lookup(bundled_schedule(), "0810.60", "TH", "CN", ON)
+    assert result.line == "08106000"  # the one national line under 0810.60
+    assert result.description == "Durians, fresh"
+    assert str(result.option(frozenset()).best) == "20%"
+    assert result.option(frozenset()).regime is MeasureType.MFN
+    assert str(result.option(FORM_E).best) == "0%"
+    assert result.option(FORM_E).regime is MeasureType.ACFTA
+    assert [str(t.duty) for t in result.taxes] == ["9%"]
+    assert result.status is Status.OFFICIAL
+
+
+def test_the_same_line_in_any_spelling_gives_the_same_answer() -> None:
+    answers = {
+        lookup(bundled_schedule(), spelling, "TH", "CN", ON).line
+        for spelling in ("0810.60.00", "08106000", "0810 60 00")
+    }
+    assert answers == {"08106000"}
+    ten_digits = lookup(bundled_schedule(), "0810600000", "TH", "CN", ON)
+    assert ten_digits.line == "0810600000"  # a finer line inherits its 8-digit line's rates
+    assert [str(m.duty) for m in ten_digits.duties] == ["20%", "0%"]
+
+
+def test_timor_leste_is_in_asean_but_gets_no_acfta_rate() -> None:
+    result = lookup(bundled_schedule(), "0810.60", "TL", "CN", ON)
+    assert result.option(FORM_E).regime is MeasureType.MFN
+
+
+def test_form_e_does_nothing_for_a_korean_origin() -> None:
+    result = lookup(bundled_schedule(), "0810.60", "KR", "CN", ON)
+    assert all(m.measure_type is not MeasureType.ACFTA for m in result.duties)
+    assert result.option(FORM_E).regime is MeasureType.MFN
+
+
+def test_a_code_splitting_into_lines_with_different_rates_is_ambiguous() -> None:
+    with pytest.raises(AmbiguousLine) as error:
+        lookup(bundled_schedule(), "8507.60", "VN", "CN", ON)
+    assert error.value.code == "tariff.ambiguous_line"
+    assert [line for line, _, _ in error.value.lines] == ["8507600030", "8507600090"]
+    assert "8507.60.00.30" in error.value.message and "PROVISIONAL 1%" in error.value.message
+
+
+def test_provisional_rate_and_the_lower_of_rule() -> None:
+    result = lookup(bundled_schedule(), "8507.60.00.30", "VN", "CN", ON)
+    assert result.option(frozenset()).regime is MeasureType.PROVISIONAL
+    assert str(result.option(frozenset()).best) == "1%"
+    # the illustrative ACFTA 0% wins with a Form E, and the answer says it is illustrative
+    assert result.option(FORM_E).regime is MeasureType.ACFTA
+    assert result.option(FORM_E).status is Status.ILLUSTRATIVE
+
+
+def test_rates_that_depend_on_value_are_given_as_lower_of() -> None:
+    result = lookup(bundled_schedule(), "4001.21", "TH", "CN", ON)
+    option = result.option(frozenset())
+    assert option.regime is None
+    assert str(option.best).startswith("min(")
+
+
+def test_vat_follows_its_dates() -> None:
+    before = lookup(bundled_schedule(), "4001.21", "TH", "CN", date(2025, 12, 31))
+    after = lookup(bundled_schedule(), "4001.21", "TH", "CN", date(2026, 1, 1))
+    assert [str(m.duty) for m in before.taxes] == ["13%"]
+    assert [str(m.duty) for m in after.taxes] == ["9%"]
+
+
+def test_general_rate_applies_only_to_non_mfn_origins() -> None:
+    result = lookup(bundled_schedule(), "0810.60", "US", "CN", ON)
+    assert MeasureType.GENERAL not in {m.measure_type for m in result.duties}
+
+
+def test_unknown_and_malformed_lines() -> None:
+    with pytest.raises(NotFound) as unknown:
+        lookup(bundled_schedule(), "0810.99", "TH", "CN", ON)
+    assert unknown.value.code == "hs.unknown"
+    with pytest.raises(InvalidInput) as malformed:
+        lookup(bundled_schedule(), "0810.6", "TH", "CN", ON)
+    assert malformed.value.code == "hs.invalid_length"
+
+
+def test_no_schedule_and_no_measures_are_explained() -> None:
+    with pytest.raises(NotFound) as no_schedule:
+        lookup(bundled_schedule(), "0810.60", "TH", "SG", ON)
+    assert no_schedule.value.code == "tariff.no_schedule"
+    assert "cafta tariff import" in str(no_schedule.value)
+    with pytest.raises(NotFound) as too_early:
+        lookup(bundled_schedule(), "0810.60", "TH", "CN", date(2020, 1, 1))
+    assert too_early.value.code == "tariff.no_measures"
+    assert "2024-01-01" in str(too_early.value)
+
+
+def test_the_most_specific_line_wins_per_measure_type() -> None:
+    header = ",".join(COLUMNS)
+    schedule = Schedule(
+        parse_schedule(
+            [
+                header,
+                "CN,,VAT,*,13%,,2019-04-01,,official,r,,",
+                "CN,08,MFN,*,10%,,2019-04-01,,official,r,,",
+                "CN,0810,MFN,*,12%,,2019-04-01,,official,r,,",
+                "CN,08106000,VAT,*,9%,,2019-04-01,,official,r,,",
+            ],
+            "t",
+        )
+    )
+    result = lookup(schedule, "0810.60.00", "TH", "CN", ON)
+    assert [str(m.duty) for m in result.duties] == ["12%"]
+    assert [str(m.duty) for m in result.taxes] == ["9%"]
