@@ -21,6 +21,7 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 from functools import cache
 from importlib import resources
+from itertools import pairwise
 
 from cafta.core.dates import Validity, parse_date
 from cafta.core.errors import CaftaError, InvalidInput
@@ -130,19 +131,39 @@ def parse_schedule(lines: Iterable[str], source: str) -> list[Measure]:
         raise ScheduleError(source, [f"header lacks column(s) {', '.join(absent)}"])
     reader.fieldnames = header
     measures: list[Measure] = []
+    row_numbers: list[int] = []
     problems: list[str] = []
     for row in reader:
         if not any((v or "").strip() for v in row.values() if isinstance(v, str)):
             continue
         try:
             measures.append(_measure(row, source))
+            row_numbers.append(reader.line_num)
         except CaftaError as error:
             problems.append(f"row {reader.line_num}: {error.message}")
+    problems.extend(_overlaps(measures, row_numbers))
     if problems:
         raise ScheduleError(source, problems)
     if not measures:
         raise ScheduleError(source, ["no measures in the file"])
     return measures
+
+
+def _overlaps(measures: list[Measure], rows: list[int]) -> list[str]:
+    """Two rows for the same measure in force on the same day would make the rate ambiguous."""
+    by_key: dict[tuple[object, ...], list[tuple[Measure, int]]] = defaultdict(list)
+    for measure, row in zip(measures, rows, strict=True):
+        by_key[measure.key].append((measure, row))
+    problems = []
+    for entries in by_key.values():
+        entries.sort(key=lambda e: e[0].validity.valid_from)
+        for (first, row_a), (second, row_b) in pairwise(entries):
+            if first.validity.overlaps(second.validity):
+                problems.append(
+                    f"row {row_b}: overlaps row {row_a} (same party, line, type, origin and "
+                    f"proof in force on {second.validity.valid_from.isoformat()})"
+                )
+    return problems
 
 
 class Schedule:

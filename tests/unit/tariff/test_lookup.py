@@ -95,9 +95,12 @@ def test_unknown_and_malformed_lines() -> None:
 
 def test_no_schedule_and_no_measures_are_explained() -> None:
     with pytest.raises(NotFound) as no_schedule:
-        lookup(bundled_schedule(), "0810.60", "TH", "SG", ON)
+        lookup(bundled_schedule(), "0810.60", "TH", "KR", ON)
     assert no_schedule.value.code == "tariff.no_schedule"
     assert "cafta tariff import" in str(no_schedule.value)
+    with pytest.raises(NotFound) as vat_only:  # Singapore: GST shipped, duties not
+        lookup(bundled_schedule(), "0810.60", "TH", "SG", ON)
+    assert vat_only.value.code == "tariff.no_measures"
     with pytest.raises(NotFound) as too_early:
         lookup(bundled_schedule(), "0810.60", "TH", "CN", date(2020, 1, 1))
     assert too_early.value.code == "tariff.no_measures"

@@ -72,6 +72,21 @@ def test_every_bad_row_is_reported_with_its_row_number() -> None:
     assert "bad.csv" in error.value.message
 
 
+def test_overlapping_rows_for_the_same_measure_are_refused() -> None:
+    with pytest.raises(ScheduleError) as error:
+        parse_schedule(
+            rows(
+                "VN,,VAT,*,10%,,2025-07-01,,official,ref,,",
+                "VN,,VAT,*,8%,,2025-07-01,2026-12-31,official,ref,,",
+                "VN,72,VAT,*,10%,,2025-07-01,2026-12-31,official,ref,,",
+            ),
+            "vat.csv",
+        )
+    assert error.value.problems == [
+        "row 3: overlaps row 2 (same party, line, type, origin and proof in force on 2025-07-01)"
+    ]
+
+
 def test_missing_columns_and_empty_files_are_refused() -> None:
     with pytest.raises(ScheduleError, match="lacks column"):
         parse_schedule(["importing_party,line", "CN,0810"], "x")
