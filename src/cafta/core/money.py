@@ -41,6 +41,16 @@ def minor_unit(currency: str) -> int:
     return _EXPONENTS.get(currency, 2)
 
 
+_QUANTA: dict[str, Decimal] = {}
+
+
+def _quantum(currency: str) -> Decimal:
+    q = _QUANTA.get(currency)
+    if q is None:
+        q = _QUANTA[currency] = Decimal(1).scaleb(-minor_unit(currency))
+    return q
+
+
 def check_currency_code(currency: str) -> str:
     """Return the code upper-cased, or raise if it is not three letters."""
     code = currency.strip().upper()
@@ -102,6 +112,14 @@ class Money:
     def zero(cls, currency: str) -> Money:
         return cls(Decimal(0), currency)
 
+    @classmethod
+    def _trusted(cls, amount: Decimal, currency: str) -> Money:
+        """Build from parts already checked (arithmetic on valid Money): skips validation."""
+        money = object.__new__(cls)
+        object.__setattr__(money, "amount", amount)
+        object.__setattr__(money, "currency", currency)
+        return money
+
     def _same(self, other: Money) -> None:
         if other.currency != self.currency:
             raise InvalidInput(
@@ -111,16 +129,16 @@ class Money:
 
     def __add__(self, other: Money) -> Money:
         self._same(other)
-        return Money(self.amount + other.amount, self.currency)
+        return Money._trusted(self.amount + other.amount, self.currency)
 
     def __sub__(self, other: Money) -> Money:
         self._same(other)
-        return Money(self.amount - other.amount, self.currency)
+        return Money._trusted(self.amount - other.amount, self.currency)
 
     def __mul__(self, factor: Decimal | int) -> Money:
         if isinstance(factor, float):
             raise TypeError("multiply Money by a Decimal, not a float")
-        return Money(self.amount * factor, self.currency)
+        return Money._trusted(self.amount * factor, self.currency)
 
     __rmul__ = __mul__
 
@@ -146,8 +164,8 @@ class Money:
 
     def rounded(self, rounding: str = ROUND_HALF_UP) -> Money:
         """Quantize to the currency's minor unit with the given ``decimal`` rounding mode."""
-        exponent = Decimal(1).scaleb(-minor_unit(self.currency))
-        return Money(self.amount.quantize(exponent, rounding=rounding), self.currency)
+        quantum = _quantum(self.currency)
+        return Money._trusted(self.amount.quantize(quantum, rounding=rounding), self.currency)
 
     def format(self) -> str:
         """``'30,800.00 CNY'``: grouped, at the currency's minor unit (rounded half up)."""

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
 from cafta.core.errors import InvalidInput
@@ -96,21 +96,18 @@ class Step:
 
 @dataclass(frozen=True, slots=True)
 class RegimeCost:
-    """What the goods would cost under one duty measure."""
+    """What the goods would cost under one duty measure (``total`` = duty + taxes)."""
 
     measure: Measure
     eligible: bool
     duty: Money
     consumption: Money
     vat: Money
+    total: Money
 
     @property
     def regime(self) -> MeasureType:
         return self.measure.measure_type
-
-    @property
-    def total(self) -> Money:
-        return self.duty + self.consumption + self.vat
 
     @property
     def requires(self) -> Proof | None:
@@ -248,13 +245,23 @@ def _cost(
     measure: Measure, eligible: bool, basis: Basis, ct: Measure | None, vat: Measure | None
 ) -> RegimeCost:
     currency = basis.currency
-    duty = Money(measure.duty.amount(basis), currency).rounded()
-    consumption = Money(_consumption(ct, basis, duty.amount), currency).rounded()
+    quantum = Money.zero(currency).rounded().amount
+    duty = measure.duty.amount(basis).quantize(quantum, ROUND_HALF_UP)
+    consumption = _consumption(ct, basis, duty).quantize(quantum, ROUND_HALF_UP)
     vat_amount = Decimal(0)
     if vat is not None:
         assert isinstance(vat.duty, AdValorem)
-        vat_amount = (basis.value + duty.amount + consumption.amount) * vat.duty.rate
-    return RegimeCost(measure, eligible, duty, consumption, Money(vat_amount, currency).rounded())
+        vat_amount = ((basis.value + duty + consumption) * vat.duty.rate).quantize(
+            quantum, ROUND_HALF_UP
+        )
+    return RegimeCost(
+        measure,
+        eligible,
+        Money(duty, currency),
+        Money(consumption, currency),
+        Money(vat_amount, currency),
+        Money(duty + consumption + vat_amount, currency),
+    )
 
 
 # On equal cost: no proof needed before a proof; a provisional rate before MFN, since China

@@ -145,7 +145,26 @@ def _describe(measures: list[Measure]) -> str:
 
 
 def lookup(schedule: Schedule, line: str, origin: str, destination: str, on: date) -> TariffLookup:
-    """The measures for ``line`` from ``origin`` into ``destination`` on ``on``."""
+    """The measures for ``line`` from ``origin`` into ``destination`` on ``on``.
+
+    A pure function of an immutable schedule, so answers are memoised per schedule (bounded;
+    failures are not kept): declarations repeat the same lines, origins and dates all day.
+    """
+    key = (line, origin, destination, on)
+    memo = schedule.lookups
+    found: TariffLookup | None = memo.get(key)
+    if found is None:
+        found = _lookup(schedule, line, origin, destination, on)
+        if len(memo) >= _MEMO_SIZE:
+            memo.pop(next(iter(memo)))
+        memo[key] = found
+    return found
+
+
+_MEMO_SIZE = 8192
+
+
+def _lookup(schedule: Schedule, line: str, origin: str, destination: str, on: date) -> TariffLookup:
     code = hs.validate(line)
     origin_code = country(origin).alpha2
     party = country(destination).alpha2
