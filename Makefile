@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 export OMP_NUM_THREADS := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test lint typecheck layers unit bench clean
+.PHONY: run test lint typecheck layers unit bench docs clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "cafta needs Python 3.11 or newer")'
@@ -22,8 +22,8 @@ run: $(STAMP)
 test: lint typecheck layers unit
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench tools
+	$(BIN)/ruff format --check src tests bench tools
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
@@ -36,6 +36,9 @@ unit: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/tariff.py
+
+docs: $(STAMP)
+	$(BIN)/python tools/rates_table.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache

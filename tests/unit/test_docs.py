@@ -19,7 +19,7 @@ def test_every_shipped_measure_is_listed_in_data_sources() -> None:
         row = f"| {m.importing_party} | {line} | {m.measure_type.value} | {m.area} | {duty} |"
         if row not in table or m.reference not in table:
             missing.append(row)
-    assert not missing, "regenerate the table in docs/data-sources.md: " + "; ".join(missing)
+    assert not missing, "run 'make docs' to regenerate docs/data-sources.md: " + "; ".join(missing)
 
 
 def test_readme_opens_with_the_two_commands() -> None:

@@ -14,6 +14,7 @@ from cafta import bootstrap
 from cafta.cli.output import amount, console, emit_json, status_badge
 from cafta.core.dates import parse_date
 from cafta.core.money import Money, to_decimal
+from cafta.core.provenance import Status
 from cafta.identifiers import hs
 from cafta.refdata.currencies import currency as check_currency
 from cafta.tariff.duty import Assessment, DutyRequest, Incoterm, RegimeCost, assess
@@ -220,17 +221,29 @@ def print_assessment(result: Assessment) -> None:
     for column in ("step", "basis", "rate", "amount", "reference"):
         table.add_column(column, overflow="fold", justify="right" if column == "amount" else "left")
     for s in result.steps:
-        label = s.label if s.status.value == "official" else f"{s.label} {status_badge(s.status)}"
+        label = s.label if s.status is Status.OFFICIAL else f"{s.label} {status_badge(s.status)}"
         bold = s.key in ("total", "customs_value", "conversion")
         shown = f"[bold]{s.amount.format()}[/]" if bold else s.amount.format()
         table.add_row(label, s.basis, s.rate, shown, s.reference)
     console.print(table)
+    consumption = (
+        f"consumption tax {result.consumption.format()}, " if result.consumption.amount else ""
+    )
     console.print(
         f"Regime applied: [bold]{result.regime.value}[/]. Duty {result.duty.format()}, "
-        f"VAT {result.vat.format()}, total {result.total.format()}."
+        f"{consumption}VAT {result.vat.format()}, total {result.total.format()}."
     )
     if result.saving.amount > 0:
         console.print(f"[green]The proof of origin saves {result.saving.format()}.[/]")
+    cheaper = [c for c in result.alternatives if not c.eligible and c.total < result.total]
+    if cheaper:
+        best = cheaper[0]
+        need = best.requires.label if best.requires else "its conditions"
+        caveat = " [ILLUSTRATIVE rate]" if best.measure.status is Status.ILLUSTRATIVE else ""
+        console.print(
+            f"[yellow]With a {need} ({best.regime.value} {best.measure.duty}{caveat}) you would "
+            f"pay {best.total.format()}: {(result.total - best.total).format()} less.[/]"
+        )
     if result.alternatives:
         alt = Table(title="Other regimes", title_justify="left")
         for column in ("regime", "rate", "needs", "duty", "VAT", "total", "open to you"):

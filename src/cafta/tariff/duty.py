@@ -29,6 +29,7 @@ from enum import StrEnum
 from cafta.core.errors import InvalidInput
 from cafta.core.money import Money
 from cafta.core.provenance import Status, combine
+from cafta.identifiers import hs
 from cafta.refdata.countries import country
 from cafta.refdata.exchange_rates import ExchangeRate, RateProvider
 from cafta.tariff.expression import AdValorem, Basis, Compound, Specific
@@ -369,7 +370,7 @@ def assess(req: DutyRequest, schedule: Schedule, rates: RateProvider) -> Assessm
     unused = sorted(p for p in req.proofs if not any(d.proof == p for d in tariff.duties))
     notes.extend(
         f"A {p.label} was presented, but no preferential rate needing it applies to "
-        f"{tariff.line} from {tariff.origin}: it does not lower the duty."
+        f"{hs.format(tariff.line)} from {tariff.origin}: it does not lower the duty."
         for p in unused
     )
     notes.extend(tariff.notes)
