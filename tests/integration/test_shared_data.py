@@ -5,10 +5,10 @@ from __future__ import annotations
 import csv
 
 import pytest
+from tests.conftest import SHARED
 
 from cafta.refdata.countries import CAFTA_PARTIES, country
 from cafta.refdata.nomenclature import Nomenclature
-from tests.conftest import SHARED
 
 HS = SHARED / "data" / "hs2022" / "harmonized-system.csv"
 COUNTRIES = SHARED / "data" / "country-codes" / "country-codes.csv"

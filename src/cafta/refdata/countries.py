@@ -1,6 +1,6 @@
 """Countries (ISO 3166-1), the eleven CAFTA parties, and dated country groups.
 
-Countries come from ``pycountry`` (https://pypi.org/project/pycountry/, ISO 3166-1 from the
+Countries come from ``pycountry`` (ISO 3166-1 from the
 Debian iso-codes project), with Chinese names from its ``zh_CN`` catalogue, except for the
 eleven parties, which use the standard short Chinese names (a table below). Currencies are
 ISO 4217 codes for the parties only.

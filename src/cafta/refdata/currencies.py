@@ -7,7 +7,7 @@ places) comes from :func:`cafta.core.money.minor_unit`, so rounding and display 
 The ``pycountry`` database is loaded on the first lookup, never at import time.
 
 References: ISO 4217:2015 "Codes for the representation of currencies", list one (maintained by
-SIX Group on behalf of ISO); pycountry (https://pypi.org/project/pycountry/).
+SIX Group on behalf of ISO); pycountry (the PyPI package).
 """
 
 from __future__ import annotations

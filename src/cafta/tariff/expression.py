@@ -130,43 +130,36 @@ class Compound:
 
 
 @dataclass(frozen=True, slots=True)
-class LowerOf:
-    """The lowest amount of its options (``min(...)``)."""
+class _Choice:
+    """The option giving the lowest (``min``) or highest (``max``) amount."""
 
     options: tuple[Expression, ...]
 
     def chosen(self, basis: Basis) -> Expression:
-        return min(self.options, key=lambda o: o.amount(basis))
+        pick = min if isinstance(self, LowerOf) else max
+        return pick(self.options, key=lambda o: o.amount(basis))
 
     def amount(self, basis: Basis) -> Decimal:
         return self.chosen(basis).amount(basis)
 
     def working(self, basis: Basis) -> str:
         pick = self.chosen(basis)
-        return f"lower of {self}: {pick} applies, {pick.working(basis)}"
+        word = "lower" if isinstance(self, LowerOf) else "higher"
+        return f"{word} of {self}: {pick} applies, {pick.working(basis)}"
 
     def __str__(self) -> str:
-        return f"min({', '.join(str(o) for o in self.options)})"
+        name = "min" if isinstance(self, LowerOf) else "max"
+        return f"{name}({', '.join(str(o) for o in self.options)})"
 
 
 @dataclass(frozen=True, slots=True)
-class HigherOf:
+class LowerOf(_Choice):
+    """The lowest amount of its options (``min(...)``)."""
+
+
+@dataclass(frozen=True, slots=True)
+class HigherOf(_Choice):
     """The highest amount of its options (``max(...)``)."""
-
-    options: tuple[Expression, ...]
-
-    def chosen(self, basis: Basis) -> Expression:
-        return max(self.options, key=lambda o: o.amount(basis))
-
-    def amount(self, basis: Basis) -> Decimal:
-        return self.chosen(basis).amount(basis)
-
-    def working(self, basis: Basis) -> str:
-        pick = self.chosen(basis)
-        return f"higher of {self}: {pick} applies, {pick.working(basis)}"
-
-    def __str__(self) -> str:
-        return f"max({', '.join(str(o) for o in self.options)})"
 
 
 @dataclass(frozen=True, slots=True)
