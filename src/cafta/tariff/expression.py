@@ -221,18 +221,6 @@ def _nested(expr: Expression) -> str:
     return f"({expr})" if isinstance(expr, Banded) else str(expr)
 
 
-def needs_quantity(expr: Expression) -> bool:
-    """Whether evaluating the expression can need a quantity."""
-    match expr:
-        case AdValorem():
-            return False
-        case Specific() | Banded():
-            return True
-        case Compound(parts=parts) | LowerOf(options=parts) | HigherOf(options=parts):
-            return any(needs_quantity(p) for p in parts)
-    raise AssertionError(expr)  # pragma: no cover - the union is closed
-
-
 def ad_valorem_rate(expr: Expression) -> Decimal | None:
     """The rate of a plain ad valorem expression, else ``None`` (it depends on the goods)."""
     return expr.rate if isinstance(expr, AdValorem) else None

@@ -107,10 +107,6 @@ class TariffLookup:
                 return opt
         raise AssertionError(f"no option for {useful}")  # pragma: no cover
 
-    def eligible(self, proofs: frozenset[Proof]) -> tuple[Measure, ...]:
-        """The duty measures a trader presenting ``proofs`` may choose among."""
-        return tuple(m for m in self.duties if m.proof is None or m.proof in proofs)
-
 
 def _effective(candidates: list[Measure], origin: str, on: date) -> list[Measure]:
     """Measures in force for the origin, the most specific line per type and proof."""

@@ -59,10 +59,6 @@ def unit(text: str) -> str:
     return key
 
 
-def dimension(unit_name: str) -> str:
-    return _UNITS[unit(unit_name)][0]
-
-
 @dataclass(frozen=True, slots=True)
 class Quantity:
     """An amount of goods in a unit; ``amount`` is exact and not negative."""

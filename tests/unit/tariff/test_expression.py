@@ -16,7 +16,6 @@ from cafta.tariff.expression import (
     LowerOf,
     Specific,
     ad_valorem_rate,
-    needs_quantity,
     parse,
 )
 from cafta.tariff.quantity import Quantity
@@ -123,8 +122,6 @@ def test_working_names_the_numbers() -> None:
 def test_helpers() -> None:
     assert ad_valorem_rate(parse("9%")) == Decimal("0.09")
     assert ad_valorem_rate(parse("1 CNY/kg")) is None
-    assert needs_quantity(parse("min(20%, 1 CNY/kg)"))
-    assert not needs_quantity(parse("5% + 3%"))
 
 
 percents = st.decimals(min_value=0, max_value=200, places=2)
