@@ -1,11 +1,13 @@
 """Entry point of the ``cafta`` command.
 
 Every failure ends in one line on standard error and a non-zero exit: 2 for input the command
-cannot use (a bad code, an unknown country, a missing option), 1 for anything else.
+cannot use (a bad code, an unknown country, a missing option), 1 for anything else (with
+``CAFTA_DEBUG=1``, an unexpected failure shows its traceback).
 """
 
 from __future__ import annotations
 
+import os
 import sys
 
 import typer
@@ -62,7 +64,13 @@ def run(argv: list[str] | None = None) -> int:
             ctx = getattr(error, "ctx", None)
             where = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
             return _fail(f"{message()}{where}", exit_code)
-        raise
+        if os.environ.get("CAFTA_DEBUG"):
+            raise
+        return _fail(
+            f"unexpected failure ({type(error).__name__}: {error}); please report it with the "
+            "command you ran (set CAFTA_DEBUG=1 to see the traceback)",
+            1,
+        )
     return result if isinstance(result, int) else 0
 
 

@@ -34,6 +34,9 @@ _EXPONENTS: dict[str, int] = {
     "XOF": 0,
 }
 _CODE = re.compile(r"^[A-Z]{3}$")
+MAX_AMOUNT = Decimal(10) ** 15
+"""Amounts (and quantities) must stay below this: no consignment is worth 10^15 of anything,
+and a bound keeps every quantization within Decimal's precision."""
 
 
 def minor_unit(currency: str) -> int:
@@ -44,7 +47,8 @@ def minor_unit(currency: str) -> int:
 _QUANTA: dict[str, Decimal] = {}
 
 
-def _quantum(currency: str) -> Decimal:
+def quantum(currency: str) -> Decimal:
+    """The currency's smallest unit as a ``Decimal`` exponent (``0.01`` for CNY, ``1`` for VND)."""
     q = _QUANTA.get(currency)
     if q is None:
         q = _QUANTA[currency] = Decimal(1).scaleb(-minor_unit(currency))
@@ -85,6 +89,12 @@ def to_decimal(value: object, what: str = "amount") -> Decimal:
         raise InvalidInput(f"{what} {value!r} is not a number", code="money.invalid_amount")
     if not result.is_finite():
         raise InvalidInput(f"{what} '{value}' is not a finite number", code="money.invalid_amount")
+    if abs(result) >= MAX_AMOUNT:
+        raise InvalidInput(
+            f"{what} '{value}' is too large",
+            code="money.too_large",
+            hint="Check the figure: amounts must be below 10^15.",
+        )
     return result
 
 
@@ -101,6 +111,11 @@ class Money:
         if not _CODE.match(self.currency):
             raise InvalidInput(
                 f"'{self.currency}' is not a currency code", code="money.invalid_currency"
+            )
+        if not self.amount.is_finite() or abs(self.amount) >= MAX_AMOUNT:
+            raise InvalidInput(
+                f"amount {self.amount} {self.currency} is not a finite amount below 10^15",
+                code="money.too_large",
             )
 
     @classmethod
@@ -164,8 +179,8 @@ class Money:
 
     def rounded(self, rounding: str = ROUND_HALF_UP) -> Money:
         """Quantize to the currency's minor unit with the given ``decimal`` rounding mode."""
-        quantum = _quantum(self.currency)
-        return Money._trusted(self.amount.quantize(quantum, rounding=rounding), self.currency)
+        step = quantum(self.currency)
+        return Money._trusted(self.amount.quantize(step, rounding=rounding), self.currency)
 
     def format(self) -> str:
         """``'30,800.00 CNY'``: grouped, at the currency's minor unit (rounded half up)."""

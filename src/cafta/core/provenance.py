@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from enum import StrEnum
 
-from cafta.core.errors import InvalidInput
+from cafta.core.vocabulary import parse_member
 
 
 class Status(StrEnum):
@@ -21,13 +21,7 @@ class Status(StrEnum):
 
     @classmethod
     def parse(cls, text: str) -> Status:
-        try:
-            return cls(text.strip().lower())
-        except ValueError:
-            raise InvalidInput(
-                f"status '{text}' is neither 'official' nor 'illustrative'",
-                code="status.invalid",
-            ) from None
+        return parse_member(cls, text, what="status", code="status.invalid")
 
 
 def combine(statuses: Iterable[Status]) -> Status:

@@ -27,8 +27,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
 from cafta.core.errors import InvalidInput
-from cafta.core.money import Money
+from cafta.core.money import Money, quantum
 from cafta.core.provenance import Status, combine
+from cafta.core.vocabulary import parse_member
 from cafta.identifiers import hs
 from cafta.refdata.countries import country
 from cafta.refdata.exchange_rates import ExchangeRate, RateProvider
@@ -58,14 +59,10 @@ class Incoterm(StrEnum):
 
     @classmethod
     def parse(cls, text: str) -> Incoterm:
-        try:
-            return cls(text.strip().upper())
-        except ValueError:
-            raise InvalidInput(
-                f"incoterm '{text}' is not supported",
-                code="duty.unknown_incoterm",
-                hint="Use CIF, CFR or FOB (with --freight and, if known, --insurance).",
-            ) from None
+        return parse_member(
+            cls, text, what="incoterm", code="duty.unknown_incoterm",
+            hint="Use CIF, CFR or FOB (with --freight and, if known, --insurance).",
+        )  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,14 +243,14 @@ def _cost(
     measure: Measure, eligible: bool, basis: Basis, ct: Measure | None, vat: Measure | None
 ) -> RegimeCost:
     currency = basis.currency
-    quantum = Money.zero(currency).rounded().amount
-    duty = measure.duty.amount(basis).quantize(quantum, ROUND_HALF_UP)
-    consumption = _consumption(ct, basis, duty).quantize(quantum, ROUND_HALF_UP)
+    step = quantum(currency)
+    duty = measure.duty.amount(basis).quantize(step, ROUND_HALF_UP)
+    consumption = _consumption(ct, basis, duty).quantize(step, ROUND_HALF_UP)
     vat_amount = Decimal(0)
     if vat is not None:
         assert isinstance(vat.duty, AdValorem)
         vat_amount = ((basis.value + duty + consumption) * vat.duty.rate).quantize(
-            quantum, ROUND_HALF_UP
+            step, ROUND_HALF_UP
         )
     return RegimeCost(
         measure,

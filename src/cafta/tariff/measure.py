@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from cafta.core.dates import Validity
-from cafta.core.errors import InvalidInput
 from cafta.core.provenance import Status
+from cafta.core.vocabulary import parse_member
 from cafta.tariff.expression import Expression
 
 
@@ -45,15 +45,10 @@ class MeasureType(StrEnum):
 
     @classmethod
     def parse(cls, text: str) -> MeasureType:
-        key = text.strip().upper()
-        try:
-            return cls(_TYPE_ALIASES.get(key, key))
-        except ValueError:
-            raise InvalidInput(
-                f"unknown measure type '{text}'",
-                code="tariff.unknown_measure_type",
-                hint=f"Use one of: {', '.join(m.value for m in cls)}.",
-            ) from None
+        return parse_member(
+            cls, text, what="measure type", code="tariff.unknown_measure_type",
+            aliases=_TYPE_ALIASES,
+        )  # fmt: skip
 
 
 _TITLES = {
@@ -84,16 +79,10 @@ class Proof(StrEnum):
 
     @classmethod
     def parse(cls, text: str) -> Proof:
-        key = text.strip().lower().replace("_", "-")
-        key = {"forme": "form-e", "e": "form-e", "e-form-e": "form-e"}.get(key, key)
-        try:
-            return cls(key)
-        except ValueError:
-            raise InvalidInput(
-                f"unknown proof of origin '{text}'",
-                code="tariff.unknown_proof",
-                hint=f"Use one of: {', '.join(p.value for p in cls)}.",
-            ) from None
+        return parse_member(
+            cls, text, what="proof of origin", code="tariff.unknown_proof",
+            aliases={"forme": "form-e", "e": "form-e", "e-form-e": "form-e"},
+        )  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
