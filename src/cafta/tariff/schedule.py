@@ -22,7 +22,6 @@ from datetime import date
 from functools import cache
 from importlib import resources
 from itertools import pairwise
-from typing import Any
 
 from cafta.core.dates import Validity, parse_date
 from cafta.core.errors import CaftaError, InvalidInput
@@ -177,8 +176,6 @@ class Schedule:
             index[m.importing_party][m.line].append(m)
         self._index = {party: dict(by_line) for party, by_line in index.items()}
         self._lines = {party: sorted(by_line) for party, by_line in self._index.items()}
-        # Memo of look-ups (see cafta.tariff.lookup.lookup); valid because a Schedule never changes.
-        self.lookups: dict[tuple[str, str, str, date], Any] = {}
 
     def __len__(self) -> int:
         return len(self._measures)

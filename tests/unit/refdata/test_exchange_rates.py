@@ -111,7 +111,7 @@ def test_ecb_refuses_a_fixing_older_than_max_age(ecb: EcbRates) -> None:
     assert "2026-10-30" in error.message
     assert "46 days" in error.message
     assert error.hint is not None
-    assert "fresher" in error.hint
+    assert "current ECB history file" in error.hint
 
 
 def test_max_age_is_a_constructor_parameter() -> None:
@@ -389,7 +389,9 @@ def test_default_provider_reports_staleness_after_the_data() -> None:
         default_rate_provider().rate("USD", "CNY", date(2027, 6, 1))
     assert caught.value.code == STALE
     assert caught.value.hint is not None
-    assert "fresher" in caught.value.hint
+    assert "current ECB history file" in caught.value.hint
+    assert "2026-10-30" in caught.value.hint
+    assert caught.value.message.count("latest ECB fixing") == 1  # said once, not per pivot
 
 
 ECB_CODES = ["EUR", "USD", "CNY", "JPY", "SGD", "THB", "MYR", "IDR", "PHP", "KRW", "GBP"]

@@ -124,3 +124,13 @@ def test_the_most_specific_line_wins_per_measure_type() -> None:
     result = lookup(schedule, "0810.60.00", "TH", "CN", ON)
     assert [str(m.duty) for m in result.duties] == ["12%"]
     assert [str(m.duty) for m in result.taxes] == ["9%"]
+
+
+def test_answers_are_memoised_per_schedule_and_failures_are_not() -> None:
+    schedule = Schedule(bundled_schedule())
+    first = lookup(schedule, "0810.60", "TH", "CN", ON)
+    assert lookup(schedule, "0810.60", "TH", "CN", ON) is first
+    assert lookup(Schedule(bundled_schedule()), "0810.60", "TH", "CN", ON) is not first
+    for _ in range(2):  # a failure is raised again, not answered from a memo
+        with pytest.raises(AmbiguousLine):
+            lookup(schedule, "8507.60", "VN", "CN", ON)
