@@ -277,7 +277,8 @@ def _conversion_step(rate: ExchangeRate, converted: Money, on: date) -> tuple[St
     if (on - rate.on).days > _STALE_RATE_DAYS:
         note = (
             f"The {rate.base}/{rate.quote} rate used is of {rate.on.isoformat()}, "
-            f"{(on - rate.on).days} days before {on.isoformat()}: use a current rate source or your own rates table."
+            f"{(on - rate.on).days} days before {on.isoformat()}: use a current rate source "
+            "or your own rates table."
         )
     step = Step(
         "conversion",
