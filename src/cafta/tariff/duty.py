@@ -228,6 +228,15 @@ def _consumption(measure: Measure | None, basis: Basis, duty: Decimal) -> Decima
     return (basis.value + duty + specific) / (1 - rate) * rate + specific
 
 
+def _consumption_working(measure: Measure, basis: Basis, duty: Money) -> str:
+    """E.g. ``(300,000.00 CNY + duty 45,000.00 CNY) / (1 - 25%) × 25%``."""
+    value = Money(basis.value, basis.currency).format()
+    if isinstance(measure.duty, AdValorem):
+        rate = measure.duty
+        return f"({value} + duty {duty.format()}) / (1 - {rate}) × {rate}"
+    return f"({value} + duty {duty.format()} + specific) / (1 - rate) × rate + specific"
+
+
 def _single(taxes: tuple[Measure, ...], kind: MeasureType) -> Measure | None:
     found = [m for m in taxes if m.measure_type is kind]
     if len(found) > 1:
@@ -325,12 +334,11 @@ def assess(req: DutyRequest, schedule: Schedule, rates: RateProvider) -> Assessm
     alternatives = tuple(sorted((c for c in costs if c is not applied), key=_rank))
 
     m = applied.measure
-    base_text = f"customs value {customs_value.format()}"
     steps.append(
         Step(
             "duty",
             m.measure_type.label,
-            base_text,
+            m.duty.working(basis),
             str(m.duty),
             applied.duty,
             m.reference,
@@ -342,7 +350,7 @@ def assess(req: DutyRequest, schedule: Schedule, rates: RateProvider) -> Assessm
             Step(
                 "consumption",
                 ct.measure_type.label,
-                f"({base_text} + duty {applied.duty.format()}) grossed up",
+                _consumption_working(ct, basis, applied.duty),
                 str(ct.duty),
                 applied.consumption,
                 ct.reference,

@@ -200,9 +200,10 @@ class Banded:
         inside = self.in_band(basis)
         pick = self.then if inside else self.otherwise
         relation = op if inside else ("> " if self.inclusive else "≥ ").strip()
+        per = f"{self.currency}/{self.unit}"
         return (
-            f"value {_num(per_unit.quantize(Decimal('0.0001')))} {self.currency}/{self.unit} "
-            f"{relation} {_num(self.threshold)}: {pick}, {pick.working(basis)}"
+            f"value {_num(per_unit.quantize(Decimal('0.0001')))} {per} {relation} "
+            f"{_num(self.threshold)} {per}, so {pick}: {pick.working(basis)}"
         )
 
     def __str__(self) -> str:

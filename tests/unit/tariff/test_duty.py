@@ -89,6 +89,23 @@ def test_steps_name_basis_rate_and_reference() -> None:
     duty = result.steps[1]
     assert duty.rate == "20%" and "registry.china-gacc.agency" in duty.reference
     assert result.steps[-1].amount == result.total
+    assert duty.basis == "100,000.00 CNY × 20%"
+
+
+def test_the_working_names_the_band_and_the_gross_up() -> None:
+    rubber = assess(
+        request(line="4001.21", value=Money.of("80000", "CNY"),
+                quantity=Quantity(Decimal(10000), "kg")),
+        bundled_schedule(), FixedRates("7"),
+    )  # fmt: skip
+    duty = next(s for s in rubber.steps if s.key == "duty")
+    assert duty.basis.startswith("value 8 CNY/kg > 7.5 CNY/kg, so 0% + 1.5 CNY/kg")
+    assert "10000 kg × 1.5 CNY/kg" in duty.basis
+    car = assess(request(line="8703.24.29", value=Money.of("300000", "CNY")), bundled_schedule(),
+                 FixedRates("7"))  # fmt: skip
+    ct = next(s for s in car.steps if s.key == "consumption")
+    assert ct.basis == "(300,000.00 CNY + duty 45,000.00 CNY) / (1 - 25%) × 25%"
+    assert ct.amount == Money.of("115000.00", "CNY")
 
 
 @pytest.mark.parametrize(
