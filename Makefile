@@ -36,6 +36,8 @@ unit: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/tariff.py
+	$(BIN)/python bench/origin.py
+	$(BIN)/python bench/certificates.py
 
 docs: $(STAMP)
 	$(BIN)/python tools/rates_table.py

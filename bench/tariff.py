@@ -18,11 +18,11 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from cafta.core.money import Money
+from cafta.core.quantity import Quantity
 from cafta.refdata.exchange_rates import default_rate_provider
 from cafta.tariff.duty import DutyRequest, Incoterm, assess
 from cafta.tariff.lookup import lookup
 from cafta.tariff.measure import Proof
-from cafta.tariff.quantity import Quantity
 from cafta.tariff.schedule import Schedule, bundled_schedule
 
 LINES = [

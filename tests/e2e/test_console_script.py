@@ -43,3 +43,5 @@ def test_demo_runs(tmp_path: Path) -> None:
     done = cafta("demo", home=tmp_path)
     assert done.returncode == 0, done.stderr
     assert "Fresh durian from Thailand" in done.stdout and "ILLUSTRATIVE" in done.stdout
+    assert "Originating under ACFTA: 8507.60" in done.stdout
+    assert "ACCEPTED WITH DISCREPANCIES" in done.stdout and "item.hs_detail" in done.stdout

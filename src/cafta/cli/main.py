@@ -12,20 +12,26 @@ import sys
 
 import typer
 
+from cafta.cli import certificates as certificates_commands
 from cafta.cli import demo as demo_module
 from cafta.cli import hs as hs_commands
+from cafta.cli import origin as origin_commands
 from cafta.cli import tariff as tariff_commands
 from cafta.cli.output import errors
 from cafta.core.errors import CaftaError, Conflict, InvalidInput, NotFound
 
 app = typer.Typer(
     no_args_is_help=True,
-    help="CAFTA Smart Port: HS codes, tariffs and duty for China-ASEAN trade.",
+    help="CAFTA Smart Port: HS codes, tariffs, duty, rules of origin and Form E certificates "
+    "for China-ASEAN trade.",
     pretty_exceptions_enable=False,
     add_completion=False,
 )
 app.add_typer(hs_commands.app, name="hs")
+app.add_typer(origin_commands.app, name="origin")
 app.add_typer(tariff_commands.app, name="tariff")
+app.add_typer(certificates_commands.keys_app, name="keys")
+app.add_typer(certificates_commands.co_app, name="co")
 app.command("duty")(tariff_commands.duty)
 
 

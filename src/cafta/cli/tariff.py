@@ -15,12 +15,12 @@ from cafta.cli.output import amount, console, emit_json, status_badge
 from cafta.core.dates import parse_date
 from cafta.core.money import Money, to_decimal
 from cafta.core.provenance import Status
+from cafta.core.quantity import Quantity
 from cafta.identifiers import hs
 from cafta.refdata.currencies import currency as check_currency
 from cafta.tariff.duty import Assessment, DutyRequest, Incoterm, RegimeCost, assess
 from cafta.tariff.lookup import TariffLookup, lookup
 from cafta.tariff.measure import Measure, Proof
-from cafta.tariff.quantity import Quantity
 
 
 class _LineFirstGroup(TyperGroup):

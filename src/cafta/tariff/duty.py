@@ -29,6 +29,7 @@ from enum import StrEnum
 from cafta.core.errors import InvalidInput
 from cafta.core.money import Money, quantum
 from cafta.core.provenance import Status, combine
+from cafta.core.quantity import Quantity
 from cafta.core.vocabulary import parse_member
 from cafta.identifiers import hs
 from cafta.refdata.countries import country
@@ -36,7 +37,6 @@ from cafta.refdata.exchange_rates import ExchangeRate, RateProvider
 from cafta.tariff.expression import AdValorem, Basis, Compound, Specific
 from cafta.tariff.lookup import TariffLookup, lookup
 from cafta.tariff.measure import Measure, MeasureType, Proof
-from cafta.tariff.quantity import Quantity
 from cafta.tariff.schedule import Schedule
 
 # Insurance added when none is declared, per importing party: (rate of cost and freight, source).

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from cafta.core.errors import InvalidInput
-from cafta.tariff.quantity import Quantity, unit
+from cafta.core.quantity import Quantity, unit
 
 _HUNDRED = Decimal(100)
 

@@ -10,10 +10,10 @@ from hypothesis import strategies as st
 from cafta.core.errors import InvalidInput, NotFound
 from cafta.core.money import Money
 from cafta.core.provenance import Status
+from cafta.core.quantity import Quantity
 from cafta.refdata.exchange_rates import ExchangeRate
 from cafta.tariff.duty import DutyRequest, Incoterm, assess
 from cafta.tariff.measure import MeasureType, Proof
-from cafta.tariff.quantity import Quantity
 from cafta.tariff.schedule import bundled_schedule
 
 ON = date(2026, 6, 1)

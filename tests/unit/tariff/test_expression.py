@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cafta.core.errors import InvalidInput
+from cafta.core.quantity import Quantity
 from cafta.tariff.expression import (
     AdValorem,
     Banded,
@@ -18,7 +19,6 @@ from cafta.tariff.expression import (
     ad_valorem_rate,
     parse,
 )
-from cafta.tariff.quantity import Quantity
 
 KG = Quantity(Decimal(1000), "kg")
 

@@ -11,10 +11,10 @@ import pytest
 import yaml
 
 from cafta.core.money import Money
+from cafta.core.quantity import Quantity
 from cafta.refdata.exchange_rates import default_rate_provider
 from cafta.tariff.duty import DutyRequest, Incoterm, assess
 from cafta.tariff.measure import Proof
-from cafta.tariff.quantity import Quantity
 from cafta.tariff.schedule import bundled_schedule
 
 CASES = sorted((Path(__file__).parents[2] / "cases" / "tariff").glob("*.yaml"))

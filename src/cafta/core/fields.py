@@ -1,0 +1,168 @@
+"""Reading a parsed document (JSON or YAML) field by field, with errors that name the field.
+
+Bills of materials, certificate requests and declarations arrive as nested mappings. A
+:class:`Fields` wraps one mapping and its path in the document (``materials[2].value``), so
+every error says exactly which field is missing or wrong: ``materials[2].value.amount: missing``.
+Unknown keys are allowed (documents may carry extensions); :meth:`Fields.unknown` lists them for
+callers that want to warn.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+from cafta.core.dates import parse_date
+from cafta.core.errors import InvalidInput
+from cafta.core.money import Money, check_currency_code, to_decimal
+
+__all__ = ["Fields", "field_error"]
+
+
+def field_error(path: str, problem: str, *, code: str, hint: str | None = None) -> InvalidInput:
+    """An :class:`InvalidInput` whose message starts with the field's path."""
+    return InvalidInput(f"{path}: {problem}", code=code, hint=hint, details={"field": path})
+
+
+def _kind(value: object) -> str:
+    if isinstance(value, Mapping):
+        return "an object"
+    if isinstance(value, list | tuple):
+        return "a list"
+    if isinstance(value, bool):
+        return "true/false"
+    if value is None:
+        return "null"
+    if isinstance(value, int | float | Decimal):
+        return "a number"
+    return "text"
+
+
+class Fields:
+    """One object of a document, read with its path for error messages."""
+
+    __slots__ = ("_data", "_path", "_prefix")
+
+    def __init__(self, data: object, path: str = "", *, prefix: str = "") -> None:
+        where = path or "document"
+        if not isinstance(data, Mapping):
+            raise field_error(
+                where,
+                f"expected an object, found {_kind(data)}",
+                code=f"{prefix or 'document'}.not_an_object",
+            )
+        self._data: Mapping[str, Any] = data
+        self._path = path
+        self._prefix = prefix or "document"
+
+    @property
+    def path(self) -> str:
+        return self._path or "document"
+
+    def where(self, key: str) -> str:
+        return f"{self._path}.{key}" if self._path else key
+
+    def error(self, key: str, problem: str, code: str, hint: str | None = None) -> InvalidInput:
+        return field_error(self.where(key), problem, code=f"{self._prefix}.{code}", hint=hint)
+
+    def has(self, key: str) -> bool:
+        return self._data.get(key) is not None
+
+    def raw(self, key: str) -> Any:
+        return self._data.get(key)
+
+    def unknown(self, known: Sequence[str]) -> list[str]:
+        """Keys present in the object that ``known`` does not list (for warnings)."""
+        return [self.where(k) for k in self._data if k not in known]
+
+    def _required(self, key: str) -> Any:
+        value = self._data.get(key)
+        if value is None or (type(value) is str and not value.strip()):
+            raise self.error(key, "missing", "missing_field")
+        return value
+
+    def text(self, key: str) -> str:
+        value = self._data.get(key)
+        if type(value) is str:  # the common case first: documents are read in hot paths
+            stripped = value.strip()
+            if stripped:
+                return stripped
+        value = self._required(key)
+        if isinstance(value, bool) or not isinstance(value, (str, int, Decimal)):
+            raise self.error(key, f"expected text, found {_kind(value)}", "invalid_field")
+        return str(value).strip()
+
+    def optional_text(self, key: str) -> str | None:
+        return None if self._data.get(key) is None else self.text(key)
+
+    def decimal(self, key: str) -> Decimal:
+        # to_decimal's messages start with the name it is given: here, the field's path.
+        return to_decimal(self._required(key), self.where(key))
+
+    def optional_decimal(self, key: str) -> Decimal | None:
+        return self.decimal(key) if self.has(key) else None
+
+    def flag(self, key: str, default: bool = False) -> bool:
+        value = self._data.get(key)
+        if value is None:
+            return default
+        if not isinstance(value, bool):
+            raise self.error(key, f"expected true or false, found {_kind(value)}", "invalid_field")
+        return value
+
+    def date(self, key: str) -> dt.date:
+        value = self._required(key)
+        if isinstance(value, dt.date):
+            return value
+        if not isinstance(value, str):
+            raise self.error(key, f"expected a date, found {_kind(value)}", "invalid_field")
+        return parse_date(value, self.where(key))
+
+    def optional_date(self, key: str) -> dt.date | None:
+        return self.date(key) if self.has(key) else None
+
+    def money(self, key: str) -> Money:
+        """``{"amount": "1000.00", "currency": "USD"}``; amounts must be exact (not floats)."""
+        money = self.object(key)
+        amount = money.decimal("amount")
+        currency = money.text("currency")
+        try:
+            return Money(amount, check_currency_code(currency))
+        except InvalidInput as error:
+            raise money.error("currency", error.message, "invalid_currency", error.hint) from None
+
+    def optional_money(self, key: str) -> Money | None:
+        return self.money(key) if self.has(key) else None
+
+    def object(self, key: str) -> Fields:
+        return Fields(self._required(key), self.where(key), prefix=self._prefix)
+
+    def optional_object(self, key: str) -> Fields | None:
+        return self.object(key) if self.has(key) else None
+
+    def objects(self, key: str, *, required: bool = True) -> Iterator[Fields]:
+        """The objects of a list field, each with its index in the path."""
+        value = self._data.get(key)
+        if value is None:
+            if required:
+                raise self.error(key, "missing", "missing_field")
+            return
+        if not isinstance(value, list | tuple):
+            raise self.error(key, f"expected a list, found {_kind(value)}", "invalid_field")
+        for index, item in enumerate(value):
+            yield Fields(item, f"{self.where(key)}[{index}]", prefix=self._prefix)
+
+    def texts(self, key: str) -> tuple[str, ...]:
+        """A list of strings (empty when the field is absent)."""
+        value = self._data.get(key)
+        if value is None:
+            return ()
+        if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+            raise self.error(key, "expected a list of text", "invalid_field")
+        return tuple(v.strip() for v in value)
+
+    def wrap(self, error: InvalidInput, key: str) -> InvalidInput:
+        """Re-raise a value error (a bad HS code, an unknown country) with the field's path."""
+        return field_error(self.where(key), error.message, code=error.code, hint=error.hint)

@@ -1,0 +1,1 @@
+"""Rules of origin: criteria as data, bills of materials, and the decision with its evidence."""
