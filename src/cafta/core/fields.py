@@ -41,28 +41,39 @@ def _kind(value: object) -> str:
 
 
 class Fields:
-    """One object of a document, read with its path for error messages."""
+    """One object of a document, read with its path for error messages.
 
-    __slots__ = ("_data", "_path", "_prefix")
+    The path is built only when an error needs it: a child object keeps its parent and the step
+    to it (``items[2]``), since most documents are read without a single error.
+    """
 
-    def __init__(self, data: object, path: str = "", *, prefix: str = "") -> None:
-        where = path or "document"
-        if not isinstance(data, Mapping):
+    __slots__ = ("_data", "_parent", "_prefix", "_step")
+
+    def __init__(
+        self, data: object, path: str = "", *, prefix: str = "", _parent: Fields | None = None
+    ) -> None:
+        self._parent = _parent
+        self._step = path
+        self._prefix = prefix or "document"
+        if type(data) is not dict and not isinstance(data, Mapping):
             raise field_error(
-                where,
+                self.path,
                 f"expected an object, found {_kind(data)}",
-                code=f"{prefix or 'document'}.not_an_object",
+                code=f"{self._prefix}.not_an_object",
             )
         self._data: Mapping[str, Any] = data
-        self._path = path
-        self._prefix = prefix or "document"
+
+    @property
+    def _path(self) -> str:
+        return self._step if self._parent is None else self._parent.where(self._step)
 
     @property
     def path(self) -> str:
         return self._path or "document"
 
     def where(self, key: str) -> str:
-        return f"{self._path}.{key}" if self._path else key
+        path = self._path
+        return f"{path}.{key}" if path else key
 
     def error(self, key: str, problem: str, code: str, hint: str | None = None) -> InvalidInput:
         return field_error(self.where(key), problem, code=f"{self._prefix}.{code}", hint=hint)
@@ -137,7 +148,7 @@ class Fields:
         return self.money(key) if self.has(key) else None
 
     def object(self, key: str) -> Fields:
-        return Fields(self._required(key), self.where(key), prefix=self._prefix)
+        return Fields(self._required(key), key, prefix=self._prefix, _parent=self)
 
     def optional_object(self, key: str) -> Fields | None:
         return self.object(key) if self.has(key) else None
@@ -152,7 +163,7 @@ class Fields:
         if not isinstance(value, list | tuple):
             raise self.error(key, f"expected a list, found {_kind(value)}", "invalid_field")
         for index, item in enumerate(value):
-            yield Fields(item, f"{self.where(key)}[{index}]", prefix=self._prefix)
+            yield Fields(item, f"{key}[{index}]", prefix=self._prefix, _parent=self)
 
     def texts(self, key: str) -> tuple[str, ...]:
         """A list of strings (empty when the field is absent)."""
