@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 from cafta.adapters.schedule_files import ScheduleFiles
+from cafta.adapters.storage.locations import default_database_url
 from cafta.certificates.policy import VerificationPolicy
+from cafta.certificates.trust import TrustList
 from cafta.config import Settings
 from cafta.core.clock import Clock, SystemClock
 from cafta.core.errors import InvalidInput, NotFound
@@ -13,6 +18,10 @@ from cafta.origin.psr import PsrTable, bundled_psr
 from cafta.origin.rulebook import Rulebook
 from cafta.origin.scheme import ACFTA, parse_chapters
 from cafta.refdata.exchange_rates import ManualRates, RateProvider, default_rate_provider
+from cafta.services.clearance import Clearance
+from cafta.services.ports import UnitOfWorkFactory
+from cafta.services.preference import PreferenceChecker
+from cafta.services.risk_lanes import RiskLanes, default_risk_engine
 from cafta.tariff.schedule import Schedule
 
 
@@ -88,6 +97,12 @@ def _rulebook(settings: Settings) -> Rulebook:
     return Rulebook(scheme, PsrTable.from_csv(settings.psr_file))
 
 
+def database_url(settings: Settings, override: str | None = None) -> str:
+    """The database to use: ``override`` (a ``--database`` option), else ``CAFTA_DATABASE_URL``,
+    else ``cafta.db`` in the working directory."""
+    return override or settings.database_url or default_database_url(Path.cwd())
+
+
 def build(settings: Settings | None = None, clock: Clock | None = None) -> Services:
     settings = settings or Settings.from_env()
     return Services(
@@ -96,3 +111,65 @@ def build(settings: Settings | None = None, clock: Clock | None = None) -> Servi
         rates=_rates(settings),
         schedule_files=ScheduleFiles(settings.schedules_dir),
     )
+
+
+@dataclass
+class Node:
+    """A customs node: its database and the clearance services over it."""
+
+    url: str
+    engine: Any
+    """The SQLAlchemy engine (typed loosely so importing bootstrap does not load SQLAlchemy)."""
+    uow: UnitOfWorkFactory
+    clearance: Clearance
+    trust: Callable[[], TrustList]
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def open_node(
+    services: Services,
+    database: str | None = None,
+    *,
+    upgrade: bool = False,
+    risk_seed: int | None = None,
+) -> Node:
+    """Connect to the node's database (creating or upgrading its schema when ``upgrade``) and
+    build the clearance services: the tariff schedule, the exchange rates, the Form E checks
+    against the stored trust list and received certificates, and the risk engine."""
+    # Imported here: commands that never touch the database do not load SQLAlchemy.
+    from cafta.adapters.crypto import Ed25519Verifier  # noqa: PLC0415
+    from cafta.adapters.storage.engine import create_engine_for  # noqa: PLC0415
+    from cafta.adapters.storage.schema import upgrade_engine  # noqa: PLC0415
+    from cafta.adapters.storage.trust_source import StoredTrust  # noqa: PLC0415
+    from cafta.adapters.storage.unit_of_work import SqlUnitOfWork, SqlUnitOfWorkFactory  # noqa: PLC0415
+
+    url = database_url(services.settings, database)
+    engine = create_engine_for(url)
+    if upgrade:
+        upgrade_engine(engine)
+    factory = SqlUnitOfWorkFactory(engine)
+
+    def received(reference: str) -> str | None:
+        with SqlUnitOfWork(engine, read_only=True) as uow:
+            return uow.received.get(reference)
+
+    trust = StoredTrust(engine)
+    checker = PreferenceChecker(
+        trust=trust,
+        verifier=Ed25519Verifier(),
+        policy=services.verification_policy,
+        rules=services.rulebook,
+        rates=services.rates,
+        received=received,
+    )
+    clearance = Clearance(
+        uow=factory,
+        clock=services.clock,
+        schedule=lambda: services.schedule,
+        rates=services.rates,
+        preference=checker,
+        lanes=RiskLanes(default_risk_engine(seed=risk_seed)),
+    )
+    return Node(url, engine, factory, clearance, trust)

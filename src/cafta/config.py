@@ -13,7 +13,9 @@ Announcement 2019 No. 136; unset, every chapter is open and such decisions are i
 Form E verification settings that the sources do not confirm [U]: ``CAFTA_FORM_E_VALIDITY_MONTHS``
 (default 12), ``CAFTA_QUANTITY_TOLERANCE`` (a fraction, default 0.05) and
 ``CAFTA_HS_MINOR_DIGITS`` (the fewest HS digits that must agree for an HS difference to be
-minor: 2, 4 or 6; default 4).
+minor: 2, 4 or 6; default 4). ``CAFTA_DATABASE_URL``: the database for declarations and the audit
+log (``sqlite:///path/cafta.db`` or ``postgresql://user:password@host:5432/db``); unset,
+``cafta.db`` in the working directory (``docs/operations.md``).
 """
 
 from __future__ import annotations
@@ -62,6 +64,7 @@ class Settings:
     form_e_validity_months: int = 12
     quantity_tolerance: Decimal = Decimal("0.05")
     hs_minor_digits: int = 4
+    database_url: str | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -79,6 +82,7 @@ class Settings:
             form_e_validity_months=_whole(env, "CAFTA_FORM_E_VALIDITY_MONTHS", "12"),
             quantity_tolerance=_number(env, "CAFTA_QUANTITY_TOLERANCE", "0.05"),
             hs_minor_digits=_whole(env, "CAFTA_HS_MINOR_DIGITS", "4"),
+            database_url=(env.get("CAFTA_DATABASE_URL") or "").strip() or None,
         )
 
     @property

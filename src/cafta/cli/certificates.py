@@ -340,3 +340,47 @@ def show_command(
         )
         return
     _print_form(form, opened.key_id)
+
+
+@co_app.command("receive")
+def receive_command(
+    certificate_file: Annotated[Path, typer.Argument(help="The signed certificate (JWS).")],
+    database: Annotated[
+        str | None,
+        typer.Option(
+            "--database",
+            metavar="URL",
+            show_default=False,
+            help="Database URL (default: CAFTA_DATABASE_URL, else ./cafta.db).",
+        ),
+    ] = None,
+) -> None:
+    """Store a signed Form E in the node, so declarations may cite it by reference number.
+
+    The signature is checked against the node's trust list first ('cafta keys trust-import');
+    a certificate that does not verify is not stored.
+    """
+    from cafta.adapters.storage.unit_of_work import SqlUnitOfWork  # noqa: PLC0415
+
+    envelope = read_certificate_text(certificate_file)
+    services = bootstrap.build()
+    node = bootstrap.open_node(services, database, upgrade=True)
+    try:
+        result = verify(envelope, node.trust(), Ed25519Verifier(), on=services.clock.today(),
+                        policy=services.verification_policy, rules=services.rulebook)  # fmt: skip
+        form = result.certificate
+        if form is None:
+            why = "; ".join(f.message for f in result.findings)
+            raise InvalidInput(f"{certificate_file}: not stored: {why}",
+                               code="certificate.not_received")  # fmt: skip
+        with SqlUnitOfWork(node.engine) as uow:
+            added = uow.received.add(
+                form.reference, envelope, authority=form.authority,
+                exporting_party=form.exporting_party, importing_party=form.importing_party,
+                issue_date=form.issue_date, at=services.clock.now(),
+            )  # fmt: skip
+            uow.commit()
+    finally:
+        node.close()
+    state = "stored" if added else "already stored"
+    _print(f"Form E {form.reference} ({result.status.value}): {state}.")

@@ -110,3 +110,38 @@ def trust_merge(
         f"Wrote {len(merged.authorities)} authorities and {len(merged.keys)} keys to {out}"
         + (f" (trust list of {merged.party})." if merged.party else ".")
     )
+
+
+@keys_app.command("trust-import")
+def trust_import_command(
+    trust_file: Annotated[Path, typer.Argument(help="A trust list (cafta.trust-list/1).")],
+    database: Annotated[
+        str | None,
+        typer.Option(
+            "--database",
+            metavar="URL",
+            show_default=False,
+            help="Database URL (default: CAFTA_DATABASE_URL, else ./cafta.db).",
+        ),
+    ] = None,
+) -> None:
+    """Load issuing authorities' keys into the node's trust list (safe to repeat).
+
+    Certificates signed with these keys are then accepted by the node ('cafta serve', 'cafta
+    declare submit'); a key given an end date in a newer file is updated.
+    """
+    from cafta import bootstrap  # noqa: PLC0415
+    from cafta.adapters.storage.trust_source import records_of  # noqa: PLC0415
+    from cafta.adapters.storage.unit_of_work import SqlUnitOfWork  # noqa: PLC0415
+
+    trust = read_trust_list(trust_file)
+    services = bootstrap.build()
+    node = bootstrap.open_node(services, database, upgrade=True)
+    try:
+        with SqlUnitOfWork(node.engine) as uow:
+            written = uow.trusted_keys.add_many(records_of(trust), services.clock.now())
+            uow.commit()
+    finally:
+        node.close()
+    console.print(f"{len(trust.keys)} key(s) of {len(trust.authorities)} authority(ies) in "
+                  f"{trust_file.name}; {written} added or updated.", markup=False)  # fmt: skip

@@ -13,12 +13,14 @@ import sys
 import typer
 
 from cafta.cli import certificates as certificates_commands
+from cafta.cli import db as db_commands
+from cafta.cli import declare as declare_commands
 from cafta.cli import demo as demo_module
 from cafta.cli import hs as hs_commands
 from cafta.cli import origin as origin_commands
 from cafta.cli import tariff as tariff_commands
 from cafta.cli.output import errors
-from cafta.core.errors import CaftaError, Conflict, InvalidInput, NotFound
+from cafta.core.errors import CaftaError, Conflict, Forbidden, InvalidInput, NotFound
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -32,6 +34,10 @@ app.add_typer(origin_commands.app, name="origin")
 app.add_typer(tariff_commands.app, name="tariff")
 app.add_typer(certificates_commands.keys_app, name="keys")
 app.add_typer(certificates_commands.co_app, name="co")
+app.add_typer(db_commands.db_app, name="db")
+app.add_typer(declare_commands.app, name="declare")
+app.add_typer(declare_commands.tokens_app, name="tokens")
+app.add_typer(db_commands.audit_app, name="audit")
 app.command("duty")(tariff_commands.duty)
 
 
@@ -50,7 +56,7 @@ def run(argv: list[str] | None = None) -> int:
     """Run the command line on ``argv`` and return the exit status."""
     try:
         result = app(args=argv, prog_name="cafta", standalone_mode=False)
-    except (InvalidInput, NotFound, Conflict) as error:
+    except (InvalidInput, NotFound, Conflict, Forbidden) as error:
         return _fail(str(error), 2)
     except CaftaError as error:
         return _fail(str(error), 1)

@@ -61,3 +61,9 @@ class Conflict(CaftaError):
     """The request conflicts with the current state (a concurrent change, a duplicate)."""
 
     default_code = "conflict"
+
+
+class Forbidden(CaftaError):
+    """The caller is known but its role or party may not do this."""
+
+    default_code = "auth.forbidden"

@@ -1,0 +1,106 @@
+"""One database connection and its transaction, as the stores use it.
+
+A :class:`StorageConnection` is opened by a unit of work (or by a read-only check such as the
+audit verification), runs the stores' statements and turns driver failures into ``CaftaError``
+(:mod:`.failures`), so no raw SQLAlchemy or psycopg exception reaches the services for a
+condition that can be foreseen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy.engine import Connection, CursorResult, Engine
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.sql.base import Executable
+
+from cafta.adapters.storage.engine import READ_ONLY_OPTION
+from cafta.adapters.storage.failures import storage_error
+
+__all__ = ["StorageConnection"]
+
+
+class StorageConnection:
+    """A connection checked out from ``engine`` on :meth:`open`, returned on :meth:`close`.
+
+    ``read_only`` connections never write: on SQLite they begin a deferred transaction (no
+    write lock), on PostgreSQL a read-only repeatable-read one (one snapshot throughout).
+    """
+
+    __slots__ = ("_connection", "_read_only", "engine")
+
+    def __init__(self, engine: Engine, *, read_only: bool = False) -> None:
+        self.engine = engine
+        self._read_only = read_only
+        self._connection: Connection | None = None
+
+    @property
+    def dialect(self) -> str:
+        """``sqlite`` or ``postgresql``."""
+        return self.engine.dialect.name
+
+    @property
+    def is_postgresql(self) -> bool:
+        return self.engine.dialect.name == "postgresql"
+
+    @property
+    def connection(self) -> Connection:
+        if self._connection is None:
+            raise RuntimeError("the unit of work is not open: use it as 'with uow: ...'")
+        return self._connection
+
+    def open(self) -> None:
+        """Check out a connection and begin a transaction (``BEGIN IMMEDIATE`` on SQLite)."""
+        if self._connection is not None:
+            raise RuntimeError("this unit of work is already open; make a new one per 'with'")
+        try:
+            connection = self.engine.connect()
+        except DBAPIError as error:
+            raise storage_error(error, self.engine.url, connecting=True) from error
+        if self._read_only and self.is_postgresql:
+            # One snapshot for the whole read, and no writes by mistake.
+            connection = connection.execution_options(
+                isolation_level="REPEATABLE READ", postgresql_readonly=True
+            )
+        elif self._read_only:
+            connection = connection.execution_options(**{READ_ONLY_OPTION: True})
+        self._connection = connection
+        try:
+            connection.begin()
+        except DBAPIError as error:
+            self.close()
+            raise storage_error(error, self.engine.url) from error
+
+    def execute(
+        self, statement: Executable, parameters: Mapping[str, Any] | None = None
+    ) -> CursorResult[Any]:
+        try:
+            if parameters is None:
+                return self.connection.execute(statement)
+            return self.connection.execute(statement, dict(parameters))
+        except DBAPIError as error:
+            raise storage_error(error, self.engine.url) from error
+
+    def commit(self) -> None:
+        try:
+            self.connection.commit()
+        except DBAPIError as error:
+            raise storage_error(error, self.engine.url) from error
+
+    def rollback(self) -> None:
+        connection = self._connection
+        if connection is not None and connection.in_transaction():
+            try:
+                connection.rollback()
+            except DBAPIError as error:
+                raise storage_error(error, self.engine.url) from error
+
+    def close(self) -> None:
+        """Roll back anything uncommitted and give the connection back to the pool."""
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            try:
+                connection.close()
+            except DBAPIError as error:
+                raise storage_error(error, self.engine.url) from error

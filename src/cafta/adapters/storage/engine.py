@@ -1,0 +1,161 @@
+"""Engines for the two databases ``cafta`` runs on, configured for safe concurrent use.
+
+SQLite (the default, ``sqlite:///path/cafta.db``; the file's directory is created): every
+connection gets WAL journaling (readers do not block the writer), ``synchronous=NORMAL``,
+``foreign_keys=ON`` and a busy timeout; and every transaction starts with ``BEGIN IMMEDIATE``,
+which takes the write lock at the start instead of at the first write, so two writers queue
+instead of failing with "database is locked" half-way (the SQLAlchemy recipe: the driver's own
+BEGIN is switched off on connect and the ``begin`` event emits ours). Read-only checks begin a
+plain deferred transaction instead (:data:`READ_ONLY_OPTION`). With WAL and ``NORMAL`` a commit
+survives the process being killed; to survive power loss too, add ``?synchronous=FULL`` to the
+URL.
+
+PostgreSQL (``postgresql://user:password@host:5432/db``, or ``postgresql+psycopg://``): the
+psycopg 3 driver, a connection pool checked before use (``pool_pre_ping``) and a connect timeout.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import URL, Connection, Engine, make_url
+from sqlalchemy.exc import ArgumentError
+
+from cafta.adapters.storage.failures import redact_url, unavailable
+from cafta.adapters.storage.locations import default_database_url
+from cafta.core.errors import InvalidInput
+
+__all__ = [
+    "READ_ONLY_OPTION",
+    "create_engine_for",
+    "default_database_url",
+    "parse_database_url",
+    "sqlite_file",
+]
+
+READ_ONLY_OPTION = "cafta_read_only"
+"""Execution option: this connection only reads, so SQLite need not take the write lock."""
+
+BUSY_TIMEOUT_MS = 5000
+CONNECT_TIMEOUT_S = 10
+_SYNCHRONOUS = ("OFF", "NORMAL", "FULL", "EXTRA")
+_URL_FORMS = (
+    "Use sqlite:///path/to/cafta.db or postgresql://user:password@host:5432/database "
+    "(--database or CAFTA_DATABASE_URL)."
+)
+
+
+def parse_database_url(url: str) -> URL:
+    """The URL parsed, with PostgreSQL URLs set to the psycopg 3 driver."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise InvalidInput(
+            f"'{redact_url(url)}' is not a database URL",
+            code="storage.invalid_url",
+            hint=_URL_FORMS,
+        ) from None
+    backend, _, driver = parsed.drivername.partition("+")
+    if backend in ("postgresql", "postgres") and driver in ("", "psycopg"):
+        return parsed.set(drivername="postgresql+psycopg")
+    if backend == "sqlite" and driver in ("", "pysqlite"):
+        return parsed
+    raise InvalidInput(
+        f"cafta does not run on '{parsed.drivername}' databases",
+        code="storage.unsupported_database",
+        hint=_URL_FORMS,
+    )
+
+
+def sqlite_file(url: str | URL) -> Path | None:
+    """The file of a SQLite URL (``None`` for in-memory and other databases)."""
+    parsed = make_url(url) if isinstance(url, str) else url
+    database = parsed.database
+    if parsed.get_backend_name() != "sqlite" or not database or database == ":memory:":
+        return None
+    if database.startswith("file:"):
+        return None
+    return Path(database).expanduser()
+
+
+def create_engine_for(
+    url: str, *, pool_size: int = 5, max_overflow: int = 10, busy_timeout_ms: int = BUSY_TIMEOUT_MS
+) -> Engine:
+    """An engine for ``url`` (SQLite or PostgreSQL); nothing is connected until first use."""
+    parsed = parse_database_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return _sqlite_engine(parsed, busy_timeout_ms)
+    connect_args: dict[str, Any] = {}
+    if "connect_timeout" not in parsed.query:
+        connect_args["connect_timeout"] = CONNECT_TIMEOUT_S
+    return create_engine(
+        parsed,
+        pool_pre_ping=True,
+        pool_size=pool_size,
+        max_overflow=max_overflow,
+        connect_args=connect_args,
+    )
+
+
+def _sqlite_engine(parsed: URL, busy_timeout_ms: int) -> Engine:
+    synchronous = str(parsed.query.get("synchronous", "NORMAL")).upper()
+    if synchronous not in _SYNCHRONOUS:
+        raise InvalidInput(
+            f"synchronous={synchronous} is not a SQLite synchronous mode",
+            code="storage.invalid_url",
+            hint="Use ?synchronous=NORMAL (the default) or ?synchronous=FULL.",
+        )
+    parsed = parsed.difference_update_query(["synchronous"])
+    path = sqlite_file(parsed)
+    if path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise unavailable(parsed, f"cannot create {path.parent}: {error.strerror}") from None
+    engine = create_engine(parsed)
+    pragmas = (f"PRAGMA synchronous = {synchronous}", "PRAGMA foreign_keys = ON")
+
+    @event.listens_for(engine, "connect")
+    def _configure(dbapi_connection: Any, _record: Any) -> None:
+        # Transactions are begun by the "begin" listener below, not by the sqlite3 module.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+            _use_wal(cursor, busy_timeout_ms / 1000)
+            for pragma in pragmas:
+                cursor.execute(pragma)
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection: Connection) -> None:
+        read_only = connection.get_execution_options().get(READ_ONLY_OPTION, False)
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+
+    return engine
+
+
+def _use_wal(cursor: Any, patience_s: float) -> None:
+    """Switch the file to WAL once; the mode is stored in the file and kept after that.
+
+    The switch needs the file to itself and SQLite does not wait for that (the busy timeout
+    does not apply), so when several connections open a new file at once, the ones that find
+    it locked look again shortly: usually another one has switched it meanwhile.
+    """
+    deadline = time.monotonic() + patience_s
+    while True:
+        try:
+            mode = str(cursor.execute("PRAGMA journal_mode").fetchone()[0]).lower()
+            if mode in ("wal", "memory"):
+                return
+            cursor.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)

@@ -1,0 +1,98 @@
+"""Database failures turned into :mod:`cafta.core.errors`, with URLs that never show a password.
+
+The conditions an operator can act on get stable codes: ``storage.unavailable`` (the database
+cannot be reached), ``storage.not_migrated`` (a table is missing: run ``cafta db upgrade``),
+``storage.busy`` (SQLite's write lock was held past the busy timeout) and
+``storage.duplicate`` (a unique key taken; stores that expect duplicates raise their own,
+more precise ``Conflict``). Anything else is unexpected and becomes ``storage.failed`` with the
+driver's one-line message; the original stays chained for ``CAFTA_DEBUG=1``.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError
+
+from cafta.core.errors import CaftaError, Conflict
+
+__all__ = ["is_unique_violation", "redact_url", "storage_error", "unavailable"]
+
+_UNIQUE_VIOLATION = "23505"
+_UNDEFINED_TABLE = "42P01"
+_SQLITE_UNIQUE = ("SQLITE_CONSTRAINT_PRIMARYKEY", "SQLITE_CONSTRAINT_UNIQUE")
+_CONNECTION_LOST = ("08", "57P01", "57P02", "57P03")
+_SECRET_QUERY_KEYS = frozenset({"password", "sslpassword"})
+
+
+def redact_url(url: str | URL) -> str:
+    """The URL with its password (and any password in the query) replaced by ``***``."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return "<a database URL that cannot be read>"
+    query = {
+        key: ("***" if key.lower() in _SECRET_QUERY_KEYS else value)
+        for key, value in parsed.query.items()
+    }
+    return parsed.set(query=query).render_as_string(hide_password=True)
+
+
+def _sqlstate(error: DBAPIError) -> str:
+    return str(getattr(error.orig, "sqlstate", None) or "")
+
+
+def _first_line(error: DBAPIError) -> str:
+    text = str(error.orig).strip()
+    return text.splitlines()[0] if text else type(error.orig).__name__
+
+
+def is_unique_violation(error: DBAPIError) -> bool:
+    if not isinstance(error, IntegrityError):
+        return False
+    if _sqlstate(error) == _UNIQUE_VIOLATION:
+        return True
+    name = getattr(error.orig, "sqlite_errorname", "")
+    return name in _SQLITE_UNIQUE or "UNIQUE constraint failed" in str(error.orig)
+
+
+def unavailable(url: str | URL, reason: str) -> CaftaError:
+    where = redact_url(url)
+    return CaftaError(
+        f"the database cannot be reached ({reason})",
+        code="storage.unavailable",
+        hint=f"Check that the database at {where} is running and reachable, and that the URL "
+        "(--database or CAFTA_DATABASE_URL) is right.",
+        details={"url": where},
+    )
+
+
+def storage_error(error: DBAPIError, url: str | URL, *, connecting: bool = False) -> CaftaError:
+    """The ``CaftaError`` to raise (``from error``) for a driver failure."""
+    state, message = _sqlstate(error), str(error.orig).lower()
+    where = redact_url(url)
+    if is_unique_violation(error):
+        return Conflict(
+            f"a record with that key already exists ({_first_line(error)})",
+            code="storage.duplicate",
+        )
+    if state == _UNDEFINED_TABLE or "no such table" in message:
+        return CaftaError(
+            f"the database at {where} has no cafta tables, or older ones",
+            code="storage.not_migrated",
+            hint=f"Run 'cafta db upgrade --database {where}' (cafta serve does it on start).",
+        )
+    if "database is locked" in message or "database table is locked" in message:
+        return CaftaError(
+            "the database stayed locked by another writer past the busy timeout",
+            code="storage.busy",
+            hint="Retry; if it keeps happening, shorten the other process's transactions or "
+            "move to PostgreSQL for many concurrent writers.",
+        )
+    lost = error.connection_invalidated or state.startswith(_CONNECTION_LOST)
+    if connecting or lost or "unable to open database file" in message:
+        return unavailable(url, _first_line(error))
+    return CaftaError(
+        f"the database refused a statement ({_first_line(error)})",
+        code="storage.failed",
+        hint="This is unexpected; please report it with CAFTA_DEBUG=1 output.",
+    )

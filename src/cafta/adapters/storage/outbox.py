@@ -1,0 +1,73 @@
+"""The transactional outbox: events written with the change they announce, relayed later.
+
+A message is inserted in the unit of work's transaction, so it exists only if the change
+commits. A relay claims unsent messages oldest first; on PostgreSQL the rows are locked with
+``FOR UPDATE SKIP LOCKED``, so several relays running at once take disjoint messages and never
+wait for each other. On SQLite every transaction holds the write lock from its start
+(``BEGIN IMMEDIATE``), so claims are serialised anyway and a plain select is enough.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import insert, select, update
+
+from cafta.adapters.storage.columns import from_json_text, to_json_text, utc
+from cafta.adapters.storage.connection import StorageConnection
+from cafta.adapters.storage.tables import outbox
+from cafta.core.errors import InvalidInput
+from cafta.services.ports import OutboxMessage
+
+__all__ = ["SqlOutbox"]
+
+
+class SqlOutbox:
+    """:class:`cafta.services.ports.Outbox` over one transaction."""
+
+    def __init__(self, db: StorageConnection) -> None:
+        self._db = db
+
+    def add(self, topic: str, key: str, payload: Mapping[str, Any], at: datetime) -> None:
+        self._db.execute(
+            insert(outbox).values(
+                topic=topic,
+                key=key,
+                payload=to_json_text(payload, f"{topic} message"),
+                created_at=utc(at, "created_at"),
+            )
+        )
+
+    def claim(self, limit: int, at: datetime) -> Sequence[OutboxMessage]:
+        """Unsent messages, oldest first, locked until this transaction ends.
+
+        ``at`` is accepted for the port's sake (a lease could use it); claims do not expire: a
+        relay that crashes before ``mark_sent`` releases its messages when its transaction
+        ends, and the next claim takes them again (delivery is at least once).
+        """
+        if limit < 0:
+            raise InvalidInput(f"cannot claim {limit} messages", code="outbox.invalid_limit")
+        query = select(outbox).where(outbox.c.sent_at.is_(None)).order_by(outbox.c.id).limit(limit)
+        if self._db.is_postgresql:
+            query = query.with_for_update(skip_locked=True)
+        return [
+            OutboxMessage(
+                id=row.id,
+                topic=row.topic,
+                key=row.key,
+                payload=from_json_text(row.payload),
+                created_at=row.created_at,
+            )
+            for row in self._db.execute(query)
+        ]
+
+    def mark_sent(self, ids: Sequence[int], at: datetime) -> None:
+        if not ids:
+            return
+        self._db.execute(
+            update(outbox)
+            .where(outbox.c.id.in_(list(ids)), outbox.c.sent_at.is_(None))
+            .values(sent_at=utc(at, "sent_at"))
+        )

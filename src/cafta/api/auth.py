@@ -1,0 +1,89 @@
+"""Who is calling: bearer tokens resolved to a principal, and guards on its role.
+
+Every route under ``/api/v1`` needs ``Authorization: Bearer <token>``. The middleware hashes the
+token (:func:`cafta.services.tokens.hash_token`) and looks the hash up in the application's
+:class:`~cafta.services.ports.TokenStore`; the :class:`~cafta.services.ports.Principal` found is
+``request.user``. A missing, malformed or unknown token is a 401 with a ``WWW-Authenticate:
+Bearer`` challenge (RFC 6750); a known token whose role a route does not admit is a 403
+(:func:`allow`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from anyio import to_thread
+from litestar.connection import ASGIConnection
+from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from litestar.handlers.base import BaseRouteHandler
+from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
+from litestar.types import Guard
+
+from cafta.api.context import context_of
+from cafta.services.ports import Principal, Role
+from cafta.services.tokens import hash_token
+
+__all__ = ["ALL_ROLES", "BearerAuthentication", "allow", "principal_of"]
+
+ALL_ROLES = tuple(Role)
+REALM = "cafta"
+
+
+def _challenge(detail: str, error: str | None) -> NotAuthorizedException:
+    challenge = f'Bearer realm="{REALM}"' + (f', error="{error}"' if error else "")
+    return NotAuthorizedException(detail=detail, headers={"WWW-Authenticate": challenge})
+
+
+class BearerAuthentication(AbstractAuthenticationMiddleware):
+    """Resolves ``Authorization: Bearer <token>`` to a :class:`Principal` (or answers 401),
+    with the application's token store (:class:`~cafta.api.context.ApiContext`)."""
+
+    async def authenticate_request(
+        self, connection: ASGIConnection[Any, Any, Any, Any]
+    ) -> AuthenticationResult:
+        header = connection.headers.get("authorization")
+        if not header:
+            raise _challenge(
+                "This route needs a token: send 'Authorization: Bearer <token>'.", None
+            )
+        scheme, _, token = header.strip().partition(" ")
+        token = token.strip()
+        if scheme.lower() != "bearer" or not token:
+            raise _challenge(
+                "The Authorization header must read 'Bearer <token>'.", "invalid_request"
+            )
+        # The store may be a database: look the hash up off the event loop.
+        tokens = context_of(connection).tokens
+        principal = await to_thread.run_sync(tokens.find, hash_token(token))
+        if principal is None:
+            raise _challenge(
+                "The token is not valid: it is unknown or was revoked. Ask for a new one.",
+                "invalid_token",
+            )
+        return AuthenticationResult(user=principal, auth=principal.token_id)
+
+
+def principal_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Principal:
+    """The caller, as the middleware resolved it."""
+    user = connection.scope.get("user")
+    if not isinstance(user, Principal):
+        raise _challenge("This route needs a token.", None)
+    return user
+
+
+def allow(roles: Iterable[Role]) -> Guard:
+    """A guard admitting only principals with one of ``roles``."""
+    allowed = frozenset(roles)
+    names = ", ".join(sorted(r.value for r in allowed))
+
+    def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+        if connection.scope.get("method") == "OPTIONS":
+            return  # answered without a token (it only lists the methods), as CORS needs
+        principal = principal_of(connection)
+        if principal.role not in allowed:
+            raise PermissionDeniedException(
+                detail=f"The {principal.role.value} role may not do this; it is open to: {names}."
+            )
+
+    return guard

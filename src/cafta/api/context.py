@@ -1,0 +1,63 @@
+"""What the request handlers share: the services, the token store, the trust list.
+
+It lives in the application's state (``app.state``) rather than in Litestar's dependency
+injection, which would validate the services as if they were request data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from litestar.connection import ASGIConnection
+
+from cafta.adapters.crypto import Ed25519Verifier
+from cafta.bootstrap import Services
+from cafta.certificates.trust import TrustList
+from cafta.core.errors import CaftaError
+from cafta.services.ports import TokenStore
+
+__all__ = ["STATE_KEY", "ApiContext", "configured", "context_of"]
+
+STATE_KEY = "cafta"
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class ApiContext:
+    services: Services
+    tokens: TokenStore
+    trust: Callable[[], TrustList] | None = None
+    """Called for each verification, so a trust list kept in a file can change underneath."""
+    verifier: Ed25519Verifier = field(default_factory=Ed25519Verifier)
+    """One for the application: it keeps the public keys it has built."""
+
+    def trust_list(self) -> TrustList:
+        """The trust list now; an empty one (every certificate untrusted) when none is set."""
+        if self.trust is None:
+            return TrustList()
+        return configured(self.trust, "the trust list")
+
+
+def context_of(connection: ASGIConnection[Any, Any, Any, Any]) -> ApiContext:
+    context = connection.app.state.get(STATE_KEY)
+    if not isinstance(context, ApiContext):
+        raise RuntimeError("the application was not built by cafta.api.app.create_app")
+    return context
+
+
+def configured(load: Callable[[], T], what: str) -> T:
+    """``load()``, a part of the server's set-up; its failure is the server's (503), never the
+    caller's: a broken schedule file is not a bad request."""
+    try:
+        return load()
+    except CaftaError as error:
+        if error.code.startswith("config."):
+            raise
+        raise CaftaError(
+            f"{what} cannot be loaded: {error}",
+            code="config.unusable",
+            hint="The server's operator must fix its configuration.",
+            details={"cause": error.code},
+        ) from error

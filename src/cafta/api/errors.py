@@ -1,0 +1,358 @@
+"""Every failure of the API as problem details (RFC 9457, ``application/problem+json``).
+
+A problem carries ``type`` (``https://cafta.example/problems/<code>``: a stable identifier,
+not a page to fetch), ``title`` (the HTTP status phrase), ``status``, ``detail`` (the message
+and the hint a trader can act on), ``code`` (the stable dotted code clients match on) and, for
+invalid input, ``errors``: one ``{"field": "items[0].line", "message": "..."}`` per problem
+found, ``field`` being ``null`` when the problem is the request as a whole.
+
+Statuses, in this order: 503 for a problem of the server's own set-up or of its database
+(``config.*``, ``storage.unavailable``, ``storage.not_migrated``, ``storage.busy``);
+:class:`~cafta.core.errors.InvalidInput` is 400, for malformed and semantically invalid input
+alike (the API never answers 422 for input); :class:`~cafta.core.errors.NotFound` 404;
+:class:`~cafta.core.errors.Forbidden` 403; :class:`~cafta.core.errors.Conflict` 409; any other
+:class:`~cafta.core.errors.DomainError` 422; anything else 500. A 5xx never shows the server's
+internals (file names, database URLs, tracebacks): its detail is generic, with an error id,
+and the full error goes to the log (logger ``cafta.api``).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import uuid
+from collections.abc import Iterable, Mapping
+from http import HTTPStatus
+from typing import Annotated, Any
+
+import msgspec
+from litestar import Request, Response
+from litestar.exceptions import HTTPException, SerializationException, ValidationException
+from litestar.openapi.datastructures import ResponseSpec
+from msgspec import Meta
+
+from cafta.api.schemas import PATTERN_MESSAGES
+from cafta.core.errors import (
+    CaftaError,
+    Conflict,
+    DomainError,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+)
+
+__all__ = [
+    "PROBLEM_MEDIA_TYPE",
+    "PROBLEM_TYPE_BASE",
+    "FieldError",
+    "Problem",
+    "cafta_error_handler",
+    "http_error_handler",
+    "problem_responses",
+    "status_of",
+    "unexpected_error_handler",
+]
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+PROBLEM_TYPE_BASE = "https://cafta.example/problems/"
+
+logger = logging.getLogger("cafta.api")
+
+
+class FieldError(msgspec.Struct, frozen=True):
+    """One thing wrong with the request."""
+
+    field: Annotated[
+        str | None,
+        Meta(
+            description="Path of the field in the body (materials[0].value.amount) or name of "
+            "the parameter; null when the problem is the request as a whole."
+        ),
+    ]
+    message: str
+
+
+class Problem(msgspec.Struct, omit_defaults=True):
+    """An RFC 9457 problem, with cafta's ``code`` and, for invalid input, ``errors``."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    code: str
+    errors: Annotated[
+        list[FieldError] | None, Meta(description="For invalid input: each fault, by field.")
+    ] = None
+    error_id: Annotated[
+        str | None, Meta(description="For a 5xx: quote it when reporting the failure.")
+    ] = None
+    details: Annotated[
+        dict[str, Any] | None,
+        Meta(description="Facts of the problem, e.g. the candidate lines of an ambiguous code."),
+    ] = None
+
+
+_DESCRIPTIONS = {
+    400: "Invalid input: `errors` names each field",
+    401: "No valid bearer token",
+    403: "The token's role may not do this",
+    404: "Not found",
+    409: "Conflict with the current state",
+    422: "The request cannot be satisfied as asked",
+    500: "Unexpected failure (with an error id)",
+    503: "The server's settings or database cannot be used now",
+}
+
+
+def problem_responses(*statuses: int) -> dict[int, ResponseSpec]:
+    """OpenAPI responses for the problems an operation may answer with."""
+    return {
+        status: ResponseSpec(
+            data_container=Problem,
+            media_type=PROBLEM_MEDIA_TYPE,
+            description=_DESCRIPTIONS.get(status, HTTPStatus(status).phrase),
+            generate_examples=False,
+        )
+        for status in statuses
+    }
+
+
+_UNAVAILABLE = ("config.", "storage.unavailable", "storage.not_migrated", "storage.busy")
+
+
+def status_of(error: CaftaError) -> int:
+    """The HTTP status of a domain error (module docstring)."""
+    if error.code.startswith(_UNAVAILABLE):
+        return 503
+    if isinstance(error, InvalidInput):
+        return 400
+    if isinstance(error, NotFound):
+        return 404
+    if isinstance(error, Forbidden):
+        return 403
+    if isinstance(error, Conflict):
+        return 409
+    if isinstance(error, DomainError):
+        return 422
+    return 500
+
+
+def _problem(
+    status: int,
+    code: str,
+    detail: str,
+    *,
+    errors: Iterable[FieldError] | None = None,
+    error_id: str | None = None,
+    details: Mapping[str, Any] | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> Response[Problem]:
+    problem = Problem(
+        type=PROBLEM_TYPE_BASE + code,
+        title=HTTPStatus(status).phrase,
+        status=status,
+        detail=detail,
+        code=code,
+        errors=list(errors) if errors is not None else None,
+        error_id=error_id,
+        details=dict(details) if details else None,
+    )
+    return Response(
+        problem, status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=dict(headers or {})
+    )
+
+
+def _json_safe(details: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The error's details other than ``field``, as JSON values (``None`` when there are none)."""
+    rest = {k: v for k, v in details.items() if k != "field"}
+    if not rest:
+        return None
+    try:
+        safe: dict[str, Any] = msgspec.to_builtins(rest, str_keys=True, enc_hook=str)
+    except (TypeError, ValueError):
+        return None
+    return safe
+
+
+def _error_id() -> str:
+    return uuid.uuid4().hex[:16]
+
+
+def _server_fault(status: int, code: str, error_id: str) -> str:
+    if status == 503:
+        return (
+            f"The service cannot answer now ({code}); its operator can see why in the log. "
+            f"Please retry later, or report the error id {error_id}."
+        )
+    return f"An unexpected failure occurred. Please report it with the error id {error_id}."
+
+
+def cafta_error_handler(request: Request[Any, Any, Any], error: CaftaError) -> Response[Problem]:
+    """A domain error: its code, its message and hint, and the field it is about."""
+    status = status_of(error)
+    if status >= 500:
+        error_id = _error_id()
+        logger.error(
+            "%s failure %s (%s) on %s %s: %s",
+            status,
+            error_id,
+            error.code,
+            request.method,
+            request.url.path,
+            error,
+            exc_info=error if status == 500 else None,
+        )
+        return _problem(
+            status, error.code, _server_fault(status, error.code, error_id), error_id=error_id
+        )
+    errors = None
+    if status == 400:
+        field = error.details.get("field")
+        if isinstance(field, str):
+            errors = [FieldError(field, error.message.removeprefix(f"{field}: "))]
+        else:
+            errors = [FieldError(None, error.message)]
+    return _problem(
+        status, error.code, str(error), errors=errors, details=_json_safe(error.details)
+    )
+
+
+# --- Litestar's own errors: routing, authentication, request validation -------------------
+
+_MISSING_FIELD = re.compile(r"^Object missing required field `(?P<name>[^`]+)`")
+_EXPECTED = re.compile(r"^Expected `(?P<want>[^`]+)`, got `(?P<got>[^`]+)`")
+_PATTERN = re.compile(r"^Expected `str` matching regex '(?P<regex>.*)'$")
+_MISSING_PARAMETER = re.compile(r"Missing required (?P<kind>[\w-]+) parameter '(?P<name>[^']+)'")
+_KINDS = {
+    "str": "text",
+    "int": "a whole number",
+    "float": "a number",
+    "bool": "true or false",
+    "object": "an object",
+    "array": "a list",
+    "null": "null",
+}
+_DECIMAL_HINT = 'amounts are exact decimals written as text, e.g. "1000.00"'
+
+
+def _kind(name: str) -> str:
+    return " or ".join(_KINDS.get(part.strip(), part.strip()) for part in name.split("|"))
+
+
+def _field_message(message: str, field: str | None) -> str:
+    """msgspec's message in a trader's words."""
+    expected = _EXPECTED.match(message)
+    if expected:
+        want, got = expected["want"], expected["got"]
+        text = f"expected {_kind(want)}, found {_kind(got)}"
+        amount = field is not None and field.endswith("amount")
+        if amount and want.startswith("str") and got in ("int", "float"):
+            text += f" ({_DECIMAL_HINT})"
+        return text
+    pattern = _PATTERN.match(message)
+    if pattern:
+        # Litestar passes the expression as msgspec wrote it, its backslashes doubled.
+        regex = pattern["regex"].replace("\\\\", "\\")
+        return PATTERN_MESSAGES.get(regex, f"does not match {regex}")
+    return message.replace("`", "")
+
+
+def _field_error(item: Mapping[str, Any]) -> FieldError:
+    message = str(item.get("message", "invalid"))
+    key = item.get("key")
+    field = str(key) if key not in (None, "", "data") else None
+    missing = _MISSING_FIELD.match(message)
+    if missing:
+        name = missing["name"]
+        return FieldError(f"{field}.{name}" if field else name, "missing")
+    if field is None and message == "'data'":
+        return FieldError(None, "the request has no body: send a JSON object")
+    return FieldError(field, _field_message(message, field))
+
+
+def _validation_errors(error: HTTPException) -> list[FieldError]:
+    extra = error.extra
+    if isinstance(extra, list) and extra:
+        return [_field_error(e) for e in extra if isinstance(e, Mapping)] or [
+            FieldError(None, error.detail)
+        ]
+    missing = _MISSING_PARAMETER.search(error.detail)
+    if missing:
+        return [FieldError(missing["name"], f"missing (a {missing['kind']} parameter)")]
+    return [FieldError(None, error.detail)]
+
+
+def _is_malformed_body(error: BaseException) -> bool:
+    """Whether the body could not be decoded at all (Litestar wraps msgspec's error)."""
+    if isinstance(error, ValidationException):
+        return False
+    cause: BaseException | None = error
+    while cause is not None:
+        if isinstance(cause, msgspec.DecodeError | SerializationException):
+            return True
+        cause = cause.__cause__ or cause.__context__
+    return False
+
+
+def _summary(errors: list[FieldError]) -> str:
+    first = errors[0]
+    text = f"{first.field}: {first.message}" if first.field else first.message
+    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+    return f"The request is not valid: {text}{more}."
+
+
+_HTTP_CODES = {
+    401: "auth.unauthenticated",
+    403: "auth.forbidden",
+    404: "http.not_found",
+    405: "http.method_not_allowed",
+    413: "request.too_large",
+    415: "request.unsupported_media_type",
+}
+
+
+def http_error_handler(request: Request[Any, Any, Any], error: HTTPException) -> Response[Problem]:
+    """Litestar's errors (no route, wrong method, no token, invalid body) as problems."""
+    status = error.status_code
+    headers = {k: v for k, v in (error.headers or {}).items() if isinstance(v, str)}
+    if status >= 500:
+        return unexpected_error_handler(request, error)
+    if status == 400:
+        errors = _validation_errors(error)
+        malformed = _is_malformed_body(error)
+        code = "request.malformed_json" if malformed else "request.invalid"
+        detail = (
+            "The request body is not valid JSON: send a JSON object."
+            if malformed
+            else _summary(errors)
+        )
+        return _problem(400, code, detail, errors=errors, headers=headers)
+    code = _HTTP_CODES.get(status, f"http.{status}")
+    if status == 404:
+        detail = f"Nothing is at {request.url.path}: see /docs for the API's routes."
+    elif status == 405:
+        allowed = headers.get("allow") or headers.get("Allow") or ""
+        detail = f"{request.method} is not allowed on {request.url.path}" + (
+            f"; use {allowed}." if allowed else "."
+        )
+    else:
+        detail = error.detail or HTTPStatus(status).phrase
+    return _problem(status, code, detail, headers=headers)
+
+
+def unexpected_error_handler(
+    request: Request[Any, Any, Any], error: Exception
+) -> Response[Problem]:
+    """Anything unforeseen: a generic 500 with an error id; the traceback goes to the log."""
+    error_id = _error_id()
+    logger.error(
+        "unexpected failure %s on %s %s",
+        error_id,
+        request.method,
+        request.url.path,
+        exc_info=error,
+    )
+    detail = _server_fault(500, "internal.unexpected", error_id)
+    if request.app.debug:
+        detail += f" ({type(error).__name__}: {error})"
+    return _problem(500, "internal.unexpected", detail, error_id=error_id)

@@ -1,0 +1,1 @@
+"""Customs clearance: the declaration aggregate, its lifecycle, lanes and events."""

@@ -1,0 +1,165 @@
+"""What a declaration owes: each item's duty and taxes with the working, and the totals.
+
+Built from the tariff engine's :class:`~cafta.tariff.duty.Assessment` of each item and the
+verdict on the preference claim. The values keep their working as plain text rows (label,
+basis, rate, amount, reference, status) so a stored declaration shows how its amounts were
+found even after the rates change. Amounts are exact; the document form writes them as decimal
+strings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from cafta.core.money import Money
+from cafta.core.provenance import Status, combine
+from cafta.tariff.duty import Assessment
+
+__all__ = ["DeclarationAssessment", "ItemAssessment", "item_assessment"]
+
+
+def _money(m: Money) -> dict[str, str]:
+    return {"amount": f"{m.rounded().amount:f}", "currency": m.currency}
+
+
+def _read_money(doc: Mapping[str, Any]) -> Money:
+    return Money(Decimal(doc["amount"]), doc["currency"])
+
+
+@dataclass(frozen=True, slots=True)
+class ItemAssessment:
+    item: int
+    line: str
+    regime: str
+    customs_value: Money
+    duty: Money
+    consumption_tax: Money
+    vat: Money
+    total: Money
+    preference: str
+    """``granted``, ``granted with discrepancies``, ``denied: <reason>``, or ``not claimed``."""
+    working: tuple[Mapping[str, str], ...]
+    notes: tuple[str, ...]
+    status: Status
+
+    def to_document(self) -> dict[str, Any]:
+        return {
+            "item": self.item,
+            "line": self.line,
+            "regime": self.regime,
+            "customs_value": _money(self.customs_value),
+            "duty": _money(self.duty),
+            "consumption_tax": _money(self.consumption_tax),
+            "vat": _money(self.vat),
+            "total": _money(self.total),
+            "preference": self.preference,
+            "working": [dict(step) for step in self.working],
+            "notes": list(self.notes),
+            "status": self.status.value,
+        }
+
+    @classmethod
+    def from_document(cls, doc: Mapping[str, Any]) -> ItemAssessment:
+        return cls(
+            item=int(doc["item"]),
+            line=doc["line"],
+            regime=doc["regime"],
+            customs_value=_read_money(doc["customs_value"]),
+            duty=_read_money(doc["duty"]),
+            consumption_tax=_read_money(doc["consumption_tax"]),
+            vat=_read_money(doc["vat"]),
+            total=_read_money(doc["total"]),
+            preference=doc["preference"],
+            working=tuple(doc["working"]),
+            notes=tuple(doc["notes"]),
+            status=Status(doc["status"]),
+        )
+
+
+def item_assessment(number: int, assessed: Assessment, preference: str) -> ItemAssessment:
+    """An item's assessment from the tariff engine's, rounded to the currency's minor unit."""
+    working = tuple(
+        {
+            "step": s.key,
+            "label": s.label,
+            "basis": s.basis,
+            "rate": s.rate,
+            "amount": f"{s.amount.rounded().amount:f}",
+            "currency": s.amount.currency,
+            "reference": s.reference,
+            "status": s.status.value,
+        }
+        for s in assessed.steps
+    )
+    return ItemAssessment(
+        item=number,
+        line=assessed.request.line,
+        regime=assessed.regime.value,
+        customs_value=assessed.customs_value.rounded(),
+        duty=assessed.duty.rounded(),
+        consumption_tax=assessed.consumption.rounded(),
+        vat=assessed.vat.rounded(),
+        total=assessed.total.rounded(),
+        preference=preference,
+        working=working,
+        notes=assessed.notes,
+        status=assessed.status,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class DeclarationAssessment:
+    """Every item's assessment and the totals, in the importing country's currency."""
+
+    currency: str
+    items: tuple[ItemAssessment, ...]
+
+    def _sum(self, name: str) -> Money:
+        total = Money.zero(self.currency)
+        for item in self.items:
+            total = total + getattr(item, name)
+        return total
+
+    @property
+    def duty(self) -> Money:
+        return self._sum("duty")
+
+    @property
+    def consumption_tax(self) -> Money:
+        return self._sum("consumption_tax")
+
+    @property
+    def vat(self) -> Money:
+        return self._sum("vat")
+
+    @property
+    def total(self) -> Money:
+        return self._sum("total")
+
+    @property
+    def customs_value(self) -> Money:
+        return self._sum("customs_value")
+
+    @property
+    def status(self) -> Status:
+        return combine(i.status for i in self.items)
+
+    def to_document(self) -> dict[str, Any]:
+        return {
+            "currency": self.currency,
+            "customs_value": _money(self.customs_value),
+            "duty": _money(self.duty),
+            "consumption_tax": _money(self.consumption_tax),
+            "vat": _money(self.vat),
+            "total": _money(self.total),
+            "status": self.status.value,
+            "items": [i.to_document() for i in self.items],
+        }
+
+    @classmethod
+    def from_document(cls, doc: Mapping[str, Any]) -> DeclarationAssessment:
+        items: Sequence[Mapping[str, Any]] = doc["items"]
+        return cls(doc["currency"], tuple(ItemAssessment.from_document(i) for i in items))

@@ -1,0 +1,279 @@
+"""The declaration aggregate: what was declared, what was decided, and why.
+
+A :class:`Declaration` owns its state changes (:mod:`.lifecycle` says which are allowed) and
+records an :mod:`event <.events>` for each. Decisions carry their reasons: the preference check
+(each certificate finding), the lane (each rule, threshold or random draw), the officer's note.
+``version`` counts stored changes for optimistic concurrency: the store refuses an update made
+from a version that is no longer current.
+
+The stored form (:meth:`Declaration.to_document`) keeps the document as filed and the
+decisions; :meth:`Declaration.from_document` rebuilds the aggregate by reading the filed
+document again, so the stored form never needs its own schema for the goods.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from cafta.clearance.assessment import DeclarationAssessment
+from cafta.clearance.events import (
+    DeclarationAmended,
+    DeclarationCancelled,
+    DeclarationLodged,
+    DeclarationRejected,
+    DocumentsRequested,
+    DutyAssessed,
+    Event,
+    GoodsReleased,
+    InspectionOrdered,
+    InspectionRecorded,
+    LaneAssigned,
+    PreferenceChecked,
+)
+from cafta.clearance.goods import Goods, parse_goods
+from cafta.clearance.lifecycle import Lane, Status, check_transition
+from cafta.core.errors import InvalidInput
+from cafta.core.money import Money
+
+__all__ = ["Declaration", "InspectionOutcome", "LaneChoice", "PreferenceCheck"]
+
+
+@dataclass(frozen=True, slots=True)
+class PreferenceCheck:
+    """The verdict on the declaration's ACFTA claim (see :mod:`cafta.certificates`)."""
+
+    outcome: str
+    """``accepted``, ``accepted_with_discrepancies``, ``rejected``, ``waived`` or ``missing``."""
+    reference: str | None
+    findings: tuple[Mapping[str, Any], ...] = ()
+    """Each ``{"code", "severity", "message", "item", "declaration_item"}``."""
+
+    def to_document(self) -> dict[str, Any]:
+        return {"outcome": self.outcome, "reference": self.reference,
+                "findings": [dict(f) for f in self.findings]}  # fmt: skip
+
+    @classmethod
+    def from_document(cls, doc: Mapping[str, Any]) -> PreferenceCheck:
+        return cls(doc["outcome"], doc.get("reference"), tuple(doc.get("findings", ())))
+
+
+@dataclass(frozen=True, slots=True)
+class LaneChoice:
+    lane: Lane
+    score: str
+    """The risk score as decimal text (0 to 1)."""
+    selected_by: str
+    reasons: tuple[str, ...]
+
+    def to_document(self) -> dict[str, Any]:
+        return {"lane": self.lane.value, "score": self.score, "selected_by": self.selected_by,
+                "reasons": list(self.reasons)}  # fmt: skip
+
+    @classmethod
+    def from_document(cls, doc: Mapping[str, Any]) -> LaneChoice:
+        return cls(Lane(doc["lane"]), doc["score"], doc["selected_by"], tuple(doc["reasons"]))
+
+
+@dataclass(frozen=True, slots=True)
+class InspectionOutcome:
+    found: bool
+    what: str | None = None
+    revenue_recovered: Money | None = None
+
+    def to_document(self) -> dict[str, Any]:
+        money = self.revenue_recovered
+        return {"found": self.found, "what": self.what,
+                "revenue_recovered": None if money is None
+                else {"amount": f"{money.amount:f}", "currency": money.currency}}  # fmt: skip
+
+    @classmethod
+    def from_document(cls, doc: Mapping[str, Any]) -> InspectionOutcome:
+        money = doc.get("revenue_recovered")
+        recovered = Money(Decimal(money["amount"]), money["currency"]) if money else None
+        return cls(doc["found"], doc.get("what"), recovered)
+
+
+@dataclass
+class Declaration:
+    id: str
+    goods: Goods
+    lodged_at: datetime
+    lodged_by: str
+    status: Status = Status.LODGED
+    version: int = 0
+    """0 until first stored; the store sets 1, then +1 on every change."""
+    updated_at: datetime | None = None
+    assessment: DeclarationAssessment | None = None
+    preference: PreferenceCheck | None = None
+    lane: LaneChoice | None = None
+    post_clearance_audit: bool = False
+    inspection: InspectionOutcome | None = None
+    history: list[dict[str, Any]] = field(default_factory=list)
+    _events: list[Event] = field(default_factory=list, repr=False)
+
+    # --- creation ---------------------------------------------------------------------------
+
+    @classmethod
+    def lodge(cls, declaration_id: str, goods: Goods, at: datetime, by: str) -> Declaration:
+        declaration = cls(declaration_id, goods, at, by, updated_at=at)
+        declaration._record(DeclarationLodged(declaration_id, at, by, goods.office,
+                                              goods.importer.name, len(goods.items)))  # fmt: skip
+        return declaration
+
+    # --- the pipeline's decisions -----------------------------------------------------------
+
+    def record_assessment(
+        self, assessment: DeclarationAssessment, preference: PreferenceCheck | None, at: datetime
+    ) -> None:
+        check_transition(self.status, Status.ASSESSED, "assess")
+        self.assessment = assessment
+        self.preference = preference
+        self.status = Status.ASSESSED
+        if preference is not None:
+            count = len(preference.findings)
+            self._record(PreferenceChecked(self.id, at, "system", preference.outcome,
+                                           preference.reference, count))  # fmt: skip
+        self._record(DutyAssessed(self.id, at, "system", assessment.currency,
+                                  f"{assessment.duty.amount:f}", f"{assessment.vat.amount:f}",
+                                  f"{assessment.total.amount:f}"))  # fmt: skip
+
+    def assign_lane(self, choice: LaneChoice, at: datetime) -> None:
+        """Record the lane; green and blue release at once, yellow and red hold."""
+        target = {
+            Lane.GREEN: Status.RELEASED,
+            Lane.BLUE: Status.RELEASED,
+            Lane.YELLOW: Status.HELD_FOR_DOCUMENTS,
+            Lane.RED: Status.HELD_FOR_INSPECTION,
+        }[choice.lane]
+        check_transition(self.status, target, "assign a lane to")
+        self.lane = choice
+        self._record(LaneAssigned(self.id, at, "system", choice.lane.value, choice.score,
+                                  choice.selected_by, choice.reasons))  # fmt: skip
+        self.post_clearance_audit = choice.lane is Lane.BLUE
+        self.status = target
+        if target is Status.RELEASED:
+            self._record(GoodsReleased(self.id, at, "system", choice.lane.value, None))
+
+    # --- officers and declarants ------------------------------------------------------------
+
+    def release(self, at: datetime, by: str, note: str | None = None) -> None:
+        check_transition(self.status, Status.RELEASED, "release")
+        self.status = Status.RELEASED
+        self._record(GoodsReleased(self.id, at, by, self.lane.lane.value if self.lane else None,
+                                   note))  # fmt: skip
+
+    def reject(self, at: datetime, by: str, note: str | None = None) -> None:
+        check_transition(self.status, Status.REJECTED, "reject")
+        self.status = Status.REJECTED
+        self._record(DeclarationRejected(self.id, at, by, note))
+
+    def request_documents(self, at: datetime, by: str, note: str | None = None) -> None:
+        check_transition(self.status, Status.HELD_FOR_DOCUMENTS, "request documents for")
+        self.status = Status.HELD_FOR_DOCUMENTS
+        self._record(DocumentsRequested(self.id, at, by, note))
+
+    def order_inspection(self, at: datetime, by: str, note: str | None = None) -> None:
+        check_transition(self.status, Status.HELD_FOR_INSPECTION, "order an inspection of")
+        self.status = Status.HELD_FOR_INSPECTION
+        self._record(InspectionOrdered(self.id, at, by, note))
+
+    def record_inspection(self, outcome: InspectionOutcome, at: datetime, by: str) -> None:
+        if self.status is not Status.HELD_FOR_INSPECTION:
+            check_transition(self.status, Status.HELD_FOR_INSPECTION, "record an inspection of")
+            self.status = Status.HELD_FOR_INSPECTION
+        self.inspection = outcome
+        money = outcome.revenue_recovered
+        self._record(InspectionRecorded(self.id, at, by, outcome.found, outcome.what,
+                                        f"{money.amount:f}" if money else None,
+                                        money.currency if money else None))  # fmt: skip
+
+    def cancel(self, at: datetime, by: str, note: str | None = None) -> None:
+        check_transition(self.status, Status.CANCELLED, "cancel")
+        self.status = Status.CANCELLED
+        self._record(DeclarationCancelled(self.id, at, by, note))
+
+    def amend(self, goods: Goods, at: datetime, by: str) -> None:
+        """Replace what was declared while documents are requested; it is assessed again."""
+        if goods.office != self.goods.office or goods.importer.key != self.goods.importer.key:
+            raise InvalidInput(
+                "an amendment may not change the customs office or the importer",
+                code="declaration.amend_identity",
+                hint="Cancel this declaration and lodge a new one.",
+            )
+        check_transition(self.status, Status.LODGED, "amend")  # only while documents are asked
+        self.goods = goods
+        self.status = Status.LODGED
+        self.assessment = None
+        self.preference = None
+        self.lane = None
+        self._record(DeclarationAmended(self.id, at, by, len(goods.items)))
+
+    # --- events and storage -----------------------------------------------------------------
+
+    def _record(self, event: Event) -> None:
+        self._events.append(event)
+        self.updated_at = event.at
+        payload = event.payload()
+        detail = {k: v for k, v in payload.items()
+                  if k not in ("event", "declaration_id", "at", "actor")}  # fmt: skip
+        self.history.append({"event": event.name, "at": event.at.isoformat(),
+                             "actor": event.actor, "detail": detail})  # fmt: skip
+
+    def pull_events(self) -> list[Event]:
+        """The events recorded since the last call (for the outbox and the audit log)."""
+        events, self._events = self._events, []
+        return events
+
+    @property
+    def reasons(self) -> tuple[str, ...]:
+        """Why the declaration is where it is: the preference findings and the lane reasons."""
+        found: list[str] = []
+        if self.preference is not None:
+            for f in self.preference.findings:
+                if f.get("severity") in ("minor", "substantive"):
+                    found.append(
+                        f"Form E {self.preference.reference or ''}: {f['message']}".strip()
+                    )
+        if self.lane is not None:
+            found.extend(self.lane.reasons)
+        return tuple(found)
+
+    def to_document(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "filed": dict(self.goods.source),
+            "lodged_at": self.lodged_at.isoformat(),
+            "lodged_by": self.lodged_by,
+            "status": self.status.value,
+            "assessment": self.assessment.to_document() if self.assessment else None,
+            "preference": self.preference.to_document() if self.preference else None,
+            "lane": self.lane.to_document() if self.lane else None,
+            "post_clearance_audit": self.post_clearance_audit,
+            "inspection": self.inspection.to_document() if self.inspection else None,
+            "history": list(self.history),
+        }
+
+    @classmethod
+    def from_document(cls, doc: Mapping[str, Any], version: int) -> Declaration:
+        return cls(
+            id=doc["id"],
+            goods=parse_goods(doc["filed"]),
+            lodged_at=datetime.fromisoformat(doc["lodged_at"]),
+            lodged_by=doc["lodged_by"],
+            status=Status(doc["status"]),
+            version=version,
+            updated_at=datetime.fromisoformat(doc["history"][-1]["at"]) if doc["history"] else None,
+            assessment=DeclarationAssessment.from_document(doc["assessment"])
+            if doc.get("assessment") else None,
+            preference=PreferenceCheck.from_document(doc["preference"])
+            if doc.get("preference") else None,
+            lane=LaneChoice.from_document(doc["lane"]) if doc.get("lane") else None,
+            post_clearance_audit=bool(doc.get("post_clearance_audit")),
+            inspection=InspectionOutcome.from_document(doc["inspection"])
+            if doc.get("inspection") else None,
+            history=list(doc.get("history", ())),
+        )  # fmt: skip

@@ -1,0 +1,118 @@
+"""What happened to a declaration: events, named in the past tense.
+
+The aggregate records them as it changes; the unit of work stores them in the outbox (for other
+processes and customs nodes) and the audit log, in the same transaction as the change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import datetime
+from typing import Any
+
+__all__ = [
+    "DeclarationAmended",
+    "DeclarationCancelled",
+    "DeclarationLodged",
+    "DeclarationRejected",
+    "DocumentsRequested",
+    "DutyAssessed",
+    "Event",
+    "GoodsReleased",
+    "InspectionOrdered",
+    "InspectionRecorded",
+    "LaneAssigned",
+    "PreferenceChecked",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    declaration_id: str
+    at: datetime
+    actor: str
+
+    @property
+    def name(self) -> str:
+        return type(self).__name__
+
+    def payload(self) -> dict[str, Any]:
+        """The event as a JSON-safe mapping (``at`` in ISO 8601)."""
+        data: dict[str, Any] = {"event": self.name}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, datetime):
+                value = value.isoformat()
+            elif isinstance(value, tuple):
+                value = list(value)
+            data[f.name] = value
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class DeclarationLodged(Event):
+    office: str
+    importer: str
+    items: int
+
+
+@dataclass(frozen=True, slots=True)
+class PreferenceChecked(Event):
+    outcome: str
+    reference: str | None
+    findings: int
+
+
+@dataclass(frozen=True, slots=True)
+class DutyAssessed(Event):
+    currency: str
+    duty: str
+    vat: str
+    total: str
+
+
+@dataclass(frozen=True, slots=True)
+class LaneAssigned(Event):
+    lane: str
+    score: str
+    selected_by: str
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class GoodsReleased(Event):
+    lane: str | None
+    note: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentsRequested(Event):
+    note: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class InspectionOrdered(Event):
+    note: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class InspectionRecorded(Event):
+    found: bool
+    what: str | None
+    revenue_recovered: str | None
+    currency: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class DeclarationRejected(Event):
+    note: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class DeclarationCancelled(Event):
+    note: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class DeclarationAmended(Event):
+    items: int

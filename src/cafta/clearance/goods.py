@@ -1,0 +1,247 @@
+"""What a declaration declares: parties, transport and goods items, read from a document.
+
+The document extends the shape the certificates module verifies against
+(``docs/examples/form-e-declaration.json``) with ``type``, ``declarant`` and ``transport``::
+
+    {"type": "import", "office": "CNYYG",
+     "declarant": {"name": "Pingxiang Border Brokers Co.", "country": "CN"},
+     "importer": {"name": "Guangxi Fresh Fruit Trading Co.", "country": "CN"},
+     "exporter": {"name": "Chanthaburi Durian Export Co.", "country": "TH"},
+     "transport": {"mode": "road", "vehicle_plate": "桂F·A1234", "container": "CSQU3054383"},
+     "items": [{"line": "0810.60.00", "description": "Fresh durian", "origin": "TH",
+                "quantity": {"amount": "18000", "unit": "kg"},
+                "net_mass": {"amount": "18000", "unit": "kg"},
+                "value": {"amount": "612000.00", "currency": "CNY"}, "incoterm": "CIF",
+                "preference": {"scheme": "ACFTA", "certificate": "<reference or signed Form E>"}}]}
+
+Every error names the field (``items[0].line``). Party keys (:func:`party_key`) decide who may
+see a declaration: its importer and its declarant.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from cafta.core.errors import InvalidInput
+from cafta.core.fields import Fields
+from cafta.core.money import Money
+from cafta.core.quantity import Quantity
+from cafta.core.vocabulary import parse_member
+from cafta.identifiers import container, hs, locode, plate
+from cafta.refdata.countries import country
+from cafta.tariff.duty import Incoterm
+
+__all__ = [
+    "DeclarationType",
+    "Goods",
+    "Item",
+    "Party",
+    "PreferenceClaim",
+    "Transport",
+    "TransportMode",
+    "parse_goods",
+    "party_key",
+]
+
+
+def party_key(name: str) -> str:
+    """How a party is recognised: its name, case and spacing folded."""
+    return " ".join(name.split()).casefold()
+
+
+class DeclarationType(StrEnum):
+    IMPORT = "import"
+
+
+class TransportMode(StrEnum):
+    ROAD = "road"
+    RAIL = "rail"
+    SEA = "sea"
+    AIR = "air"
+    INLAND_WATERWAY = "inland-waterway"
+    PIPELINE = "pipeline"
+
+
+@dataclass(frozen=True, slots=True)
+class Party:
+    name: str
+    country: str | None = None
+
+    @property
+    def key(self) -> str:
+        return party_key(self.name)
+
+
+@dataclass(frozen=True, slots=True)
+class Transport:
+    mode: TransportMode
+    vehicle_plate: str | None = None
+    """Compact form (:mod:`cafta.identifiers.plate`)."""
+    container: str | None = None
+    """ISO 6346, compact."""
+
+
+@dataclass(frozen=True, slots=True)
+class PreferenceClaim:
+    scheme: str
+    certificate: str | None
+    """The Form E's reference number, or the signed Form E itself (a compact JWS)."""
+    certificate_item: int | None = None
+
+    @property
+    def embedded(self) -> bool:
+        return self.certificate is not None and self.certificate.count(".") == 2
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    number: int
+    line: str
+    description: str
+    origin: str
+    quantity: Quantity
+    value: Money
+    incoterm: Incoterm = Incoterm.CIF
+    net_mass_kg: Decimal | None = None
+    freight: Money | None = None
+    insurance: Money | None = None
+    preference: PreferenceClaim | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Goods:
+    """Everything declared: header and items, as the declarant filed it (before any decision)."""
+
+    type: DeclarationType
+    office: str
+    declarant: Party
+    importer: Party
+    exporter: Party
+    transport: Transport | None
+    items: tuple[Item, ...]
+    source: Mapping[str, Any]
+    """The document as filed, kept for the record and for checks that read it again (the
+    certificate verifier reads the same document)."""
+
+    @property
+    def destination(self) -> str:
+        """The importing country: the customs office's country."""
+        return self.office[:2]
+
+
+def _value(fields: Fields, key: str, parse: Any) -> Any:
+    try:
+        return parse(fields.text(key))
+    except InvalidInput as error:
+        if error.details.get("field"):
+            raise
+        raise fields.wrap(error, key) from None
+    except LookupError as error:
+        raise fields.error(key, str(error), "unknown_value") from None
+
+
+def _party(fields: Fields, key: str) -> Party:
+    part = fields.object(key)
+    code = _value(part, "country", lambda t: country(t).alpha2) if part.has("country") else None
+    return Party(part.text("name"), code)
+
+
+def _quantity(fields: Fields, key: str) -> Quantity:
+    part = fields.object(key)
+    amount = part.decimal("amount")
+    try:
+        return Quantity.of(amount, part.text("unit"))
+    except InvalidInput as error:
+        raise part.wrap(error, "unit" if "unit" in error.code else "amount") from None
+
+
+def _money(fields: Fields, key: str) -> Money:
+    money = fields.money(key)
+    if money.is_negative:
+        raise fields.error(key, "must not be negative", "negative_value")
+    return money
+
+
+def _preference(fields: Fields) -> PreferenceClaim | None:
+    part = fields.optional_object("preference")
+    if part is None:
+        return None
+    scheme = part.text("scheme").upper() if part.has("scheme") else "ACFTA"
+    if scheme != "ACFTA":
+        raise part.error("scheme", f"unknown preference scheme '{scheme}'", "unknown_scheme",
+                         hint="Only ACFTA (Form E) is supported.")  # fmt: skip
+    number = part.optional_decimal("certificate_item")
+    return PreferenceClaim(scheme, part.optional_text("certificate"),
+                           int(number) if number is not None else None)  # fmt: skip
+
+
+def _item(fields: Fields, number: int) -> Item:
+    line = _value(fields, "line", hs.validate)
+    if len(line) < 6:
+        raise fields.error("line", f"'{fields.text('line')}' is too short: declare the national "
+                           "tariff line (8 or 10 digits) or at least the subheading",
+                           "line_too_short")  # fmt: skip
+    net_mass = None
+    if fields.has("net_mass"):
+        net_mass = _quantity(fields, "net_mass")
+        try:
+            net_mass = net_mass.to("kg")
+        except InvalidInput as error:
+            raise fields.wrap(error, "net_mass") from None
+    incoterm = _value(fields, "incoterm", Incoterm.parse) if fields.has("incoterm") else None
+    return Item(
+        number=number,
+        line=line,
+        description=fields.text("description"),
+        origin=_value(fields, "origin", lambda t: country(t).alpha2),
+        quantity=_quantity(fields, "quantity"),
+        value=_money(fields, "value"),
+        incoterm=incoterm or Incoterm.CIF,
+        net_mass_kg=net_mass.amount if net_mass is not None else None,
+        freight=_money(fields, "freight") if fields.has("freight") else None,
+        insurance=_money(fields, "insurance") if fields.has("insurance") else None,
+        preference=_preference(fields),
+    )
+
+
+def _transport(fields: Fields | None) -> Transport | None:
+    if fields is None:
+        return None
+    mode = _value(fields, "mode", lambda t: parse_member(
+        TransportMode, t, what="transport mode", code="declaration.transport_mode"))  # fmt: skip
+    plate_ = (
+        _value(fields, "vehicle_plate", plate.validate) if fields.has("vehicle_plate") else None
+    )
+    box = _value(fields, "container", container.validate) if fields.has("container") else None
+    return Transport(mode, plate_, box)
+
+
+def parse_goods(document: Mapping[str, Any] | object) -> Goods:
+    """Read a declaration document; raises :class:`InvalidInput` naming the field."""
+    fields = Fields(document, prefix="declaration")
+    kind = DeclarationType.IMPORT
+    if fields.has("type"):
+        kind = _value(fields, "type", lambda t: parse_member(
+            DeclarationType, t, what="declaration type", code="declaration.type"))  # fmt: skip
+    office = _value(fields, "office", locode.validate)
+    importer = _party(fields, "importer")
+    items = tuple(_item(f, n) for n, f in enumerate(fields.objects("items"), start=1))
+    if not items:
+        raise fields.error("items", "a declaration needs at least one item", "no_items")
+    if len(items) > 999:
+        raise fields.error("items", "more than 999 items: split the declaration", "too_many_items")
+    assert isinstance(document, Mapping)
+    return Goods(
+        type=kind,
+        office=office,
+        declarant=_party(fields, "declarant") if fields.has("declarant") else importer,
+        importer=importer,
+        exporter=_party(fields, "exporter"),
+        transport=_transport(fields.optional_object("transport")),
+        items=items,
+        source=document,
+    )

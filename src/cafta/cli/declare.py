@@ -1,0 +1,234 @@
+"""``cafta declare``: lodge, show, list and decide declarations in the node's database;
+``cafta tokens create``: API tokens.
+
+The command line acts on the database directly (``--database``, else ``CAFTA_DATABASE_URL``,
+else ``cafta.db`` in the working directory), as the party and role given (``--as``, ``--role``):
+by default the declaration's own declarant, so an operator can replay a file. A declaration is
+cleared as it is lodged; ``--wait`` turns the outcome into the exit status for scripts.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from cafta import bootstrap
+from cafta.adapters.document_files import load_document
+from cafta.clearance.declaration import Declaration
+from cafta.clearance.goods import parse_goods
+from cafta.clearance.lifecycle import Status
+from cafta.cli.db import Database
+from cafta.cli.output import console, emit_json
+from cafta.core.vocabulary import parse_member
+from cafta.identifiers import hs
+from cafta.services.clearance import Decide, Lodge, parse_action
+from cafta.services.ports import DeclarationFilter, Principal, Role
+from cafta.services.views import declaration_view, summary_view
+
+__all__ = ["app", "tokens_app"]
+
+HELD_EXIT = 3
+REJECTED_EXIT = 4
+
+_EXAMPLE = """\
+Example declaration (JSON or YAML; examples/ has more, docs/clearance.md every field):
+
+  {"type": "import", "office": "CNYYG",
+   "declarant": {"name": "Pingxiang Border Brokers Co.", "country": "CN"},
+   "importer": {"name": "Guangxi Fresh Fruit Trading Co.", "country": "CN"},
+   "exporter": {"name": "Chanthaburi Durian Export Co.", "country": "TH"},
+   "transport": {"mode": "road", "vehicle_plate": "GX-F-A1234", "container": "CSQU3054383"},
+   "items": [{"line": "0810.60.00", "description": "Fresh durian", "origin": "TH",
+              "quantity": {"amount": "18000", "unit": "kg"},
+              "value": {"amount": "612000.00", "currency": "CNY"}, "incoterm": "CIF",
+              "preference": {"scheme": "ACFTA", "certificate": "E2026TH-..."}}]}
+"""
+
+app = typer.Typer(
+    no_args_is_help=True, help="Declarations: lodge one (cleared at once), show, list, decide."
+)
+tokens_app = typer.Typer(no_args_is_help=True, help="API tokens for traders, brokers, officers.")
+
+Json = Annotated[bool, typer.Option("--json", help="Print JSON for programs.")]
+As = Annotated[str | None, typer.Option("--as", help="The party you act for (default: the "
+                                                     "declaration's declarant).")]  # fmt: skip
+
+
+def _role(text: str) -> Role:
+    return parse_member(Role, text, what="role", code="auth.role")
+
+
+def _print(declaration: Declaration) -> None:
+    view = declaration_view(declaration)
+    lane = view["lane"] or "-"
+    console.print(f"[bold]{view['id']}[/] at {view['office']}: {view['status']} (lane {lane}), "
+                  f"version {view['version']}")  # fmt: skip
+    assessment = view["assessment"]
+    if assessment:
+        console.print(f"Duty {assessment['duty']}  consumption tax {assessment['consumption_tax']}"
+                      f"  VAT {assessment['vat']}  total {assessment['total']} "
+                      f"{assessment['currency']}  ({assessment['status']})")  # fmt: skip
+        for item in assessment["items"]:
+            line = hs.format(item["line"])
+            console.print(f"  item {item['item']} {line}: {item['regime']}, duty "
+                          f"{item['duty']['amount']}, Form E {item['preference']}")  # fmt: skip
+    for reason in view["reasons"]:
+        console.print(f"  reason: {reason}", markup=False)
+
+
+@app.command("submit", epilog=_EXAMPLE)
+def submit(
+    file: Annotated[Path, typer.Argument(help="The declaration, JSON or YAML.")],
+    database: Database = None,
+    party: As = None,
+    role: Annotated[str, typer.Option("--role", help="trader or broker.")] = "broker",
+    key: Annotated[
+        str | None,
+        typer.Option(
+            "--idempotency-key",
+            help="Retry-safe key: the same key and file give the same declaration.",
+        ),
+    ] = None,
+    wait: Annotated[
+        bool,
+        typer.Option(
+            "--wait",
+            help=f"Exit {HELD_EXIT} if the goods are held, "
+            f"{REJECTED_EXIT} if rejected, 0 once released.",
+        ),
+    ] = False,
+    as_json: Json = False,
+) -> int:
+    """Lodge a declaration: it is validated, priced, its Form E checked, risk-scored, given a
+    lane and, in the green lane, released before this command returns."""
+    document: Any = load_document(file)
+    who = party or parse_goods(document).declarant.name
+    services = bootstrap.build()
+    node = bootstrap.open_node(services, database, upgrade=True)
+    try:
+        lodged = node.clearance.lodge(Lodge(document, Principal(_role(role), who), key))
+    finally:
+        node.close()
+    declaration = lodged.declaration
+    if as_json:
+        emit_json({**declaration_view(declaration), "replayed": lodged.replayed})
+    else:
+        _print(declaration)
+    if not wait:
+        return 0
+    if declaration.status is Status.RELEASED:
+        return 0
+    return REJECTED_EXIT if declaration.status is Status.REJECTED else HELD_EXIT
+
+
+@app.command("show")
+def show(declaration_id: str, database: Database = None, as_json: Json = False) -> None:
+    """A declaration: lane, assessment with the working, Form E verdict, reasons, timeline."""
+    node = bootstrap.open_node(bootstrap.build(), database)
+    try:
+        declaration = node.clearance.get(declaration_id, Principal(Role.ADMIN, "cli"))
+    finally:
+        node.close()
+    if as_json:
+        emit_json(declaration_view(declaration))
+        return
+    _print(declaration)
+    for event in declaration.history:
+        console.print(f"  {event['at']}  {event['event']}  by {event['actor']}", markup=False)
+
+
+@app.command("list")
+def list_command(
+    database: Database = None,
+    office: Annotated[str | None, typer.Option("--office")] = None,
+    status: Annotated[str | None, typer.Option("--status", help="e.g. held_for_inspection")] = None,
+    lane: Annotated[str | None, typer.Option("--lane", help="green, yellow, red or blue")] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, max=1000)] = 50,
+    as_json: Json = False,
+) -> None:
+    """Declarations, newest first, filtered by office, status and lane."""
+    node = bootstrap.open_node(bootstrap.build(), database)
+    where = DeclarationFilter(office=office.upper() if office else None, status=status,
+                              lane=lane, limit=limit)  # fmt: skip
+    try:
+        with node.uow(read_only=True) as uow:
+            records = uow.declarations.list(where)
+    finally:
+        node.close()
+    views = [summary_view(Declaration.from_document(r.document, r.version)) for r in records]
+    if as_json:
+        emit_json(views)
+        return
+    table = Table()
+    for column in ("id", "office", "status", "lane", "importer", "total", "lodged"):
+        table.add_column(column, no_wrap=column in ("id", "status", "lodged"))
+    for v in views:
+        table.add_row(v["id"], v["office"], v["status"], v["lane"] or "", v["importer"],
+                      f"{v['total']} {v['currency']}", v["lodged_at"][:19])  # fmt: skip
+    console.print(table)
+
+
+@app.command("decide")
+def decide(
+    declaration_id: str,
+    action: Annotated[
+        str, typer.Option("--action", help="release, reject, request_documents or inspect")
+    ],
+    officer: Annotated[str, typer.Option("--officer", help="Your name or officer id.")],
+    note: Annotated[str | None, typer.Option("--note")] = None,
+    outcome: Annotated[
+        Path | None,
+        typer.Option(
+            "--outcome",
+            help="Inspection outcome file: "
+            '{"found": true, "what": "...", "revenue_recovered": {...}}',
+        ),
+    ] = None,
+    database: Database = None,
+    as_json: Json = False,
+) -> None:
+    """An officer's decision on a held declaration."""
+    result: Any = load_document(outcome) if outcome is not None else None
+    node = bootstrap.open_node(bootstrap.build(), database)
+    try:
+        declaration = node.clearance.decide(Decide(declaration_id, Principal(Role.OFFICER, officer),
+                                                   parse_action(action), note, result))  # fmt: skip
+    finally:
+        node.close()
+    if as_json:
+        emit_json(declaration_view(declaration))
+    else:
+        _print(declaration)
+
+
+@tokens_app.command("create")
+def create_token(
+    role: Annotated[str, typer.Option("--role", help="trader, broker, officer, gate or admin")],
+    party: Annotated[
+        str,
+        typer.Option(
+            "--party", help="The trader, broker or office it acts for, as named in declarations."
+        ),
+    ],
+    database: Database = None,
+    as_json: Json = False,
+) -> None:
+    """Create an API bearer token. It is shown once; only its hash is stored."""
+    from cafta.services.tokens import issue_token  # noqa: PLC0415
+
+    services = bootstrap.build()
+    node = bootstrap.open_node(services, database, upgrade=True)
+    try:
+        with node.uow() as uow:
+            token = issue_token(uow.tokens, _role(role), party, services.clock.now())
+            uow.commit()
+    finally:
+        node.close()
+    if as_json:
+        emit_json({"token": token, "role": _role(role).value, "party": party})
+    else:
+        console.print(f"Token for {party} ({_role(role).value}); keep it secret, it is not "
+                      f"stored:\n{token}", markup=False)  # fmt: skip

@@ -1,0 +1,1 @@
+"""Application services: ports, the message bus, handlers and queries over the domain."""

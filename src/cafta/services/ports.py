@@ -1,0 +1,206 @@
+"""Ports: what the application services need from storage, independent of any database.
+
+The storage adapter (``cafta.adapters.storage``) implements these protocols with SQLAlchemy on
+SQLite or PostgreSQL; tests use in-memory fakes. A :class:`UnitOfWork` is one transaction:
+everything written through it is committed together or not at all, which is what makes the
+outbox, the audit log and the idempotency keys trustworthy.
+
+Records are plain data. A declaration is stored as its document (the aggregate's own JSON-safe
+snapshot, amounts as exact decimal strings) plus the columns queries filter on; the aggregate
+converts itself to and from that document, so storage never needs to know its shape.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any, Protocol
+
+__all__ = [
+    "AuditEntry",
+    "AuditLog",
+    "DeclarationFilter",
+    "DeclarationRecord",
+    "DeclarationStore",
+    "IdempotencyStore",
+    "InspectionLabel",
+    "LabelStore",
+    "Outbox",
+    "OutboxMessage",
+    "Principal",
+    "Role",
+    "TokenStore",
+    "UnitOfWork",
+    "UnitOfWorkFactory",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class DeclarationRecord:
+    """A declaration as stored: the filter columns and the aggregate's document."""
+
+    id: str
+    office: str
+    """UN/LOCODE of the customs office, e.g. ``CNYYG``."""
+    status: str
+    lane: str | None
+    importer: str
+    """The importer's party key (see :class:`Principal.party`): who may read it, with declarant."""
+    declarant: str
+    version: int
+    """Incremented on every change; an update names the version it read (optimistic locking)."""
+    lodged_at: datetime
+    updated_at: datetime
+    document: Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class DeclarationFilter:
+    office: str | None = None
+    status: str | None = None
+    lane: str | None = None
+    party: str | None = None
+    """Only declarations whose importer or declarant is this party."""
+    limit: int = 100
+    offset: int = 0
+
+
+class DeclarationStore(Protocol):
+    def add(self, record: DeclarationRecord) -> None:
+        """Insert a new declaration (its version is 1); a duplicate id is a ``Conflict``."""
+
+    def get(self, declaration_id: str) -> DeclarationRecord | None: ...
+
+    def update(self, record: DeclarationRecord, expected_version: int) -> None:
+        """Replace the stored declaration if its version is still ``expected_version``;
+        otherwise raise ``cafta.core.errors.Conflict`` with code ``declaration.version``.
+        ``record.version`` must be ``expected_version + 1``."""
+
+    def list(self, where: DeclarationFilter) -> Sequence[DeclarationRecord]:
+        """Newest first (``lodged_at`` descending, then ``id``)."""
+
+
+class IdempotencyStore(Protocol):
+    def find(self, scope: str, key: str) -> tuple[str, str] | None:
+        """(hash of the request first seen with this key, id of the declaration it made)."""
+
+    def remember(self, scope: str, key: str, request_hash: str, declaration_id: str) -> None:
+        """Record a key; the same (scope, key) twice is a ``Conflict``."""
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxMessage:
+    id: int
+    topic: str
+    """The event's name, e.g. ``GoodsReleased``."""
+    key: str
+    """The aggregate it is about (a declaration id)."""
+    payload: Mapping[str, Any]
+    created_at: datetime
+
+
+class Outbox(Protocol):
+    def add(self, topic: str, key: str, payload: Mapping[str, Any], at: datetime) -> None:
+        """Queue a message in the current transaction: it leaves only if the transaction
+        commits."""
+
+    def claim(self, limit: int, at: datetime) -> Sequence[OutboxMessage]:
+        """Up to ``limit`` unsent messages, oldest first, locked for this transaction
+        (``FOR UPDATE SKIP LOCKED`` on PostgreSQL), so several relays never take the same one."""
+
+    def mark_sent(self, ids: Sequence[int], at: datetime) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    seq: int
+    at: datetime
+    actor: str
+    action: str
+    entity: str
+    payload: Mapping[str, Any]
+    prev_hash: str
+    hash: str
+
+
+class AuditLog(Protocol):
+    def append(
+        self, at: datetime, actor: str, action: str, entity: str, payload: Mapping[str, Any]
+    ) -> AuditEntry:
+        """Append an entry chained to the previous one by hash (appends are serialised)."""
+
+    def entries(self, after_seq: int = 0, limit: int = 1000) -> Sequence[AuditEntry]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class InspectionLabel:
+    """An officer's inspection outcome: the label the risk model learns from."""
+
+    declaration_id: str
+    office: str
+    recorded_at: datetime
+    officer: str
+    found: bool
+    what: str | None = None
+    revenue_recovered: str | None = None
+    """Exact decimal text in ``currency``."""
+    currency: str | None = None
+    features: Mapping[str, Any] = field(default_factory=dict)
+    """What the risk engine saw when it chose the lane (for training)."""
+
+
+class LabelStore(Protocol):
+    def add(self, label: InspectionLabel) -> None: ...
+
+    def all(self, office: str | None = None) -> Sequence[InspectionLabel]: ...
+
+
+class Role(StrEnum):
+    TRADER = "trader"
+    BROKER = "broker"
+    OFFICER = "officer"
+    GATE = "gate"
+    ADMIN = "admin"
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """Who is calling: a role and the party (trader, broker or office) it acts for."""
+
+    role: Role
+    party: str
+    token_id: str | None = None
+
+
+class TokenStore(Protocol):
+    def add(self, token_id: str, token_hash: str, principal: Principal, at: datetime) -> None: ...
+
+    def find(self, token_hash: str) -> Principal | None: ...
+
+
+class UnitOfWork(Protocol):
+    """One transaction over every store. ``with uow:`` begins; leaving the block without
+    ``commit()`` rolls back."""
+
+    declarations: DeclarationStore
+    idempotency: IdempotencyStore
+    outbox: Outbox
+    audit: AuditLog
+    labels: LabelStore
+    tokens: TokenStore
+
+    def __enter__(self) -> UnitOfWork: ...
+
+    def __exit__(self, *args: object) -> None: ...
+
+    def commit(self) -> None: ...
+
+    def rollback(self) -> None: ...
+
+
+class UnitOfWorkFactory(Protocol):
+    def __call__(self, read_only: bool = False) -> UnitOfWork:
+        """A new unit of work; ``read_only`` ones never write (on SQLite they take no write
+        lock, so reads do not queue behind writes)."""

@@ -1,0 +1,91 @@
+"""The clearance pipeline's lane step: a declaration seen through the risk engine.
+
+:class:`RiskLanes` builds the risk engine's read-only view (:class:`cafta.risk.subject.RiskSubject`)
+from an assessed declaration — each item's customs value in the importing currency (what unit
+values are compared with), its net mass, and what became of its preference claim — and turns
+the engine's decision into the declaration's :class:`~cafta.clearance.declaration.LaneChoice`,
+reasons included.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+from cafta.clearance.declaration import Declaration, LaneChoice
+from cafta.clearance.lifecycle import Lane
+from cafta.risk.engine import RiskEngine
+from cafta.risk.lanes import LaneAllocator
+from cafta.risk.quotas import QuotaTable
+from cafta.risk.ruleset import RuleSet, default_rules
+from cafta.risk.scoring import RuleScorer
+from cafta.risk.subject import RiskItem, RiskSubject
+
+__all__ = ["RiskLanes", "default_risk_engine"]
+
+
+def _certificate_outcome(preference: str, claimed: bool, outcome: str | None) -> str | None:
+    if not claimed:
+        return None
+    if preference == "granted":
+        return "accepted"
+    if preference == "granted with discrepancies":
+        return "accepted_with_discrepancies"
+    if outcome == "waived":
+        return "waived"
+    return "missing" if "has been received" in preference or outcome == "missing" else "rejected"
+
+
+def subject_of(declaration: Declaration) -> RiskSubject:
+    goods = declaration.goods
+    assessed = {i.item: i for i in declaration.assessment.items} if declaration.assessment else {}
+    outcome = declaration.preference.outcome if declaration.preference else None
+    items = []
+    for item in goods.items:
+        assessment = assessed.get(item.number)
+        value = assessment.customs_value if assessment is not None else item.value
+        claimed = item.preference is not None
+        items.append(RiskItem(
+            line=item.line, origin=item.origin, value=value.amount, currency=value.currency,
+            net_mass_kg=item.net_mass_kg, preference_claimed=claimed,
+            certificate_outcome=_certificate_outcome(
+                assessment.preference if assessment else "", claimed, outcome),
+            description=item.description,
+        ))  # fmt: skip
+    transport = goods.transport
+    return RiskSubject(
+        declaration_id=declaration.id,
+        office=goods.office,
+        on=declaration.lodged_at.date(),
+        importer=goods.importer.name,
+        declarant=goods.declarant.name,
+        exporter=goods.exporter.name,
+        origin_countries=tuple(sorted({i.origin for i in goods.items})),
+        transport_mode=transport.mode.value if transport else None,
+        vehicle_plate=transport.vehicle_plate if transport else None,
+        container=transport.container if transport else None,
+        items=tuple(items),
+    )
+
+
+@dataclass
+class RiskLanes:
+    engine: RiskEngine
+
+    def select(self, declaration: Declaration) -> LaneChoice:
+        decision = self.engine.assess(subject_of(declaration))
+        return LaneChoice(
+            lane=Lane(decision.lane.value),
+            score=f"{decision.score:.4f}",
+            selected_by=decision.selected_by.value,
+            reasons=decision.reasons,
+        )
+
+
+def default_risk_engine(
+    seed: int | None = None, rules: RuleSet | None = None, quotas: QuotaTable | None = None
+) -> RiskEngine:
+    """The explainable rules shipped (illustrative entries), the rule scorer and the default
+    quotas (red 3%, yellow 10%, random 10% of red)."""
+    allocator = LaneAllocator(quotas or QuotaTable(), random.Random(seed))
+    return RiskEngine(rules or default_rules(), RuleScorer(), allocator)

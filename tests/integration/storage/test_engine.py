@@ -1,0 +1,169 @@
+"""Engines and failures: SQLite settings, URL handling, and errors an operator can act on."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from cafta.adapters.storage.engine import create_engine_for, default_database_url
+from cafta.adapters.storage.failures import redact_url
+from cafta.adapters.storage.schema import upgrade
+from cafta.adapters.storage.unit_of_work import SqlUnitOfWorkFactory
+from cafta.core.errors import CaftaError, InvalidInput
+
+
+def _pragmas(url: str) -> tuple[object, ...]:
+    engine = create_engine_for(url)
+    try:
+        with engine.connect() as connection:
+            return tuple(
+                connection.exec_driver_sql(f"PRAGMA {name}").scalar()
+                for name in ("journal_mode", "synchronous", "foreign_keys", "busy_timeout")
+            )
+    finally:
+        engine.dispose()
+
+
+def test_sqlite_connections_use_wal_and_wait_for_the_lock(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'new' / 'dir' / 'cafta.db'}"
+    assert _pragmas(url) == ("wal", 1, 1, 5000)
+    assert (tmp_path / "new" / "dir").is_dir()
+    assert _pragmas(url + "?synchronous=FULL") == ("wal", 2, 1, 5000)
+
+
+def test_a_bad_synchronous_mode_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(InvalidInput):
+        create_engine_for(f"sqlite:///{tmp_path / 'x.db'}?synchronous=SOMETIMES")
+
+
+def test_postgresql_urls_use_psycopg_3() -> None:
+    for url in ("postgresql://u:p@db.example/cafta", "postgresql+psycopg://u:p@db.example/cafta"):
+        engine = create_engine_for(url)
+        assert (engine.dialect.name, engine.dialect.driver) == ("postgresql", "psycopg")
+        engine.dispose()
+
+
+@pytest.mark.parametrize("url", ["not a url", "mysql://u@h/db", "postgresql+psycopg2://u@h/d"])
+def test_urls_cafta_cannot_use_are_refused(url: str) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        create_engine_for(url)
+    assert caught.value.code in ("storage.invalid_url", "storage.unsupported_database")
+
+
+def test_the_default_database_is_cafta_db_in_the_working_directory(tmp_path: Path) -> None:
+    assert default_database_url(tmp_path) == f"sqlite:///{tmp_path.resolve()}/cafta.db"
+
+
+def test_urls_are_shown_without_passwords() -> None:
+    shown = redact_url("postgresql://cafta:s3cret@db.example:5432/cafta?password=other")
+    assert "s3cret" not in shown and "other" not in shown
+    assert shown.startswith("postgresql://cafta:***@db.example:5432/cafta")
+
+
+def test_an_unreachable_database_is_storage_unavailable_without_the_password() -> None:
+    engine = create_engine_for("postgresql://cafta:s3cret@127.0.0.1:9/cafta?connect_timeout=2")
+    try:
+        with pytest.raises(CaftaError) as caught, SqlUnitOfWorkFactory(engine)():
+            pass
+    finally:
+        engine.dispose()
+    assert caught.value.code == "storage.unavailable"
+    assert "s3cret" not in str(caught.value)
+    assert "postgresql+psycopg://cafta:***@127.0.0.1:9/cafta" in str(caught.value)
+
+
+def test_a_database_without_tables_says_to_run_db_upgrade(backend) -> None:
+    engine = create_engine_for(backend.empty_url())
+    try:
+        with pytest.raises(CaftaError) as caught, SqlUnitOfWorkFactory(engine)() as uow:
+            uow.declarations.get("D1")
+    finally:
+        engine.dispose()
+    assert caught.value.code == "storage.not_migrated"
+    assert "cafta db upgrade" in str(caught.value)
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    url = f"sqlite:///{tmp_path / 'cafta.db'}"
+    upgrade(url)
+    return url
+
+
+def test_on_sqlite_a_second_writer_waits_for_the_first(sqlite_url: str) -> None:
+    engine = create_engine_for(sqlite_url)
+    uow_factory = SqlUnitOfWorkFactory(engine)
+    order: list[str] = []
+    with uow_factory() as first:
+        first.outbox.add("T", "first", {}, _now())
+
+        def second_writer() -> None:
+            with uow_factory() as second:
+                order.append("second began")
+                second.outbox.add("T", "second", {}, _now())
+                second.commit()
+
+        racer = threading.Thread(target=second_writer)
+        racer.start()
+        time.sleep(0.2)
+        order.append("first commits")
+        first.commit()
+    racer.join(5)
+    assert order == ["first commits", "second began"]
+    with uow_factory() as uow:
+        assert [m.key for m in uow.outbox.claim(10, _now())] == ["first", "second"]
+    engine.dispose()
+
+
+def test_on_sqlite_a_lock_held_too_long_is_storage_busy(sqlite_url: str) -> None:
+    patient = create_engine_for(sqlite_url)
+    hasty = create_engine_for(sqlite_url, busy_timeout_ms=50)
+    try:
+        with (
+            SqlUnitOfWorkFactory(patient)(),
+            pytest.raises(CaftaError) as caught,
+            SqlUnitOfWorkFactory(hasty)(),
+        ):
+            pass
+        assert caught.value.code == "storage.busy"
+    finally:
+        patient.dispose()
+        hasty.dispose()
+
+
+_KILLED_AFTER_COMMIT = """
+import os, signal, sys
+from datetime import UTC, datetime
+from cafta.adapters.storage.engine import create_engine_for
+from cafta.adapters.storage.unit_of_work import SqlUnitOfWorkFactory
+uow = SqlUnitOfWorkFactory(create_engine_for(sys.argv[1]))()
+with uow:
+    uow.outbox.add("GoodsReleased", "D1", {"lane": "green"}, datetime.now(UTC))
+    uow.commit()
+    os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+@pytest.mark.skipif(not hasattr(os, "kill") or sys.platform == "win32", reason="needs SIGKILL")
+def test_a_commit_survives_the_process_being_killed(sqlite_url: str) -> None:
+    url = sqlite_url
+    done = subprocess.run([sys.executable, "-c", _KILLED_AFTER_COMMIT, url], check=False)
+    assert done.returncode == -9
+    engine = create_engine_for(url)
+    try:
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT key FROM outbox")).scalars().all() == ["D1"]
+    finally:
+        engine.dispose()
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)

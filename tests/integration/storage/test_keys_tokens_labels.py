@@ -1,0 +1,85 @@
+"""Idempotency keys, API tokens, inspection labels and trusted keys."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from cafta.adapters.storage.trusted_keys import TrustedKeyRecord
+from cafta.core.errors import Conflict
+from cafta.services.ports import InspectionLabel, Principal, Role
+
+AT = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+
+
+def test_an_idempotency_key_is_found_and_cannot_be_remembered_twice(uow_factory) -> None:
+    with uow_factory() as uow:
+        assert uow.idempotency.find("trader:CN:1", "key-1") is None
+        uow.idempotency.remember("trader:CN:1", "key-1", "hash-a", "D1")
+        uow.commit()
+    with uow_factory() as uow:
+        assert uow.idempotency.find("trader:CN:1", "key-1") == ("hash-a", "D1")
+        assert uow.idempotency.find("trader:CN:2", "key-1") is None
+        with pytest.raises(Conflict) as caught:
+            uow.idempotency.remember("trader:CN:1", "key-1", "hash-b", "D2")
+        assert caught.value.code == "idempotency.exists"
+        # The transaction is still usable after the refusal (PostgreSQL included).
+        uow.idempotency.remember("trader:CN:2", "key-1", "hash-b", "D2")
+        uow.commit()
+    with uow_factory() as uow:
+        assert uow.idempotency.find("trader:CN:1", "key-1") == ("hash-a", "D1")
+        assert uow.idempotency.find("trader:CN:2", "key-1") == ("hash-b", "D2")
+
+
+def test_a_token_is_found_by_its_hash(uow_factory) -> None:
+    officer = Principal(Role.OFFICER, "CNYYG")
+    with uow_factory() as uow:
+        uow.tokens.add("t1", "sha256:abc", officer, AT)
+        uow.commit()
+    with uow_factory() as uow:
+        assert uow.tokens.find("sha256:abc") == Principal(Role.OFFICER, "CNYYG", token_id="t1")
+        assert uow.tokens.find("sha256:zzz") is None
+        with pytest.raises(Conflict) as caught:
+            uow.tokens.add("t2", "sha256:abc", officer, AT)
+        assert caught.value.code == "token.exists"
+
+
+def test_labels_round_trip_and_filter_by_office(uow_factory) -> None:
+    found = InspectionLabel(
+        declaration_id="D1", office="CNYYG", recorded_at=AT, officer="officer-3", found=True,
+        what="undeclared durian", revenue_recovered="1234.56", currency="CNY",
+        features={"value_per_kg": "2.50", "origin": "TH", "flags": ["new_importer"]},
+    )  # fmt: skip
+    clean = InspectionLabel("D2", "CNSHA", AT + timedelta(hours=1), "officer-9", found=False)
+    with uow_factory() as uow:
+        uow.labels.add(clean)
+        uow.labels.add(found)
+        uow.commit()
+    with uow_factory() as uow:
+        assert uow.labels.all() == [found, clean]
+        assert uow.labels.all(office="CNSHA") == [clean]
+        stored = uow.labels.all(office="CNYYG")[0]
+    assert stored.found is True and stored.revenue_recovered == "1234.56"
+    assert stored.recorded_at == AT and stored.recorded_at.tzinfo is not None
+
+
+def test_trusted_keys_are_added_updated_and_left_alone(uow_factory) -> None:
+    first = TrustedKeyRecord(
+        kid="kid-1", authority="MM-MOC", country="MM", public_key="x" * 43,
+        authority_name="Ministry of Commerce", valid_from=date(2026, 1, 1), party="CN",
+    )  # fmt: skip
+    second = TrustedKeyRecord(kid="kid-2", authority="TH-DFT", country="TH", public_key="y" * 43)
+    with uow_factory() as uow:
+        assert uow.trusted_keys.add_many([first, second], AT) == 2
+        uow.commit()
+    ended = replace(first, valid_to=date(2026, 6, 30))
+    with uow_factory() as uow:
+        assert uow.trusted_keys.add_many([ended, second], AT + timedelta(days=1)) == 1
+        uow.commit()
+    with uow_factory() as uow:
+        stored = uow.trusted_keys.all()
+    assert [k.kid for k in stored] == ["kid-1", "kid-2"]
+    assert replace(stored[0], added_at=None) == ended
+    assert stored[0].added_at == AT

@@ -1,0 +1,95 @@
+"""The node end to end through the command line: keys, certificates, declarations, decisions,
+tokens and the audit log, on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from cafta.cli.main import run
+
+ROOT = Path(__file__).resolve().parents[3]
+EXAMPLES = ROOT / "examples"
+
+
+def cli(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> tuple[int, str, str]:
+    code = run([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_the_examples_clear_through_the_node(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, database_url: str
+) -> None:
+    db = ("--database", database_url)
+    keys = tmp_path / "keys"
+    for authority, country in (("TH-DFT", "TH"), ("MM-MOC", "MM")):
+        code, _, err = cli(capsys, "keys", "generate", "--authority", authority, "--country",
+                           country, "--out", keys)  # fmt: skip
+        assert code == 0, err
+    code, out, _ = cli(capsys, "keys", "trust-import", keys / "trust.json", *db)
+    assert code == 0 and "2 added or updated" in out
+    for request, key, name in (("durian-th.json", "TH-DFT", "durian"),
+                               ("black-gram-mm.json", "MM-MOC", "beans")):  # fmt: skip
+        cert = tmp_path / f"{name}.jws"
+        code, _, err = cli(capsys, "co", "issue", EXAMPLES / "form-e" / request,
+                           "--key", keys / f"{key}.key", "--out", cert)  # fmt: skip
+        assert code == 0, err
+        code, out, err = cli(capsys, "co", "receive", cert, *db)
+        assert code == 0 and "stored" in out, err
+
+    code, out, err = cli(capsys, "declare", "submit",
+                         EXAMPLES / "declarations" / "durian-youyiguan.json", *db,
+                         "--idempotency-key", "truck-70-1234", "--wait", "--json")  # fmt: skip
+    assert code == 0, err
+    durian = json.loads(out)
+    assert (durian["status"], durian["lane"]) == ("released", "green")
+    assert durian["assessment"]["duty"] == "0.00" and durian["assessment"]["vat"] == "55080.00"
+    assert durian["assessment"]["items"][0]["preference"] == "granted"
+    code, out, _ = cli(capsys, "declare", "submit",
+                       EXAMPLES / "declarations" / "durian-youyiguan.json", *db,
+                       "--idempotency-key", "truck-70-1234", "--json")  # fmt: skip
+    again = json.loads(out)
+    assert again["id"] == durian["id"] and again["replayed"] is True
+
+    code, out, _ = cli(capsys, "declare", "submit",
+                       EXAMPLES / "declarations" / "black-gram-qingdao.json", *db, "--json",
+                       "--wait")  # fmt: skip
+    beans = json.loads(out)
+    assert code == (0 if beans["status"] == "released" else 3)
+    assert beans["assessment"]["items"][0]["preference"] == "granted with discrepancies"
+    assert {f["code"] for f in beans["preference"]["findings"]} >= {
+        "certificate.consignee_name_typo", "item.hs_detail"}  # fmt: skip
+
+    if beans["status"] != "released":
+        code, out, err = cli(capsys, "declare", "decide", beans["id"], "--action", "release",
+                             "--officer", "Officer Wang (CNQIN)", "--note", "names checked",
+                             *db, "--json")  # fmt: skip
+        assert code == 0, err
+        assert json.loads(out)["status"] == "released"
+    code, out, _ = cli(capsys, "declare", "list", *db, "--json")
+    assert {d["id"] for d in json.loads(out)} == {durian["id"], beans["id"]}
+    code, out, _ = cli(capsys, "declare", "show", durian["id"], *db)
+    assert code == 0 and "GoodsReleased" in out
+
+    code, out, _ = cli(capsys, "tokens", "create", "--role", "officer", "--party", "CNYYG", *db,
+                       "--json")  # fmt: skip
+    assert code == 0 and json.loads(out)["token"].startswith("cafta_")
+    code, out, _ = cli(capsys, "audit", "verify", *db, "--json")
+    assert code == 0 and json.loads(out)["ok"] is True and json.loads(out)["entries"] >= 10
+
+
+def test_a_declaration_citing_an_unknown_certificate_pays_mfn(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, database_url: str
+) -> None:
+    code, out, err = cli(capsys, "declare", "submit",
+                         EXAMPLES / "declarations" / "durian-youyiguan.json",
+                         "--database", database_url, "--json")  # fmt: skip
+    assert code == 0, err
+    data = json.loads(out)
+    item = data["assessment"]["items"][0]
+    assert item["regime"] == "MFN" and item["duty"]["amount"] == "122400.00"
+    assert "has been received" in item["preference"]
+    assert data["lane"] != "green"  # a claim that falls is checked

@@ -1,0 +1,181 @@
+"""In-memory stores for the service tests (cosmicpython's fakes): the ports, without a database."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any
+
+from cafta.clearance.declaration import Declaration, LaneChoice
+from cafta.clearance.lifecycle import Lane
+from cafta.core.errors import Conflict
+from cafta.services.ports import (
+    AuditEntry,
+    DeclarationFilter,
+    DeclarationRecord,
+    InspectionLabel,
+    OutboxMessage,
+    Principal,
+)
+
+
+@dataclass
+class Memory:
+    """Everything committed so far."""
+
+    declarations: dict[str, DeclarationRecord] = field(default_factory=dict)
+    keys: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
+    outbox: list[OutboxMessage] = field(default_factory=list)
+    audit: list[AuditEntry] = field(default_factory=list)
+    labels: list[InspectionLabel] = field(default_factory=list)
+    tokens: dict[str, Principal] = field(default_factory=dict)
+    commits: int = 0
+
+
+class _Declarations:
+    def __init__(self, uow: FakeUnitOfWork) -> None:
+        self.uow = uow
+
+    def add(self, record: DeclarationRecord) -> None:
+        if record.id in self.uow.pending.declarations or record.id in self.uow.memory.declarations:
+            raise Conflict("exists", code="declaration.exists")
+        self.uow.pending.declarations[record.id] = record
+
+    def get(self, declaration_id: str) -> DeclarationRecord | None:
+        return self.uow.pending.declarations.get(
+            declaration_id
+        ) or self.uow.memory.declarations.get(declaration_id)
+
+    def update(self, record: DeclarationRecord, expected_version: int) -> None:
+        current = self.get(record.id)
+        if current is None or current.version != expected_version:
+            raise Conflict("changed", code="declaration.version")
+        self.uow.pending.declarations[record.id] = record
+
+    def list(self, where: DeclarationFilter) -> Sequence[DeclarationRecord]:
+        rows = [r for r in self.uow.memory.declarations.values()
+                if (where.office is None or r.office == where.office)
+                and (where.status is None or r.status == where.status)
+                and (where.lane is None or r.lane == where.lane)
+                and (where.party is None or where.party in (r.importer, r.declarant))]  # fmt: skip
+        rows.sort(key=lambda r: (r.lodged_at, r.id), reverse=True)
+        return rows[where.offset : where.offset + where.limit]
+
+
+class _Keys:
+    def __init__(self, uow: FakeUnitOfWork) -> None:
+        self.uow = uow
+
+    def find(self, scope: str, key: str) -> tuple[str, str] | None:
+        return self.uow.pending.keys.get((scope, key)) or self.uow.memory.keys.get((scope, key))
+
+    def remember(self, scope: str, key: str, request_hash: str, declaration_id: str) -> None:
+        if self.find(scope, key) is not None:
+            raise Conflict("key exists", code="idempotency.exists")
+        self.uow.pending.keys[scope, key] = (request_hash, declaration_id)
+
+
+class _Outbox:
+    def __init__(self, uow: FakeUnitOfWork) -> None:
+        self.uow = uow
+
+    def add(self, topic: str, key: str, payload: Mapping[str, Any], at: datetime) -> None:
+        number = len(self.uow.memory.outbox) + len(self.uow.pending.outbox) + 1
+        self.uow.pending.outbox.append(OutboxMessage(number, topic, key, payload, at))
+
+    def claim(self, limit: int, at: datetime) -> Sequence[OutboxMessage]:
+        return self.uow.memory.outbox[:limit]
+
+    def mark_sent(self, ids: Sequence[int], at: datetime) -> None:
+        self.uow.memory.outbox = [m for m in self.uow.memory.outbox if m.id not in ids]
+
+
+class _Audit:
+    def __init__(self, uow: FakeUnitOfWork) -> None:
+        self.uow = uow
+
+    def append(self, at: datetime, actor: str, action: str, entity: str,
+               payload: Mapping[str, Any]) -> AuditEntry:  # fmt: skip
+        entries = self.uow.memory.audit + self.uow.pending.audit
+        prev = entries[-1].hash if entries else "0" * 64
+        text = json.dumps([len(entries) + 1, at.isoformat(), actor, action, entity, payload],
+                          sort_keys=True, default=str)  # fmt: skip
+        entry = AuditEntry(len(entries) + 1, at, actor, action, entity, payload, prev,
+                           hashlib.sha256((prev + text).encode()).hexdigest())  # fmt: skip
+        self.uow.pending.audit.append(entry)
+        return entry
+
+    def entries(self, after_seq: int = 0, limit: int = 1000) -> Sequence[AuditEntry]:
+        return [e for e in self.uow.memory.audit if e.seq > after_seq][:limit]
+
+
+class _Labels:
+    def __init__(self, uow: FakeUnitOfWork) -> None:
+        self.uow = uow
+
+    def add(self, label: InspectionLabel) -> None:
+        self.uow.pending.labels.append(label)
+
+    def all(self, office: str | None = None) -> Sequence[InspectionLabel]:
+        return [lab for lab in self.uow.memory.labels if office in (None, lab.office)]
+
+
+class _Tokens:
+    def __init__(self, uow: FakeUnitOfWork) -> None:
+        self.uow = uow
+
+    def add(self, token_id: str, token_hash: str, principal: Principal, at: datetime) -> None:
+        self.uow.pending.tokens[token_hash] = principal
+
+    def find(self, token_hash: str) -> Principal | None:
+        return self.uow.memory.tokens.get(token_hash)
+
+
+class FakeUnitOfWork:
+    def __init__(self, memory: Memory) -> None:
+        self.memory = memory
+        self.pending = Memory()
+        self.declarations = _Declarations(self)
+        self.idempotency = _Keys(self)
+        self.outbox = _Outbox(self)
+        self.audit = _Audit(self)
+        self.labels = _Labels(self)
+        self.tokens = _Tokens(self)
+
+    def __enter__(self) -> FakeUnitOfWork:
+        self.pending = Memory()
+        return self
+
+    def __exit__(self, *args: object) -> None:
+        self.rollback()
+
+    def commit(self) -> None:
+        m, p = self.memory, self.pending
+        m.declarations.update(p.declarations)
+        m.keys.update(p.keys)
+        m.outbox.extend(p.outbox)
+        m.audit.extend(p.audit)
+        m.labels.extend(p.labels)
+        m.tokens.update(p.tokens)
+        m.commits += 1
+        self.pending = Memory()
+
+    def rollback(self) -> None:
+        self.pending = Memory()
+
+
+class FixedLanes:
+    """A lane selector that gives the lane asked for (the risk engine is tested on its own)."""
+
+    def __init__(self, lane: Lane = Lane.GREEN) -> None:
+        self.lane = lane
+
+    def select(self, declaration: Declaration) -> LaneChoice:
+        return LaneChoice(self.lane, "0.10", "test", (f"{self.lane.value}: chosen by the test",))
+
+
+def with_lane(record: DeclarationRecord, **changes: Any) -> DeclarationRecord:
+    return replace(record, **changes)

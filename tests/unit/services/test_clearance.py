@@ -1,0 +1,240 @@
+"""The clearance pipeline through its handlers, with in-memory stores and the real engines."""
+
+from __future__ import annotations
+
+import copy
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from cafta.adapters.crypto import Ed25519Signer, Ed25519Verifier
+from cafta.certificates.issuance import issue
+from cafta.certificates.policy import VerificationPolicy
+from cafta.certificates.trust import TrustList
+from cafta.clearance.lifecycle import Lane, Status
+from cafta.core.clock import FixedClock
+from cafta.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from cafta.origin.rulebook import Rulebook
+from cafta.origin.scheme import ACFTA
+from cafta.refdata.exchange_rates import default_rate_provider
+from cafta.services.clearance import Action, Clearance, Decide, Lodge
+from cafta.services.ports import Principal, Role
+from cafta.services.preference import PreferenceChecker
+from cafta.tariff.schedule import bundled_schedule
+
+from .fakes import FakeUnitOfWork, FixedLanes, Memory
+
+NOW = datetime(2026, 6, 1, 2, 30, tzinfo=UTC)
+IMPORTER = "Guangxi Fresh Fruit Trading Co."
+BROKER = "Pingxiang Border Brokers Co."
+TRADER = Principal(Role.TRADER, IMPORTER)
+OFFICER = Principal(Role.OFFICER, "Officer Li (CNYYG)")
+
+
+def form_e(signer: Ed25519Signer, **changes: Any) -> str:
+    request: dict[str, Any] = {
+        "authority": "TH-DFT", "exporting_party": "TH", "importing_party": "CN",
+        "issue_date": "2026-05-28",
+        "exporter": {"name": "Chanthaburi Durian Export Co.", "country": "TH"},
+        "consignee": {"name": IMPORTER, "country": "CN"},
+        "transport": {"departure_date": "2026-05-28", "means": "truck"},
+        "invoice": {"number": "CDE-0528", "date": "2026-05-28"},
+        "items": [{"line": "0810.60", "description": "Fresh durian (Monthong)",
+                   "quantity": {"amount": "18000", "unit": "kg"}, "criterion": "WO"}],
+    }  # fmt: skip
+    request.update(changes)
+    return issue(request, signer)[1]
+
+
+def durian(certificate: str | None = None, **item: Any) -> dict[str, Any]:
+    line: dict[str, Any] = {
+        "line": "0810.60.00", "description": "Fresh durian (Monthong)", "origin": "TH",
+        "quantity": {"amount": "18000", "unit": "kg"},
+        "net_mass": {"amount": "18000", "unit": "kg"},
+        "value": {"amount": "612000.00", "currency": "CNY"}, "incoterm": "CIF",
+    }  # fmt: skip
+    if certificate is not None:
+        line["preference"] = {"scheme": "ACFTA", "certificate": certificate}
+    line.update(item)
+    return {
+        "type": "import", "office": "CNYYG",
+        "declarant": {"name": BROKER, "country": "CN"},
+        "importer": {"name": IMPORTER, "country": "CN"},
+        "exporter": {"name": "Chanthaburi Durian Export Co.", "country": "TH"},
+        "transport": {"mode": "road", "vehicle_plate": "桂F·A1234", "container": "CSQU3054383"},
+        "items": [line],
+    }  # fmt: skip
+
+
+def clearance(trust: TrustList, lane: Lane = Lane.GREEN, memory: Memory | None = None,
+              received: dict[str, str] | None = None) -> tuple[Clearance, Memory]:  # fmt: skip
+    memory = memory or Memory()
+    rules = Rulebook(ACFTA)
+    checker = PreferenceChecker(
+        trust=lambda: trust, verifier=Ed25519Verifier(), policy=VerificationPolicy(),
+        rules=rules, rates=default_rate_provider(),
+        received=(received or {}).get,
+    )  # fmt: skip
+    service = Clearance(
+        uow=lambda read_only=False: FakeUnitOfWork(memory), clock=FixedClock(NOW),
+        schedule=bundled_schedule,
+        rates=default_rate_provider(), preference=checker, lanes=FixedLanes(lane),
+    )  # fmt: skip
+    return service, memory
+
+
+def test_a_green_durian_truck_with_a_valid_form_e_is_released_at_acfta_rates(
+    signer: Ed25519Signer, trust: TrustList
+) -> None:
+    service, memory = clearance(trust)
+    lodged = service.lodge(Lodge(durian(form_e(signer)), TRADER)).declaration
+    assert lodged.status is Status.RELEASED and lodged.version == 1
+    assessment = lodged.assessment
+    assert assessment is not None
+    item = assessment.items[0]
+    assert (item.regime, item.preference) == ("ACFTA", "granted")
+    assert item.duty.amount == Decimal("0.00")
+    assert item.vat.amount == Decimal("55080.00")  # 9% of 612,000 CNY
+    assert lodged.preference is not None and lodged.preference.outcome == "accepted"
+    events = [m.topic for m in memory.outbox]
+    assert events == ["DeclarationLodged", "PreferenceChecked", "DutyAssessed", "LaneAssigned",
+                      "GoodsReleased"]  # fmt: skip
+    assert [e.action for e in memory.audit] == events
+    assert memory.commits == 1
+    stored = memory.declarations[lodged.id]
+    assert (stored.status, stored.lane, stored.office) == ("released", "green", "CNYYG")
+
+
+def test_a_tampered_form_e_means_mfn_with_the_reason_recorded(
+    signer: Ed25519Signer, trust: TrustList
+) -> None:
+    head, payload, signature = form_e(signer).split(".")
+    tampered = f"{head}.{payload[:-3]}AAA.{signature}"
+    service, _ = clearance(trust)
+    lodged = service.lodge(Lodge(durian(tampered), TRADER)).declaration
+    assert lodged.assessment is not None
+    item = lodged.assessment.items[0]
+    assert item.regime == "MFN" and item.duty.amount == Decimal("122400.00")  # 20%
+    assert item.preference.startswith("denied: ")
+    assert lodged.preference is not None and lodged.preference.outcome == "rejected"
+
+
+def test_minor_discrepancies_keep_the_preference_and_are_noted(
+    signer: Ed25519Signer, trust: TrustList
+) -> None:
+    certificate = form_e(signer, consignee={"name": "Guangxi Fresh Fruits Trading Co",
+                                            "country": "CN"})  # fmt: skip
+    service, _ = clearance(trust)
+    lodged = service.lodge(Lodge(durian(certificate), TRADER)).declaration
+    assert lodged.assessment is not None
+    assert lodged.assessment.items[0].preference == "granted with discrepancies"
+    assert lodged.assessment.items[0].regime == "ACFTA"
+    assert any("consignee name" in r for r in lodged.reasons)
+
+
+def test_a_certificate_named_by_reference_is_found_among_those_received(
+    signer: Ed25519Signer, trust: TrustList
+) -> None:
+    envelope = form_e(signer)
+    from cafta.certificates.envelope import open_envelope, read_certificate  # noqa: PLC0415
+
+    reference = read_certificate(open_envelope(envelope).payload).reference
+    service, _ = clearance(trust, received={reference: envelope})
+    lodged = service.lodge(Lodge(durian(reference), TRADER)).declaration
+    assert lodged.assessment is not None and lodged.assessment.items[0].regime == "ACFTA"
+    unknown, _ = clearance(trust)
+    refused = unknown.lodge(Lodge(durian("E2026TH-UNKNOWN0001"), TRADER)).declaration
+    assert refused.assessment is not None
+    assert "has been received" in refused.assessment.items[0].preference
+
+
+def test_without_a_claim_mfn_applies(trust: TrustList) -> None:
+    service, _ = clearance(trust)
+    lodged = service.lodge(Lodge(durian(), TRADER)).declaration
+    assert lodged.assessment is not None
+    assert lodged.assessment.items[0].preference == "not claimed"
+    assert lodged.preference is None
+
+
+def test_a_retry_with_the_same_idempotency_key_returns_the_same_declaration(
+    signer: Ed25519Signer, trust: TrustList
+) -> None:
+    service, memory = clearance(trust)
+    document = durian(form_e(signer))
+    first = service.lodge(Lodge(document, TRADER, "key-1"))
+    again = service.lodge(Lodge(copy.deepcopy(document), TRADER, "key-1"))
+    assert not first.replayed and again.replayed
+    assert again.declaration.id == first.declaration.id
+    assert len(memory.declarations) == 1
+    with pytest.raises(Conflict) as caught:
+        service.lodge(Lodge(durian(), TRADER, "key-1"))
+    assert caught.value.code == "idempotency.key_reused"
+    other = Principal(Role.BROKER, BROKER)  # keys are per party: the broker's key-1 is its own
+    assert not service.lodge(Lodge(document, other, "key-1")).replayed
+
+
+def test_only_the_importer_or_declarant_may_lodge_and_read(trust: TrustList) -> None:
+    service, _ = clearance(trust)
+    stranger = Principal(Role.TRADER, "Another Importer Ltd")
+    with pytest.raises(InvalidInput) as caught:
+        service.lodge(Lodge(durian(), stranger))
+    assert caught.value.code == "declaration.not_your_party"
+    with pytest.raises(Forbidden):
+        service.lodge(Lodge(durian(), OFFICER))
+    lodged = service.lodge(Lodge(durian(), TRADER)).declaration
+    with pytest.raises(NotFound):
+        service.get(lodged.id, stranger)
+    assert service.get(lodged.id, Principal(Role.BROKER, BROKER.upper())).id == lodged.id
+    assert service.get(lodged.id, OFFICER).goods.importer.name == IMPORTER
+
+
+def test_officers_work_the_held_declarations(trust: TrustList) -> None:
+    service, memory = clearance(trust, Lane.RED)
+    held = service.lodge(Lodge(durian(), TRADER)).declaration
+    assert held.status is Status.HELD_FOR_INSPECTION
+    with pytest.raises(Forbidden):
+        service.decide(Decide(held.id, TRADER, Action.RELEASE))
+    outcome = {"found": True, "what": "undeclared second grade fruit",
+               "revenue_recovered": {"amount": "18500.00", "currency": "CNY"}}  # fmt: skip
+    inspected = service.decide(Decide(held.id, OFFICER, Action.INSPECT, "opened 3 pallets",
+                                      outcome, expected_version=1))  # fmt: skip
+    assert inspected.version == 2 and inspected.inspection is not None
+    assert inspected.inspection.found
+    (label,) = memory.labels
+    assert label.found and label.revenue_recovered == "18500.00"
+    assert label.features["lane"] == "red"
+    with pytest.raises(Conflict) as caught:  # decided from a stale version
+        service.decide(Decide(held.id, OFFICER, Action.RELEASE, expected_version=1))
+    assert caught.value.code == "declaration.version"
+    released = service.decide(Decide(held.id, OFFICER, Action.RELEASE, "duty paid"))
+    assert released.status is Status.RELEASED and released.version == 3
+    with pytest.raises(Conflict) as closed:
+        service.decide(Decide(held.id, OFFICER, Action.REJECT))
+    assert closed.value.code == "declaration.transition"
+    assert [h["event"] for h in released.history][-2:] == ["InspectionRecorded", "GoodsReleased"]
+
+
+def test_yellow_holds_for_documents_and_the_officer_may_reject(trust: TrustList) -> None:
+    service, _ = clearance(trust, Lane.YELLOW)
+    held = service.lodge(Lodge(durian(), TRADER)).declaration
+    assert held.status is Status.HELD_FOR_DOCUMENTS
+    rejected = service.decide(Decide(held.id, OFFICER, Action.REJECT, "invoice does not match"))
+    assert rejected.status is Status.REJECTED
+
+
+def test_bad_documents_name_the_field(trust: TrustList) -> None:
+    service, memory = clearance(trust)
+    document = durian()
+    document["items"][0]["value"]["amount"] = "abc"
+    with pytest.raises(InvalidInput) as caught:
+        service.lodge(Lodge(document, TRADER))
+    assert caught.value.message.startswith("items[0].value.amount")
+    document = durian()
+    document["transport"]["container"] = "CSQU3054384"
+    with pytest.raises(InvalidInput) as caught:
+        service.lodge(Lodge(document, TRADER))
+    assert caught.value.message.startswith("transport.container")
+    assert caught.value.code == "container.check_digit"
+    assert memory.commits == 0
