@@ -8,7 +8,8 @@ Layout:
 * ``GET /docs``: Swagger UI, served offline (:mod:`.docs_ui`), public.
 
 A later version of the API is another router (``/api/v2``) beside the first; new resources of
-version 1 (declarations) are more controllers in :data:`V1_CONTROLLERS`' place.
+version 1 are more controllers in :data:`V1_CONTROLLERS`, as the declarations are
+(:mod:`.declarations`).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from litestar.types import ControllerRouterHandler, ExceptionHandlersMap
 from cafta import __version__
 from cafta.api.auth import ALL_ROLES, BearerAuthentication, allow
 from cafta.api.context import STATE_KEY, ApiContext
+from cafta.api.declarations import DeclarationsController
 from cafta.api.docs_ui import docs_router
 from cafta.api.engines import (
     CertificatesController,
@@ -41,11 +43,14 @@ from cafta.api.errors import (
     problem_responses,
     unexpected_error_handler,
 )
+from cafta.api.floor import floor_handler
+from cafta.api.options import allow_every_method
 from cafta.api.responses import Health
 from cafta.bootstrap import Services
 from cafta.certificates.trust import TrustList
 from cafta.core.errors import CaftaError
-from cafta.services.ports import TokenStore
+from cafta.services.clearance import Clearance
+from cafta.services.ports import TokenStore, UnitOfWorkFactory
 
 __all__ = ["API_PREFIX", "V1_CONTROLLERS", "create_app"]
 
@@ -58,6 +63,7 @@ V1_CONTROLLERS: Sequence[ControllerRouterHandler] = (
     DutyController,
     OriginController,
     CertificatesController,
+    DeclarationsController,
 )
 """The resources of version 1; each controller sets its own role guard when it restricts."""
 
@@ -102,6 +108,11 @@ def _openapi() -> OpenAPIConfig:
             Tag(name="Tariff"),
             Tag(name="Rules of origin"),
             Tag(name="Certificates of origin"),
+            Tag(
+                name="Declarations",
+                description="Lodge an import declaration (cleared at once), read and list "
+                "declarations, and officers' decisions (docs/clearance.md).",
+            ),
             Tag(name="Operations"),
         ],
         use_handler_docstrings=True,
@@ -120,13 +131,19 @@ def create_app(
     *,
     tokens: TokenStore,
     trust: Callable[[], TrustList] | None = None,
+    clearance: Clearance | None = None,
     debug: bool = False,
+    floor: UnitOfWorkFactory | None = None,
 ) -> Litestar:
     """The API over ``services``; ``tokens`` resolves bearer tokens, ``trust`` gives the trust
-    list Form E are verified against (``None``: no issuer is trusted)."""
+    list Form E are verified against (``None``: no issuer is trusted), ``clearance`` serves the
+    declarations (``None``: their routes answer 503 ``clearance.unavailable``)."""
+    handlers: list[ControllerRouterHandler] = list(V1_CONTROLLERS)
+    if floor is not None:  # only for bench/clearance.py (CAFTA_BENCH_FLOOR=1)
+        handlers.append(floor_handler(floor))
     v1 = Router(
         path=API_PREFIX,
-        route_handlers=list(V1_CONTROLLERS),
+        route_handlers=handlers,
         middleware=[DefineMiddleware(BearerAuthentication)],
         guards=[allow(ALL_ROLES)],
         security=[{BEARER: []}],
@@ -135,7 +152,14 @@ def create_app(
         route_handlers=[healthz, v1, docs_router()],
         openapi_config=_openapi(),
         exception_handlers=_HANDLERS,
-        state=State({STATE_KEY: ApiContext(services=services, tokens=tokens, trust=trust)}),
+        before_request=allow_every_method,
+        state=State(
+            {
+                STATE_KEY: ApiContext(
+                    services=services, tokens=tokens, trust=trust, clearance=clearance
+                )
+            }
+        ),
         logging_config=None,
         debug=debug,
     )

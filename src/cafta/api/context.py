@@ -1,4 +1,5 @@
-"""What the request handlers share: the services, the token store, the trust list.
+"""What the request handlers share: the services, the token store, the trust list and, on a
+server with a database, the clearance services.
 
 It lives in the application's state (``app.state``) rather than in Litestar's dependency
 injection, which would validate the services as if they were request data.
@@ -16,6 +17,7 @@ from cafta.adapters.crypto import Ed25519Verifier
 from cafta.bootstrap import Services
 from cafta.certificates.trust import TrustList
 from cafta.core.errors import CaftaError
+from cafta.services.clearance import Clearance
 from cafta.services.ports import TokenStore
 
 __all__ = ["STATE_KEY", "ApiContext", "configured", "context_of"]
@@ -32,6 +34,19 @@ class ApiContext:
     """Called for each verification, so a trust list kept in a file can change underneath."""
     verifier: Ed25519Verifier = field(default_factory=Ed25519Verifier)
     """One for the application: it keeps the public keys it has built."""
+    clearance: Clearance | None = None
+    """The declarations' services over the node's database; ``None`` on an engines-only app."""
+
+    def clearance_service(self) -> Clearance:
+        """The clearance services; a 503 (``clearance.unavailable``) when the application was
+        built without them."""
+        if self.clearance is None:
+            raise CaftaError(
+                "this server handles no declarations: it was started without a database",
+                code="clearance.unavailable",
+                hint="Start the API with 'cafta serve', which opens the node's database.",
+            )
+        return self.clearance
 
     def trust_list(self) -> TrustList:
         """The trust list now; an empty one (every certificate untrusted) when none is set."""

@@ -7,7 +7,8 @@ invalid input, ``errors``: one ``{"field": "items[0].line", "message": "..."}`` 
 found, ``field`` being ``null`` when the problem is the request as a whole.
 
 Statuses, in this order: 503 for a problem of the server's own set-up or of its database
-(``config.*``, ``storage.unavailable``, ``storage.not_migrated``, ``storage.busy``);
+(``config.*``, ``storage.unavailable``, ``storage.not_migrated``, ``storage.busy``, and
+``clearance.unavailable`` from a server started without a database);
 :class:`~cafta.core.errors.InvalidInput` is 400, for malformed and semantically invalid input
 alike (the API never answers 422 for input); :class:`~cafta.core.errors.NotFound` 404;
 :class:`~cafta.core.errors.Forbidden` 403; :class:`~cafta.core.errors.Conflict` 409; any other
@@ -117,7 +118,13 @@ def problem_responses(*statuses: int) -> dict[int, ResponseSpec]:
     }
 
 
-_UNAVAILABLE = ("config.", "storage.unavailable", "storage.not_migrated", "storage.busy")
+_UNAVAILABLE = (
+    "config.",
+    "storage.unavailable",
+    "storage.not_migrated",
+    "storage.busy",
+    "clearance.unavailable",
+)
 
 
 def status_of(error: CaftaError) -> int:

@@ -7,7 +7,13 @@ from typing import Any
 
 from litestar.openapi.spec import Example
 
-__all__ = ["BOM_EXAMPLE", "DUTY_EXAMPLE", "VERIFICATION_EXAMPLE"]
+__all__ = [
+    "BOM_EXAMPLE",
+    "DECISION_EXAMPLE",
+    "DECLARATION_EXAMPLE",
+    "DUTY_EXAMPLE",
+    "VERIFICATION_EXAMPLE",
+]
 
 DUTY_EXAMPLE = Example(
     summary="Fresh durian from Thailand into China, with a Form E",
@@ -70,5 +76,41 @@ VERIFICATION_EXAMPLE = Example(
                 }
             ],
         },
+    },
+)
+
+DECLARATION_EXAMPLE = Example(
+    summary="A truck of durian at Youyiguan (examples/declarations/durian-youyiguan.json)",
+    description="Lodged by the broker named as declarant (or by the importer). The claim cites "
+    "the Form E by reference: the node must have received it, or put the signed Form E itself "
+    "in `certificate`.",
+    value={
+        "type": "import",
+        "office": "CNYYG",
+        "declarant": {"name": "Pingxiang Border Brokers Co.", "country": "CN"},
+        "importer": {"name": "Guangxi Fresh Fruit Trading Co.", "country": "CN"},
+        "exporter": {"name": "Chanthaburi Durian Export Co.", "country": "TH"},
+        "transport": {"mode": "road", "vehicle_plate": "桂F·A1234", "container": "CSQU3054383"},
+        "items": [
+            {
+                "line": "0810.60.00",
+                "description": "Fresh durian (Monthong)",
+                "origin": "TH",
+                "quantity": {"amount": "18000", "unit": "kg"},
+                "net_mass": {"amount": "18000", "unit": "kg"},
+                "value": {"amount": "612000.00", "currency": "CNY"},
+                "incoterm": "CIF",
+                "preference": {"scheme": "ACFTA", "certificate": "E2026TH-7WACPJX52Z"},
+            }
+        ],
+    },
+)
+
+DECISION_EXAMPLE = Example(
+    summary="An inspection's outcome: nothing irregular found",
+    value={
+        "action": "inspect",
+        "note": "seals intact, 1200 cartons counted",
+        "outcome": {"found": False, "what": "nothing irregular"},
     },
 )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, TypeVar
 
 import typer
 from rich.markup import escape
@@ -25,6 +25,7 @@ from cafta.certificates.declaration import parse_declaration
 from cafta.certificates.envelope import open_envelope, read_certificate, sign
 from cafta.certificates.form_e import FormE, Party
 from cafta.certificates.issuance import parse_request
+from cafta.certificates.report import verification_document
 from cafta.certificates.verdict import Finding, Outcome, Severity, Verification
 from cafta.certificates.verification import verify
 from cafta.cli.keys import KEY_SUFFIX, TRUST_FILE, keys_app
@@ -139,47 +140,6 @@ def issue_command(
 # --- co: verify ---------------------------------------------------------------------------------
 
 
-def _finding_json(f: Finding) -> dict[str, Any]:
-    return {
-        "code": f.code,
-        "severity": f.severity.value,
-        "message": f.message,
-        "item": f.item,
-        "declaration_item": f.declaration_item,
-    }
-
-
-def verification_json(result: Verification) -> dict[str, Any]:
-    form = result.certificate
-    return {
-        "status": result.status.value,
-        "reference": result.reference,
-        "on": result.on.isoformat(),
-        "signature_checked": form is not None,
-        "official_use": result.official_use,
-        "findings": [_finding_json(f) for f in result.findings],
-        "items": [
-            {
-                "certificate_item": v.certificate_item,
-                "declaration_item": v.declaration_item,
-                "status": v.status.value,
-                "findings": [_finding_json(f) for f in v.findings],
-            }
-            for v in result.items
-        ],
-        "certificate": (
-            {
-                "authority": form.authority,
-                "exporting_party": form.exporting_party,
-                "importing_party": form.importing_party,
-                "issue_date": form.issue_date.isoformat(),
-            }
-            if form is not None
-            else None
-        ),
-    }
-
-
 _STATUS_STYLE = {
     Outcome.ACCEPTED: "[bold green]ACCEPTED[/]",
     Outcome.ACCEPTED_WITH_DISCREPANCIES: "[bold yellow]ACCEPTED WITH DISCREPANCIES[/]",
@@ -256,7 +216,7 @@ def verify_command(
         policy=services.verification_policy, rules=services.rulebook,
     )  # fmt: skip
     if as_json:
-        emit_json(verification_json(result))
+        emit_json(verification_document(result))
     else:
         print_verification(result)
     return REJECTED_EXIT if strict and result.status is Outcome.REJECTED else 0

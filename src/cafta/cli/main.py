@@ -18,6 +18,8 @@ from cafta.cli import declare as declare_commands
 from cafta.cli import demo as demo_module
 from cafta.cli import hs as hs_commands
 from cafta.cli import origin as origin_commands
+from cafta.cli import outbox as outbox_commands
+from cafta.cli import serve as serve_command
 from cafta.cli import tariff as tariff_commands
 from cafta.cli.output import errors
 from cafta.core.errors import CaftaError, Conflict, Forbidden, InvalidInput, NotFound
@@ -36,9 +38,11 @@ app.add_typer(certificates_commands.keys_app, name="keys")
 app.add_typer(certificates_commands.co_app, name="co")
 app.add_typer(db_commands.db_app, name="db")
 app.add_typer(declare_commands.app, name="declare")
+app.add_typer(outbox_commands.app, name="outbox")
 app.add_typer(declare_commands.tokens_app, name="tokens")
 app.add_typer(db_commands.audit_app, name="audit")
 app.command("duty")(tariff_commands.duty)
+app.command("serve")(serve_command.serve)
 
 
 @app.command("demo")

@@ -8,20 +8,14 @@ from __future__ import annotations
 
 import json
 import sys
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from rich.console import Console
 
-from cafta.core.money import Money
 from cafta.core.provenance import Status
 
 console = Console(highlight=False, soft_wrap=True)
 errors = Console(stderr=True, highlight=False, soft_wrap=True)
-
-
-def amount(money: Money) -> str:
-    return f"{money.amount.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):f}"
 
 
 def emit_json(data: Any) -> None:

@@ -11,16 +11,17 @@ from rich.table import Table
 from typer.core import TyperGroup
 
 from cafta import bootstrap
-from cafta.cli.output import amount, console, emit_json, status_badge
+from cafta.cli.output import console, emit_json, status_badge
 from cafta.core.dates import parse_date
 from cafta.core.money import Money, to_decimal
 from cafta.core.provenance import Status
 from cafta.core.quantity import Quantity
 from cafta.identifiers import hs
 from cafta.refdata.currencies import currency as check_currency
-from cafta.tariff.duty import Assessment, DutyRequest, Incoterm, RegimeCost, assess
-from cafta.tariff.lookup import TariffLookup, lookup
+from cafta.tariff.duty import Assessment, DutyRequest, Incoterm, assess
+from cafta.tariff.lookup import lookup
 from cafta.tariff.measure import Measure, Proof
+from cafta.tariff.report import assessment_document, lookup_document
 
 
 class _LineFirstGroup(TyperGroup):
@@ -54,46 +55,6 @@ def _on(text: str | None, services: bootstrap.Services) -> date:
     return parse_date(text, "--on") if text else services.clock.today()
 
 
-def _measure_json(m: Measure) -> dict[str, Any]:
-    return {
-        "measure_type": m.measure_type.value,
-        "line": m.line,
-        "origin": m.area,
-        "duty": str(m.duty),
-        "proof": m.proof.value if m.proof else None,
-        "valid_from": m.validity.valid_from.isoformat(),
-        "valid_to": m.validity.valid_to.isoformat() if m.validity.valid_to else None,
-        "status": m.status.value,
-        "reference": m.reference,
-        "note": m.note,
-        "source": m.source,
-    }
-
-
-def _lookup_json(result: TariffLookup) -> dict[str, Any]:
-    return {
-        "query": result.query,
-        "line": result.line,
-        "description": result.description,
-        "importing_party": result.importing_party,
-        "origin": result.origin,
-        "on": result.on.isoformat(),
-        "measures": [_measure_json(m) for m in result.duties],
-        "taxes": [_measure_json(m) for m in result.taxes],
-        "options": [
-            {
-                "proofs": sorted(p.value for p in o.proofs),
-                "regime": o.regime.value if o.regime else None,
-                "rate": str(o.best),
-                "status": o.status.value,
-            }
-            for o in result.options
-        ],
-        "notes": list(result.notes),
-        "status": result.status.value,
-    }
-
-
 def _measures_table(title: str, measures: tuple[Measure, ...]) -> Table:
     table = Table(title=title, title_justify="left")
     for column in ("type", "rate", "origin", "proof", "valid", "status", "reference"):
@@ -123,7 +84,7 @@ def show(
     services = bootstrap.build()
     result = lookup(services.schedule, line, origin, destination, _on(on, services))
     if as_json:
-        emit_json(_lookup_json(result))
+        emit_json(lookup_document(result))
         return
     console.print(
         f"[bold]{hs.format(result.line)}[/] {result.description}: into {result.importing_party} "
@@ -161,54 +122,6 @@ def import_schedule(
     console.print(f"Imported {len(result.measures)} measures as schedule '{result.name}':")
     for key, count in sorted(counts.items()):
         console.print(f"  {key}: {count}")
-
-
-def _cost_json(cost: RegimeCost) -> dict[str, Any]:
-    return {
-        "regime": cost.regime.value,
-        "rate": str(cost.measure.duty),
-        "requires": cost.requires.value if cost.requires else None,
-        "eligible": cost.eligible,
-        "duty": amount(cost.duty),
-        "consumption_tax": amount(cost.consumption),
-        "vat": amount(cost.vat),
-        "total": amount(cost.total),
-        "status": cost.measure.status.value,
-    }
-
-
-def assessment_json(result: Assessment) -> dict[str, Any]:
-    return {
-        "line": result.tariff.line,
-        "description": result.tariff.description,
-        "origin": result.tariff.origin,
-        "destination": result.tariff.importing_party,
-        "on": result.tariff.on.isoformat(),
-        "regime": result.regime.value,
-        "currency": result.currency,
-        "customs_value": amount(result.customs_value),
-        "duty": amount(result.duty),
-        "consumption_tax": amount(result.consumption),
-        "vat": amount(result.vat),
-        "total": amount(result.total),
-        "saving": amount(result.saving),
-        "steps": [
-            {
-                "step": s.key,
-                "label": s.label,
-                "basis": s.basis,
-                "rate": s.rate,
-                "amount": amount(s.amount),
-                "currency": s.amount.currency,
-                "reference": s.reference,
-                "status": s.status.value,
-            }
-            for s in result.steps
-        ],
-        "alternatives": [_cost_json(c) for c in result.alternatives],
-        "notes": list(result.notes),
-        "status": result.status.value,
-    }
 
 
 def print_assessment(result: Assessment) -> None:
@@ -295,6 +208,6 @@ def duty(
     check_currency(request.value.currency)
     result = assess(request, services.schedule, services.rates)
     if as_json:
-        emit_json(assessment_json(result))
+        emit_json(assessment_document(result))
     else:
         print_assessment(result)

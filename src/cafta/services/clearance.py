@@ -164,13 +164,23 @@ class Clearance:
         now = self.clock.now()
         declaration = Declaration.lodge(self.new_id(now), goods, now, principal.party)
         self._clear(declaration, now)
-        with self.uow() as uow:
-            declaration.version = 1
-            uow.declarations.add(record_of(declaration))
-            self._publish(uow, declaration)
-            if command.idempotency_key:
-                uow.idempotency.remember(scope, command.idempotency_key, digest, declaration.id)
-            uow.commit()
+        try:
+            with self.uow() as uow:
+                declaration.version = 1
+                uow.declarations.add(record_of(declaration))
+                self._publish(uow, declaration, principal.party, "declaration.lodge")
+                if command.idempotency_key:
+                    uow.idempotency.remember(scope, command.idempotency_key, digest,
+                                             declaration.id)  # fmt: skip
+                uow.commit()
+        except Conflict as error:
+            # Two requests with the same key raced: the first committed, this one rolled back.
+            if error.code != "idempotency.exists" or not command.idempotency_key:
+                raise
+            replay = self._replay(scope, command.idempotency_key, digest)
+            if replay is None:  # pragma: no cover - the key was just found taken
+                raise
+            return Lodged(replay, True)
         return Lodged(declaration, False)
 
     def _replay(self, scope: str, key: str, digest: str) -> Declaration | None:
@@ -211,11 +221,16 @@ class Clearance:
         declaration.assign_lane(self.lanes.select(declaration), now)
 
     @staticmethod
-    def _publish(uow: UnitOfWork, declaration: Declaration) -> None:
-        for event in declaration.pull_events():
-            payload = event.payload()
-            uow.outbox.add(event.name, declaration.id, payload, event.at)
-            uow.audit.append(event.at, event.actor, event.name, declaration.id, payload)
+    def _publish(uow: UnitOfWork, declaration: Declaration, actor: str, action: str) -> None:
+        """The change's events to the outbox, and one audit entry for the whole change."""
+        events = declaration.pull_events()
+        if not events:
+            return
+        payloads = [event.payload() for event in events]
+        uow.outbox.add_many([(e.name, declaration.id, p, e.at)
+                             for e, p in zip(events, payloads, strict=True)])  # fmt: skip
+        uow.audit.append(events[-1].at, actor, action, declaration.id,
+                         {"version": declaration.version, "events": payloads})  # fmt: skip
 
     # --- reading ----------------------------------------------------------------------------
 
@@ -256,7 +271,8 @@ class Clearance:
                 uow.labels.add(_label(declaration, outcome, principal, now))
             declaration.version = record.version + 1
             uow.declarations.update(record_of(declaration), expected_version=record.version)
-            self._publish(uow, declaration)
+            self._publish(uow, declaration, principal.party,
+                          f"declaration.{command.action.value}")  # fmt: skip
             uow.commit()
         return declaration
 

@@ -106,6 +106,9 @@ class Outbox(Protocol):
         """Queue a message in the current transaction: it leaves only if the transaction
         commits."""
 
+    def add_many(self, messages: Sequence[tuple[str, str, Mapping[str, Any], datetime]]) -> None:
+        """Queue several ``(topic, key, payload, at)`` messages at once, in order."""
+
     def claim(self, limit: int, at: datetime) -> Sequence[OutboxMessage]:
         """Up to ``limit`` unsent messages, oldest first, locked for this transaction
         (``FOR UPDATE SKIP LOCKED`` on PostgreSQL), so several relays never take the same one."""

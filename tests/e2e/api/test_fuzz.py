@@ -5,7 +5,10 @@ document: its status, content type and schema. A bounded number of examples per 
 this in the everyday test run.
 
 schemathesis reads the document when the module is collected (its lazy, fixture-based loader
-does not work with pytest 9), so the application is built here rather than from the fixtures.
+does not work with pytest 9), so the application is built here rather than from the fixtures,
+over a node with a SQLite database of its own. Declarations are lodged with the token of the
+broker the documented example names, so the example clears; decisions are made with an
+officer's token.
 """
 
 from __future__ import annotations
@@ -36,15 +39,18 @@ from cafta.services.tokens import InMemoryTokenStore, issue_token
 _NOW = datetime(2026, 6, 1, 2, 0, tzinfo=UTC)
 _HOME = tempfile.TemporaryDirectory(prefix="cafta-api-fuzz-")
 _TOKENS = InMemoryTokenStore()
-_HEADERS = {"Authorization": f"Bearer {issue_token(_TOKENS, Role.BROKER, 'fuzz', _NOW)}"}
+_BROKER = issue_token(_TOKENS, Role.BROKER, "Pingxiang Border Brokers Co.", _NOW)
+_OFFICER = issue_token(_TOKENS, Role.OFFICER, "Officer Li (CNYYG)", _NOW)
+_HEADERS = {"Authorization": f"Bearer {_BROKER}"}
+_OFFICER_HEADERS = {"Authorization": f"Bearer {_OFFICER}"}
 _KEY = Ed25519Signer.generate()
 _AUTHORITY = IssuingAuthority("MM-MOC", "MM")
 _TRUST = TrustList((_AUTHORITY,), (TrustedKey(_AUTHORITY, _KEY.public_key),), party="CN")
-_APP = create_app(
-    bootstrap.build(Settings(home=Path(_HOME.name)), clock=FixedClock(_NOW)),
-    tokens=_TOKENS,
-    trust=lambda: _TRUST,
+_SERVICES = bootstrap.build(Settings(home=Path(_HOME.name)), clock=FixedClock(_NOW))
+_NODE = bootstrap.open_node(
+    _SERVICES, f"sqlite:///{Path(_HOME.name) / 'cafta.db'}", upgrade=True, risk_seed=7
 )
+_APP = create_app(_SERVICES, tokens=_TOKENS, trust=lambda: _TRUST, clearance=_NODE.clearance)
 
 schema = schemathesis.openapi.from_asgi("/schema/openapi.json", _APP)
 # Every request carries the token, and unknown query parameters are ignored by design: neither
@@ -55,6 +61,7 @@ schema.config.generation.update(allow_extra_parameters=False, with_security_para
 @pytest.fixture(scope="module", autouse=True)
 def _remove_home() -> Iterator[None]:
     yield
+    _NODE.close()
     _HOME.cleanup()
 
 
@@ -68,7 +75,8 @@ def test_no_input_makes_the_api_fail(case: Any) -> None:
     # A schema-valid body may still be refused by the domain (an unknown country, an HS code
     # that does not exist): the document cannot say that, so "valid means accepted" is not
     # checked; everything else is.
-    case.call_and_validate(headers=_HEADERS, excluded_checks=[positive_data_acceptance])
+    headers = _OFFICER_HEADERS if case.operation.path.endswith("/decisions") else _HEADERS
+    case.call_and_validate(headers=headers, excluded_checks=[positive_data_acceptance])
 
 
 def test_the_decimal_pattern_is_exact() -> None:

@@ -54,6 +54,9 @@ def test_the_openapi_document_lists_every_route(client: TestClient[Litestar]) ->
         "/api/v1/duty",
         "/api/v1/origin/assessments",
         "/api/v1/certificates/verifications",
+        "/api/v1/declarations",
+        "/api/v1/declarations/{declaration_id}",
+        "/api/v1/declarations/{declaration_id}/decisions",
     }
     assert document["components"]["securitySchemes"]["bearer"] == {
         "type": "http",

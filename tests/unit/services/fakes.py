@@ -86,6 +86,10 @@ class _Outbox:
         number = len(self.uow.memory.outbox) + len(self.uow.pending.outbox) + 1
         self.uow.pending.outbox.append(OutboxMessage(number, topic, key, payload, at))
 
+    def add_many(self, messages: Sequence[tuple[str, str, Mapping[str, Any], datetime]]) -> None:
+        for topic, key, payload, at in messages:
+            self.add(topic, key, payload, at)
+
     def claim(self, limit: int, at: datetime) -> Sequence[OutboxMessage]:
         return self.uow.memory.outbox[:limit]
 

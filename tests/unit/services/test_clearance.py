@@ -101,7 +101,9 @@ def test_a_green_durian_truck_with_a_valid_form_e_is_released_at_acfta_rates(
     events = [m.topic for m in memory.outbox]
     assert events == ["DeclarationLodged", "PreferenceChecked", "DutyAssessed", "LaneAssigned",
                       "GoodsReleased"]  # fmt: skip
-    assert [e.action for e in memory.audit] == events
+    (entry,) = memory.audit  # one audit entry per change, listing its events
+    assert entry.action == "declaration.lodge" and entry.actor == IMPORTER
+    assert [e["event"] for e in entry.payload["events"]] == events
     assert memory.commits == 1
     stored = memory.declarations[lodged.id]
     assert (stored.status, stored.lane, stored.office) == ("released", "green", "CNYYG")
@@ -238,3 +240,23 @@ def test_bad_documents_name_the_field(trust: TrustList) -> None:
     assert caught.value.message.startswith("transport.container")
     assert caught.value.code == "container.check_digit"
     assert memory.commits == 0
+
+
+def test_a_race_on_the_same_key_returns_the_first_declaration(trust: TrustList) -> None:
+    service, memory = clearance(trust)
+    document = durian()
+    first = service.lodge(Lodge(document, TRADER, "race"))
+    # The second request passed the key check before the first committed: simulate it by
+    # forgetting the key for the check only.
+    original = service._replay
+    calls: list[str] = []
+
+    def late_replay(*args: Any) -> Any:
+        calls.append("replay")
+        return None if len(calls) == 1 else original(*args)
+
+    service._replay = late_replay  # type: ignore[method-assign]
+    second = service.lodge(Lodge(document, TRADER, "race"))
+    assert calls == ["replay", "replay"]  # missed at first, found after the conflict
+    assert second.replayed and second.declaration.id == first.declaration.id
+    assert len(memory.declarations) == 1

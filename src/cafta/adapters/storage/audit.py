@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
-from sqlalchemy import Row, func, insert, select, update
+from sqlalchemy import Row, bindparam, func, insert, select, update
 from sqlalchemy.engine import Engine
 
 from cafta.adapters.storage.columns import from_json_text, to_json_text, utc
@@ -81,6 +81,17 @@ def _entry(row: Row[Any]) -> AuditEntry:
     )
 
 
+_INSERT_ENTRY = insert(audit_log)
+_READ_HEAD = select(audit_head.c.last_seq, audit_head.c.last_hash).where(
+    audit_head.c.id == _HEAD_ID
+)
+_MOVE_HEAD = (
+    update(audit_head)
+    .where(audit_head.c.id == _HEAD_ID)
+    .values(last_seq=bindparam("seq"), last_hash=bindparam("digest"))
+)
+
+
 class SqlAuditLog:
     """:class:`cafta.services.ports.AuditLog` over one transaction."""
 
@@ -94,9 +105,7 @@ class SqlAuditLog:
         stored_payload = from_json_text(to_json_text(payload, "audit payload"))
         if self._db.is_postgresql:
             self._db.execute(select(func.pg_advisory_xact_lock(AUDIT_LOCK_KEY)))
-        head = self._db.execute(
-            select(audit_head.c.last_seq, audit_head.c.last_hash).where(audit_head.c.id == _HEAD_ID)
-        ).one_or_none()
+        head = self._db.execute(_READ_HEAD).one_or_none()
         if head is None:
             # Only if the row made by the migration was removed: continue from the last entry.
             last = self._db.execute(
@@ -115,26 +124,14 @@ class SqlAuditLog:
             entity=entity,
             payload=stored_payload,
         )
-        self._db.execute(
-            insert(audit_log).values(
-                seq=seq,
-                at=at,
-                actor=actor,
-                action=action,
-                entity=entity,
-                payload=to_json_text(stored_payload),
-                prev_hash=prev_hash,
-                hash=digest,
-            )
-        )
+        self._db.execute(_INSERT_ENTRY, {
+            "seq": seq, "at": at, "actor": actor, "action": action, "entity": entity,
+            "payload": to_json_text(stored_payload), "prev_hash": prev_hash, "hash": digest,
+        })  # fmt: skip
         if head is None:
             self._db.execute(insert(audit_head).values(id=_HEAD_ID, last_seq=seq, last_hash=digest))
         else:
-            self._db.execute(
-                update(audit_head)
-                .where(audit_head.c.id == _HEAD_ID)
-                .values(last_seq=seq, last_hash=digest)
-            )
+            self._db.execute(_MOVE_HEAD, {"seq": seq, "digest": digest})
         return AuditEntry(seq, at, actor, action, entity, stored_payload, prev_hash, digest)
 
     def entries(self, after_seq: int = 0, limit: int = 1000) -> Sequence[AuditEntry]:

@@ -8,7 +8,7 @@ condition that can be foreseen.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy.engine import Connection, CursorResult, Engine
@@ -73,12 +73,17 @@ class StorageConnection:
             raise storage_error(error, self.engine.url) from error
 
     def execute(
-        self, statement: Executable, parameters: Mapping[str, Any] | None = None
+        self,
+        statement: Executable,
+        parameters: Mapping[str, Any] | Sequence[Mapping[str, Any]] | None = None,
     ) -> CursorResult[Any]:
+        """Run a statement; a list of parameter sets runs it once per set (executemany)."""
         try:
             if parameters is None:
                 return self.connection.execute(statement)
-            return self.connection.execute(statement, dict(parameters))
+            if isinstance(parameters, Mapping):
+                return self.connection.execute(statement, dict(parameters))
+            return self.connection.execute(statement, [dict(p) for p in parameters])
         except DBAPIError as error:
             raise storage_error(error, self.engine.url) from error
 

@@ -25,6 +25,7 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError
 
+from cafta.adapters.storage.checkpoints import Checkpointer
 from cafta.adapters.storage.failures import redact_url, unavailable
 from cafta.adapters.storage.locations import default_database_url
 from cafta.core.errors import InvalidInput
@@ -117,7 +118,11 @@ def _sqlite_engine(parsed: URL, busy_timeout_ms: int) -> Engine:
         except OSError as error:
             raise unavailable(parsed, f"cannot create {path.parent}: {error.strerror}") from None
     engine = create_engine(parsed)
-    pragmas = (f"PRAGMA synchronous = {synchronous}", "PRAGMA foreign_keys = ON")
+    pragmas = [f"PRAGMA synchronous = {synchronous}", "PRAGMA foreign_keys = ON"]
+    if path is not None:
+        # Checkpoints run in the background (see .checkpoints), not inside a request's commit.
+        pragmas.append("PRAGMA wal_autocheckpoint = 0")
+        Checkpointer(path, busy_timeout_ms=busy_timeout_ms).start(engine)
 
     @event.listens_for(engine, "connect")
     def _configure(dbapi_connection: Any, _record: Any) -> None:

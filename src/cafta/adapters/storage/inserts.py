@@ -20,12 +20,22 @@ from cafta.adapters.storage.connection import StorageConnection
 __all__ = ["insert_new"]
 
 
+_STATEMENTS: dict[tuple[str, str], Insert] = {}
+
+
+def _statement(dialect: str, table: Table) -> Insert:
+    """``INSERT ... ON CONFLICT DO NOTHING RETURNING <key>``, built once per table: the values
+    come as parameters, so SQLAlchemy compiles it once instead of on every call."""
+    statement = _STATEMENTS.get((dialect, table.name))
+    if statement is None:
+        dialect_insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        key = list(table.primary_key.columns)
+        statement = dialect_insert(table).on_conflict_do_nothing().returning(*key)
+        _STATEMENTS[dialect, table.name] = statement
+    return statement
+
+
 def insert_new(db: StorageConnection, table: Table, values: Mapping[str, Any]) -> bool:
     """Insert one row unless a unique key is taken; ``True`` if the row was inserted."""
-    statement: Insert
-    if db.is_postgresql:
-        statement = postgresql.insert(table).values(**values).on_conflict_do_nothing()
-    else:
-        statement = sqlite.insert(table).values(**values).on_conflict_do_nothing()
-    key = list(table.primary_key.columns)
-    return db.execute(statement.returning(*key)).first() is not None
+    dialect = "postgresql" if db.is_postgresql else "sqlite"
+    return db.execute(_statement(dialect, table), values).first() is not None

@@ -1,0 +1,81 @@
+"""The API's token store on the node's database, with a short-lived cache of known tokens.
+
+Every request to the API resolves its bearer token. :class:`StoredTokens` looks a token's hash
+up in the ``tokens`` table (a read-only unit of work of its own, so a lookup never waits for a
+writer on SQLite) and keeps what it found for ``ttl`` seconds in a bounded cache, so a client
+sending many requests costs one query per ``ttl``. Only tokens found are cached: a token created
+with ``cafta tokens create`` works at once, and an unknown one is asked for every time. A token
+removed from the table keeps working for at most ``ttl`` seconds in a process that had it
+cached.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from datetime import datetime
+
+from sqlalchemy.engine import Engine
+
+from cafta.adapters.storage.unit_of_work import SqlUnitOfWork
+from cafta.services.ports import Principal, TokenStore
+
+__all__ = ["StoredTokens"]
+
+
+class StoredTokens:
+    """:class:`~cafta.services.ports.TokenStore` over an engine: each call is its own
+    transaction, safe to call from several threads at once."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        ttl: float = 30.0,
+        *,
+        size: int = 1024,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._engine = engine
+        self._ttl = ttl
+        self._size = size
+        self._monotonic = monotonic
+        self._lock = threading.Lock()
+        self._known: OrderedDict[str, tuple[float, Principal]] = OrderedDict()
+
+    def find(self, token_hash: str) -> Principal | None:
+        """The principal of a token hash: from the cache while it is fresh, else the table."""
+        now = self._monotonic()
+        with self._lock:
+            cached = self._known.get(token_hash)
+            if cached is not None and now - cached[0] < self._ttl:
+                self._known.move_to_end(token_hash)
+                return cached[1]
+        with SqlUnitOfWork(self._engine, read_only=True) as uow:
+            principal = uow.tokens.find(token_hash)
+        with self._lock:
+            if principal is None:
+                self._known.pop(token_hash, None)
+            else:
+                self._known[token_hash] = (now, principal)
+                self._known.move_to_end(token_hash)
+                while len(self._known) > self._size:
+                    self._known.popitem(last=False)
+        return principal
+
+    def add(self, token_id: str, token_hash: str, principal: Principal, at: datetime) -> None:
+        """Record a token (its hash) in a transaction of its own."""
+        with SqlUnitOfWork(self._engine) as uow:
+            uow.tokens.add(token_id, token_hash, principal, at)
+            uow.commit()
+
+    def forget(self) -> None:
+        """Empty the cache (the next lookup of every token reads the table)."""
+        with self._lock:
+            self._known.clear()
+
+
+def _conforms(engine: Engine) -> TokenStore:
+    """Never called: makes mypy check the class against the port."""
+    return StoredTokens(engine)

@@ -1,0 +1,333 @@
+"""Declarations over HTTP: lodge one (cleared at once), read it, list them, decide on it.
+
+* ``POST /declarations`` (trader, broker, admin): the declaration document
+  (:class:`~cafta.api.declaration_schemas.CustomsDeclarationBody`) is validated, priced, its
+  Form E checked, given a lane and, in the green or blue lane, released before the answer:
+  **201** with the declaration and ``Location``. An ``Idempotency-Key`` makes a retry safe: the
+  same key with the same body answers **200** with the declaration the first request made
+  (``Idempotent-Replayed: true``); the same key with another body is a 409
+  ``idempotency.key_reused``.
+* ``GET /declarations/{id}`` (any role): the declaration, with its version as ``ETag``.
+  Officers and admins see every declaration; other roles (traders, brokers, gates) only those
+  naming their party as importer or declarant: any other id is a 404, so an id does not reveal
+  that someone else's declaration exists.
+* ``GET /declarations`` (any role): newest first, filtered by ``status``, ``lane`` and
+  ``office``; the officers' workbench queue is ``?status=held_for_inspection&office=CNYYG``.
+* ``POST /declarations/{id}/decisions`` (officers): release, reject, request documents or
+  inspect. ``If-Match: "<version>"`` makes the decision conditional on the version the officer
+  read: when two officers decide at once, one wins and the other gets 409
+  ``declaration.version``.
+
+The clearance services are synchronous (database and engines): they run in worker threads.
+An application built without them (:func:`cafta.api.app.create_app` with ``clearance=None``)
+answers these routes with 503 ``clearance.unavailable``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Annotated, Any
+
+import msgspec
+from anyio import to_thread
+from litestar import Controller, Request, Response, get, post
+from litestar.datastructures import ResponseHeader
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.params import Body, HeaderParameter, Parameter
+
+from cafta.api.auth import allow, principal_of
+from cafta.api.bodies import strict_body
+from cafta.api.context import context_of
+from cafta.api.declaration_schemas import (
+    CustomsDeclarationBody,
+    DecisionBody,
+    DeclarationPage,
+    DeclarationSummary,
+    DeclarationView,
+)
+from cafta.api.errors import problem_responses
+from cafta.api.examples import DECISION_EXAMPLE, DECLARATION_EXAMPLE
+from cafta.api.inputs import checked
+from cafta.clearance.declaration import Declaration
+from cafta.clearance.goods import party_key
+from cafta.clearance.lifecycle import Lane, Status
+from cafta.core.errors import NotFound
+from cafta.core.fields import Fields, field_error
+from cafta.identifiers import locode
+from cafta.services.clearance import Clearance, Decide, Lodge
+from cafta.services.ports import DeclarationFilter, Principal, Role
+from cafta.services.views import declaration_view, summary_view
+
+__all__ = ["IDEMPOTENCY_KEY_PATTERN", "IF_MATCH_PATTERN", "DeclarationsController"]
+
+AnyRequest = Request[Any, Any, Any]
+
+IDEMPOTENCY_KEY_PATTERN = r"^[!-~]([ -~]{0,198}[!-~])?$"
+"""1 to 200 printable ASCII characters, not starting or ending with a space."""
+IF_MATCH_PATTERN = r'^(\*|"[0-9]{1,9}"|[0-9]{1,9})$'
+"""The version as an ETag (``"3"``), bare (``3``), or ``*`` (any version)."""
+
+_IDEMPOTENCY_KEY = re.compile(IDEMPOTENCY_KEY_PATTERN)
+_IF_MATCH = re.compile(IF_MATCH_PATTERN)
+_DECLARATION_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,63}$")
+
+_LODGERS = (Role.TRADER, Role.BROKER, Role.ADMIN)
+_SEE_ALL = frozenset({Role.OFFICER, Role.ADMIN})
+MAX_PAGE = 500
+MAX_OFFSET = 1_000_000
+
+_ETAG = ResponseHeader(
+    name="ETag",
+    value='"3"',
+    description='The declaration\'s version, e.g. "3": send it back as If-Match to decide.',
+    documentation_only=True,
+)
+_LOCATION = ResponseHeader(
+    name="Location",
+    value="/api/v1/declarations/CD20260601-4F1A9C02B7",
+    description="The declaration's URL.",
+    documentation_only=True,
+)
+IdempotencyKey = Annotated[
+    str | None,
+    HeaderParameter(
+        name="Idempotency-Key",
+        description="Makes a retry safe: the same key and body answer with the declaration "
+        "the first request made. 1 to 200 printable ASCII characters, e.g. a UUID.",
+        schema_extra={"maxLength": 200, "pattern": IDEMPOTENCY_KEY_PATTERN},
+    ),
+]
+IfMatch = Annotated[
+    str | None,
+    HeaderParameter(
+        name="If-Match",
+        description='The version the decision is made on, as its ETag ("3"): a 409 '
+        "declaration.version if the declaration has changed since.",
+        schema_extra={"pattern": IF_MATCH_PATTERN},
+    ),
+]
+DeclarationId = Annotated[
+    str, Parameter(description="The declaration's id, e.g. CD20260601-4F1A9C02B7.")
+]
+
+
+def _etag(declaration: Declaration) -> str:
+    return f'"{declaration.version}"'
+
+
+def _idempotency_key(text: str | None) -> str | None:
+    if text is None:
+        return None
+    if not _IDEMPOTENCY_KEY.match(text):
+        raise field_error(
+            "Idempotency-Key",
+            "must be 1 to 200 printable ASCII characters, without spaces at either end",
+            code="request.invalid_idempotency_key",
+            hint="Use e.g. a UUID, and the same key only to retry the same declaration.",
+        )
+    return text
+
+
+def _expected_version(text: str | None) -> int | None:
+    if text is None:
+        return None
+    if not _IF_MATCH.match(text):
+        raise field_error(
+            "If-Match",
+            'must be the declaration\'s ETag, e.g. "3"',
+            code="request.invalid_if_match",
+            hint="Send back the ETag of the GET you decided on.",
+        )
+    return None if text == "*" else int(text.strip('"'))
+
+
+def _not_found(declaration_id: str) -> NotFound:
+    return NotFound(
+        f"no declaration {declaration_id}",
+        code="declaration.not_found",
+        hint="Check the id; you see only your own party's declarations.",
+    )
+
+
+def _checked_id(declaration_id: str) -> str:
+    """The id, if it can be one: anything else is a declaration that does not exist."""
+    if not _DECLARATION_ID.match(declaration_id):
+        raise _not_found(declaration_id[:80])
+    return declaration_id
+
+
+def _document(declaration: Declaration) -> DeclarationView:
+    return msgspec.convert(declaration_view(declaration), DeclarationView)
+
+
+def _answer(
+    declaration: Declaration, status: int = 200, headers: Mapping[str, str] | None = None
+) -> Response[DeclarationView]:
+    """The declaration's view, with its version as ``ETag``."""
+    return Response(
+        _document(declaration),
+        status_code=status,
+        headers={"ETag": _etag(declaration), **(headers or {})},
+    )
+
+
+def _without_nulls(value: Any) -> Any:
+    """The body as the domain reads a document: a member that is null is a member left out."""
+    if isinstance(value, dict):
+        return {k: _without_nulls(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_without_nulls(v) for v in value]
+    return value
+
+
+def _lodge(clearance: Clearance, document: dict[str, Any], principal: Principal,
+           key: str | None) -> tuple[Declaration, bool]:  # fmt: skip
+    lodged = clearance.lodge(Lodge(document, principal, key))
+    return lodged.declaration, lodged.replayed
+
+
+def _page(clearance: Clearance, where: DeclarationFilter) -> DeclarationPage:
+    with clearance.uow(read_only=True) as uow:
+        records = uow.declarations.list(where)
+    summaries = [
+        msgspec.convert(
+            summary_view(Declaration.from_document(r.document, r.version)), DeclarationSummary
+        )
+        for r in records
+    ]
+    return DeclarationPage(items=summaries, limit=where.limit, offset=where.offset)
+
+
+class DeclarationsController(Controller):
+    path = "/declarations"
+    tags = ("Declarations",)
+
+    @post(
+        "/",
+        guards=[allow(_LODGERS)],
+        status_code=201,
+        summary="Lodge a declaration",
+        response_headers=[_LOCATION, _ETAG],
+        responses={
+            200: ResponseSpec(
+                data_container=DeclarationView,
+                description="A retry with the same Idempotency-Key and body: the declaration "
+                "the first request made (Idempotent-Replayed: true)",
+                generate_examples=False,
+            ),
+            **problem_responses(400, 401, 403, 404, 409, 503),
+        },
+    )
+    async def lodge(
+        self,
+        request: AnyRequest,
+        data: Annotated[CustomsDeclarationBody, Body(examples=[DECLARATION_EXAMPLE])],
+        idempotency_key: IdempotencyKey = None,
+    ) -> Response[DeclarationView]:
+        """Lodge a declaration: validated, priced, its Form E checked, given a lane and, in the
+        green or blue lane, released, all before the answer.
+
+        The lodger must be the importer or the declarant the document names (an admin may
+        lodge for anyone). 404 when no rate is known for an item's line, origin and day, or no
+        exchange rate for its currency.
+        """
+        clearance = context_of(request).clearance_service()
+        key = _idempotency_key(idempotency_key)
+        body = await strict_body(request, CustomsDeclarationBody)
+        document = _without_nulls(msgspec.to_builtins(body))
+        declaration, replayed = await to_thread.run_sync(
+            _lodge, clearance, document, principal_of(request), key
+        )
+        location = {"Location": f"{request.url.path.rstrip('/')}/{declaration.id}"}
+        if replayed:
+            return _answer(declaration, 200, {**location, "Idempotent-Replayed": "true"})
+        return _answer(declaration, 201, location)
+
+    @get(
+        "/{declaration_id:str}",
+        sync_to_thread=True,
+        summary="A declaration",
+        response_headers=[_ETAG],
+        responses=problem_responses(401, 403, 404, 503),
+    )
+    def show(self, request: AnyRequest, declaration_id: DeclarationId) -> Response[DeclarationView]:
+        """The declaration: status and lane, the assessment with its working, the Form E
+        verdict, the reasons and the timeline. Traders and brokers see only their own party's
+        (another's is a 404)."""
+        clearance = context_of(request).clearance_service()
+        declaration = clearance.get(_checked_id(declaration_id), principal_of(request))
+        return _answer(declaration)
+
+    @get(
+        "/",
+        sync_to_thread=True,
+        summary="List declarations",
+        responses=problem_responses(400, 401, 403, 503),
+    )
+    def index(
+        self,
+        request: AnyRequest,
+        *,
+        status: Annotated[Status | None, Parameter(description="Only this status.")] = None,
+        lane: Annotated[Lane | None, Parameter(description="Only this lane.")] = None,
+        office: Annotated[
+            str | None,
+            Parameter(description="Only this customs office (UN/LOCODE).", max_length=20),
+        ] = None,
+        limit: Annotated[int, Parameter(description="How many at most.", ge=1, le=MAX_PAGE)] = 50,
+        offset: Annotated[int, Parameter(description="How many to skip.", ge=0, le=MAX_OFFSET)] = 0,
+    ) -> DeclarationPage:
+        """Declarations, newest first. Officers and admins see every party's; traders and
+        brokers their own. The workbench queue of an office:
+        ``?status=held_for_inspection&office=CNYYG``."""
+        clearance = context_of(request).clearance_service()
+        principal = principal_of(request)
+        where = DeclarationFilter(
+            office=checked(Fields({"office": office}), "office", locode.validate)
+            if office is not None
+            else None,
+            status=status.value if status is not None else None,
+            lane=lane.value if lane is not None else None,
+            party=None if principal.role in _SEE_ALL else party_key(principal.party),
+            limit=limit,
+            offset=offset,
+        )
+        return _page(clearance, where)
+
+    @post(
+        "/{declaration_id:str}/decisions",
+        guards=[allow((Role.OFFICER,))],
+        status_code=200,
+        summary="Decide on a declaration",
+        response_headers=[_ETAG],
+        responses=problem_responses(400, 401, 403, 404, 409, 503),
+    )
+    async def decide(
+        self,
+        request: AnyRequest,
+        declaration_id: DeclarationId,
+        data: Annotated[DecisionBody, Body(examples=[DECISION_EXAMPLE])],
+        if_match: IfMatch = None,
+    ) -> Response[DeclarationView]:
+        """An officer's decision: ``release``, ``reject``, ``request_documents`` or
+        ``inspect`` (with an ``outcome``, it records what the inspection found).
+
+        409 ``declaration.transition`` when the declaration's status does not allow it (a
+        released declaration is final); 409 ``declaration.version`` when ``If-Match`` names a
+        version that is no longer current.
+        """
+        clearance = context_of(request).clearance_service()
+        expected = _expected_version(if_match)
+        body = await strict_body(request, DecisionBody)
+        outcome = _without_nulls(msgspec.to_builtins(body.outcome)) if body.outcome else None
+        command = Decide(
+            declaration_id=_checked_id(declaration_id),
+            principal=principal_of(request),
+            action=body.action,
+            note=body.note,
+            outcome=outcome,
+            expected_version=expected,
+        )
+        declaration = await to_thread.run_sync(clearance.decide, command)
+        return _answer(declaration)

@@ -1,0 +1,42 @@
+"""The API as a server process runs it: built from the environment, over the node's database.
+
+:func:`app_from_env` is the ASGI application factory that ``cafta serve`` hands to uvicorn
+(``cafta.api.server:app_from_env``, with ``factory=True``); each worker process calls it once.
+It reads the settings as every ``cafta`` command does (``CAFTA_DATABASE_URL``, ``CAFTA_HOME``,
+``CAFTA_TIMEZONE``, the rate and rule files, ``docs/operations.md``), opens the node's database
+(creating or upgrading its tables, which is safe when several workers start at once), and
+builds the API with the database's tokens, trust list and clearance services. The database
+connections are closed when the server shuts down.
+
+Any ASGI server can use it: ``uvicorn --factory cafta.api.server:app_from_env``.
+"""
+
+from __future__ import annotations
+
+import os
+
+from litestar import Litestar
+
+from cafta import bootstrap
+from cafta.adapters.storage.token_source import StoredTokens
+from cafta.api.app import create_app
+
+__all__ = ["app_from_env"]
+
+
+def app_from_env() -> Litestar:
+    """The API over the database the environment names (``CAFTA_DATABASE_URL``, else
+    ``cafta.db`` in the working directory); ``CAFTA_DEBUG=1`` adds the error's type to the
+    detail of a 500."""
+    services = bootstrap.build()
+    node = bootstrap.open_node(services, upgrade=True)
+    app = create_app(
+        services,
+        tokens=StoredTokens(node.engine),
+        trust=node.trust,
+        clearance=node.clearance,
+        debug=bool(os.environ.get("CAFTA_DEBUG")),
+        floor=node.uow if os.environ.get("CAFTA_BENCH_FLOOR") == "1" else None,
+    )
+    app.on_shutdown.append(node.close)
+    return app

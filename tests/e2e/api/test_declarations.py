@@ -1,0 +1,432 @@
+"""Declarations over HTTP against a real node: a SQLite database, the stored trust list and
+tokens, and the clearance pipeline with its engines.
+
+The importer of the durian example lodges; another trader must not see its declarations; two
+officers decide. The clock stands at 2026-06-01 (the day the example Form E is issued).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from litestar import Litestar
+from litestar.testing import TestClient
+from sqlalchemy import delete
+
+from cafta import bootstrap
+from cafta.adapters.crypto import Ed25519Signer
+from cafta.adapters.storage.tables import tokens as token_table
+from cafta.adapters.storage.token_source import StoredTokens
+from cafta.adapters.storage.trust_source import records_of
+from cafta.adapters.storage.unit_of_work import SqlUnitOfWork
+from cafta.api.app import create_app
+from cafta.certificates.issuance import issue
+from cafta.certificates.trust import IssuingAuthority, TrustedKey, TrustList
+from cafta.config import Settings
+from cafta.services.ports import Role
+from cafta.services.tokens import InMemoryTokenStore, hash_token, issue_token
+
+ROOT = Path(__file__).resolve().parents[3]
+EXAMPLES = ROOT / "examples"
+NOW = datetime(2026, 6, 1, 2, 0, tzinfo=UTC)
+URL = "/api/v1/declarations"
+IMPORTER = "Guangxi Fresh Fruit Trading Co."
+
+Client = TestClient[Litestar]
+Headers = dict[str, str]
+ProblemCheck = Callable[..., dict[str, Any]]
+
+
+@pytest.fixture(scope="module")
+def thai_key() -> Ed25519Signer:
+    """Thailand's issuing authority's key (a throw-away one)."""
+    return Ed25519Signer.generate()
+
+
+@pytest.fixture(scope="module")
+def node(
+    tmp_path_factory: pytest.TempPathFactory,
+    services: bootstrap.Services,
+    thai_key: Ed25519Signer,
+) -> Iterator[bootstrap.Node]:
+    """A node on a new SQLite database, trusting the Thai authority's key."""
+    database = tmp_path_factory.mktemp("node") / "cafta.db"
+    opened = bootstrap.open_node(services, f"sqlite:///{database}", upgrade=True, risk_seed=11)
+    authority = IssuingAuthority("TH-DFT", "TH", "Department of Foreign Trade")
+    trust = TrustList((authority,), (TrustedKey(authority, thai_key.public_key),), party="CN")
+    with SqlUnitOfWork(opened.engine) as uow:
+        uow.trusted_keys.add_many(records_of(trust), NOW)
+        uow.commit()
+    yield opened
+    opened.close()
+
+
+@pytest.fixture(scope="module")
+def tokens(node: bootstrap.Node) -> StoredTokens:
+    return StoredTokens(node.engine)
+
+
+@pytest.fixture(scope="module")
+def client(
+    services: bootstrap.Services, node: bootstrap.Node, tokens: StoredTokens
+) -> Iterator[Client]:
+    app = create_app(services, tokens=tokens, trust=node.trust, clearance=node.clearance)
+    with TestClient(app) as test_client:
+        yield test_client
+
+
+def _bearer(tokens: StoredTokens, role: Role, party: str) -> Headers:
+    return {"Authorization": f"Bearer {issue_token(tokens, role, party, NOW)}"}
+
+
+@pytest.fixture(scope="module")
+def trader(tokens: StoredTokens) -> Headers:
+    """The durian example's importer."""
+    return _bearer(tokens, Role.TRADER, IMPORTER)
+
+
+@pytest.fixture(scope="module")
+def other_trader(tokens: StoredTokens) -> Headers:
+    return _bearer(tokens, Role.TRADER, "Qingdao Harvest Foods Co., Ltd.")
+
+
+@pytest.fixture(scope="module")
+def officer(tokens: StoredTokens) -> Headers:
+    return _bearer(tokens, Role.OFFICER, "Officer Li (CNYYG)")
+
+
+@pytest.fixture(scope="module")
+def second_officer(tokens: StoredTokens) -> Headers:
+    return _bearer(tokens, Role.OFFICER, "Officer Wang (CNYYG)")
+
+
+def durian(**item: Any) -> dict[str, Any]:
+    """The durian example without its Form E claim (so MFN), with ``item`` changes."""
+    document: dict[str, Any] = json.loads(
+        (EXAMPLES / "declarations" / "durian-youyiguan.json").read_text(encoding="utf-8")
+    )
+    line = document["items"][0]
+    del line["preference"]
+    line.update(item)
+    return document
+
+
+def held(client: Client, trader: Headers) -> dict[str, Any]:
+    """A declaration in the red lane: its truck is on the (illustrative) watch-list."""
+    document = durian()
+    document["transport"]["vehicle_plate"] = "ZZ-0000"
+    response = client.post(URL, json=document, headers=trader)
+    assert response.status_code == 201, response.text
+    view: dict[str, Any] = response.json()
+    assert (view["status"], view["lane"]) == ("held_for_inspection", "red")
+    return view
+
+
+# --- lodging ----------------------------------------------------------------------------------
+
+
+def test_a_durian_truck_without_a_form_e_is_lodged_at_mfn(client: Client, trader: Headers) -> None:
+    response = client.post(URL, json=durian(), headers=trader)
+    assert response.status_code == 201, response.text
+    view = response.json()
+    assert response.headers["location"] == f"{URL}/{view['id']}"
+    assert response.headers["etag"] == '"1"'
+    assert "idempotent-replayed" not in response.headers
+    assert view["id"].startswith("CD20260601-") and view["version"] == 1
+    assert (view["office"], view["importer"]) == ("CNYYG", IMPORTER)
+    assert view["status"] == "released" and view["lane"] == "green"
+    assessment = view["assessment"]
+    assert (assessment["currency"], assessment["duty"]) == ("CNY", "122400.00")  # 20% MFN
+    assert assessment["vat"] == "66096.00"  # 9% of value + duty
+    assert assessment["total"] == "188496.00" == view["total"]
+    item = assessment["items"][0]
+    assert (item["regime"], item["preference"]) == ("MFN", "not claimed")
+    assert item["working"][0]["step"] == "customs_value"
+    assert view["goods"][0]["line"] == "0810.60.00"
+    assert view["preference"] is None and isinstance(view["reasons"], list)
+    assert [e["event"] for e in view["timeline"]][-1] == "GoodsReleased"
+
+    again = client.get(response.headers["location"], headers=trader)
+    assert again.status_code == 200
+    assert again.json() == view and again.headers["etag"] == '"1"'
+
+
+def test_a_retry_with_the_same_key_answers_the_first_declaration(
+    client: Client, trader: Headers, expect_problem: ProblemCheck
+) -> None:
+    headers = {**trader, "Idempotency-Key": "truck-70-1234/2026-06-01"}
+    first = client.post(URL, json=durian(), headers=headers)
+    assert first.status_code == 201, first.text
+    retry = client.post(URL, json=durian(), headers=headers)
+    assert retry.status_code == 200, retry.text
+    assert retry.headers["idempotent-replayed"] == "true"
+    assert retry.json() == first.json()
+    assert retry.headers["location"] == first.headers["location"]
+
+    other = client.post(URL, json=durian(description="Frozen durian"), headers=headers)
+    expect_problem(other, 409, "idempotency.key_reused")
+
+
+@pytest.mark.parametrize("key", ["", " leading", "x" * 201, "clé".encode("latin-1"), "tab\tin"])
+def test_an_unusable_idempotency_key_is_a_400(
+    client: Client, trader: Headers, expect_problem: ProblemCheck, key: str | bytes
+) -> None:
+    headers: dict[str, str | bytes] = {**trader, "Idempotency-Key": key}
+    response = client.post(URL, content=json.dumps(durian()).encode(), headers=headers)
+    body = expect_problem(response, 400)
+    assert body["errors"][0]["field"] == "Idempotency-Key"
+
+
+def test_an_invalid_document_names_the_field(
+    client: Client, trader: Headers, expect_problem: ProblemCheck
+) -> None:
+    document = durian(value={"amount": "612,000.00", "currency": "CNY"})
+    body = expect_problem(client.post(URL, json=document, headers=trader), 400)
+    assert body["errors"][0]["field"] == "items[0].value.amount"
+
+    document = durian(value={"amount": 612000, "currency": "CNY"})
+    body = expect_problem(client.post(URL, json=document, headers=trader), 400, "request.invalid")
+    assert body["errors"][0]["field"] == "items[0].value.amount"
+
+    document = durian(origin="Atlantis")
+    body = expect_problem(client.post(URL, json=document, headers=trader), 400)
+    assert body["errors"][0]["field"] == "items[0].origin"
+
+    document = durian()
+    document["office"] = "CN1YG"
+    body = expect_problem(client.post(URL, json=document, headers=trader), 400)
+    assert body["errors"][0]["field"] == "office"
+
+
+def test_only_the_importer_or_the_declarant_may_lodge(
+    client: Client, other_trader: Headers, officer: Headers, expect_problem: ProblemCheck
+) -> None:
+    body = expect_problem(client.post(URL, json=durian(), headers=other_trader), 400)
+    assert body["code"] == "declaration.not_your_party"
+    expect_problem(client.post(URL, json=durian(), headers=officer), 403, "auth.forbidden")
+
+
+def test_an_embedded_form_e_gives_the_acfta_rate(
+    client: Client, trader: Headers, thai_key: Ed25519Signer
+) -> None:
+    request = json.loads((EXAMPLES / "form-e" / "durian-th.json").read_text(encoding="utf-8"))
+    _, envelope = issue(request, thai_key)
+    document = durian(preference={"scheme": "ACFTA", "certificate": envelope})
+    response = client.post(URL, json=document, headers=trader)
+    assert response.status_code == 201, response.text
+    view = response.json()
+    item = view["assessment"]["items"][0]
+    assert (item["regime"], item["preference"]) == ("ACFTA", "granted")
+    assert view["assessment"]["duty"] == "0.00" and view["assessment"]["vat"] == "55080.00"
+    assert view["preference"]["outcome"] == "accepted"
+    assert view["goods"][0]["preference"]["certificate"] == "(signed Form E attached)"
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+
+def test_traders_see_only_their_own_declarations(
+    client: Client, trader: Headers, other_trader: Headers, expect_problem: ProblemCheck
+) -> None:
+    lodged = client.post(URL, json=durian(), headers=trader).json()
+    expect_problem(
+        client.get(f"{URL}/{lodged['id']}", headers=other_trader), 404, "declaration.not_found"
+    )
+    mine = client.get(URL, headers=trader).json()
+    assert lodged["id"] in {d["id"] for d in mine["items"]}
+    assert {d["importer"] for d in mine["items"]} == {IMPORTER}
+    assert client.get(URL, headers=other_trader).json() == {"items": [], "limit": 50, "offset": 0}
+
+
+@pytest.mark.parametrize("declaration_id", ["CD20260601-NOSUCH0000", "x" * 300, "%00", "a b"])
+def test_an_unknown_id_is_a_404(
+    client: Client, officer: Headers, expect_problem: ProblemCheck, declaration_id: str
+) -> None:
+    expect_problem(client.get(f"{URL}/{declaration_id}", headers=officer), 404)
+
+
+def test_the_officers_queue_is_filtered_by_status_lane_and_office(
+    client: Client, trader: Headers, officer: Headers
+) -> None:
+    assert client.post(URL, json=durian(), headers=trader).json()["lane"] == "green"
+    red = held(client, trader)
+    query = {"status": "held_for_inspection", "office": "cn yyg", "limit": "500"}
+    queue = client.get(URL, params=query, headers=officer).json()
+    assert queue["limit"] == 500 and queue["offset"] == 0
+    assert red["id"] in {d["id"] for d in queue["items"]}
+    assert {d["status"] for d in queue["items"]} == {"held_for_inspection"}
+    summary = next(d for d in queue["items"] if d["id"] == red["id"])
+    assert set(summary) == {"id", "office", "status", "lane", "importer", "declarant",
+                            "lodged_at", "items", "total", "currency", "version"}  # fmt: skip
+    green = client.get(URL, params={"lane": "green", "limit": "1"}, headers=officer).json()
+    assert len(green["items"]) == 1 and green["items"][0]["lane"] == "green"
+    elsewhere = client.get(URL, params={"office": "VNLSN"}, headers=officer).json()
+    assert elsewhere["items"] == []
+    page = client.get(URL, params={"offset": "1000000"}, headers=officer).json()
+    assert page["items"] == [] and page["offset"] == 1_000_000
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ({"status": "held"}, "status"),
+        ({"lane": "purple"}, "lane"),
+        ({"office": "CN1YG"}, "office"),
+        ({"office": "Youyiguan"}, "office"),
+        ({"limit": "0"}, "limit"),
+        ({"limit": "501"}, "limit"),
+        ({"offset": "-1"}, "offset"),
+    ],
+)
+def test_a_bad_filter_is_a_400_naming_the_parameter(
+    client: Client,
+    officer: Headers,
+    expect_problem: ProblemCheck,
+    query: dict[str, str],
+    field: str,
+) -> None:
+    body = expect_problem(client.get(URL, params=query, headers=officer), 400)
+    assert body["errors"][0]["field"] == field
+
+
+# --- decisions --------------------------------------------------------------------------------
+
+
+def test_an_officer_inspects_and_releases(
+    client: Client, trader: Headers, officer: Headers
+) -> None:
+    red = held(client, trader)
+    where = f"{URL}/{red['id']}/decisions"
+    outcome = {"found": False, "what": "seals intact, 1200 cartons counted"}
+    inspected = client.post(
+        where,
+        json={"action": "inspect", "note": "physical check", "outcome": outcome},
+        headers={**officer, "If-Match": '"1"'},
+    )
+    assert inspected.status_code == 200, inspected.text
+    assert inspected.headers["etag"] == '"2"'
+    view = inspected.json()
+    assert view["inspection"] == {**outcome, "revenue_recovered": None}
+    released = client.post(where, json={"action": "release"}, headers=officer)
+    assert released.status_code == 200, released.text
+    assert (released.json()["status"], released.json()["version"]) == ("released", 3)
+    events = [e["event"] for e in released.json()["timeline"]]
+    assert events[-2:] == ["InspectionRecorded", "GoodsReleased"]
+    mine = client.get(f"{URL}/{red['id']}", headers=trader)
+    assert mine.json()["status"] == "released" and mine.headers["etag"] == '"3"'
+
+
+def test_only_officers_decide(
+    client: Client, trader: Headers, expect_problem: ProblemCheck
+) -> None:
+    red = held(client, trader)
+    response = client.post(f"{URL}/{red['id']}/decisions", json={"action": "release"},
+                           headers=trader)  # fmt: skip
+    expect_problem(response, 403, "auth.forbidden")
+
+
+def test_two_officers_deciding_at_once_one_wins(
+    client: Client,
+    trader: Headers,
+    officer: Headers,
+    second_officer: Headers,
+    expect_problem: ProblemCheck,
+) -> None:
+    red = held(client, trader)
+    where = f"{URL}/{red['id']}/decisions"
+    read = client.get(f"{URL}/{red['id']}", headers=officer).headers["etag"]
+    first = client.post(where, json={"action": "release", "note": "ok"},
+                        headers={**officer, "If-Match": read})  # fmt: skip
+    assert first.status_code == 200, first.text
+    second = client.post(where, json={"action": "reject", "note": "undervalued"},
+                         headers={**second_officer, "If-Match": read})  # fmt: skip
+    body = expect_problem(second, 409, "declaration.version")
+    assert "version 1" in body["detail"]
+    assert client.get(f"{URL}/{red['id']}", headers=officer).json()["status"] == "released"
+
+
+def test_a_released_declaration_is_final(
+    client: Client, trader: Headers, officer: Headers, expect_problem: ProblemCheck
+) -> None:
+    released = client.post(URL, json=durian(), headers=trader).json()
+    assert released["status"] == "released"
+    response = client.post(f"{URL}/{released['id']}/decisions", json={"action": "reject"},
+                           headers=officer)  # fmt: skip
+    body = expect_problem(response, 409, "declaration.transition")
+    assert body["details"] == {"status": "released", "action": "reject"}
+
+
+@pytest.mark.parametrize(
+    ("decision", "if_match", "field"),
+    [
+        ({"action": "approve"}, None, "action"),
+        ({"action": "inspect", "outcome": {"found": 1}}, None, "outcome.found"),
+        ({"action": "inspect", "outcome": {"what": "x"}}, None, "outcome.found"),
+        ({"action": "inspect", "outcome": {"found": True,
+          "revenue_recovered": {"amount": "-5", "currency": "CNY"}}}, None,
+         "outcome.revenue_recovered"),
+        ({"action": "release"}, "W/\"1\"", "If-Match"),
+        ({"action": "release"}, "one", "If-Match"),
+    ],
+)  # fmt: skip
+def test_a_bad_decision_is_a_400_naming_the_field(
+    client: Client,
+    trader: Headers,
+    officer: Headers,
+    expect_problem: ProblemCheck,
+    decision: dict[str, Any],
+    if_match: str | None,
+    field: str,
+) -> None:
+    red = held(client, trader)
+    headers = {**officer, **({"If-Match": if_match} if if_match else {})}
+    response = client.post(f"{URL}/{red['id']}/decisions", json=decision, headers=headers)
+    body = expect_problem(response, 400)
+    assert body["errors"][0]["field"] == field
+
+
+def test_deciding_an_unknown_declaration_is_a_404(
+    client: Client, officer: Headers, expect_problem: ProblemCheck
+) -> None:
+    response = client.post(f"{URL}/CD20260601-NOSUCH0000/decisions", json={"action": "release"},
+                           headers=officer)  # fmt: skip
+    expect_problem(response, 404, "declaration.not_found")
+
+
+# --- the token store and an application without clearance -----------------------------------
+
+
+def test_stored_tokens_are_cached_while_fresh(node: bootstrap.Node) -> None:
+    clock = [0.0]
+    store = StoredTokens(node.engine, ttl=30.0, size=2, monotonic=lambda: clock[0])
+    token = issue_token(store, Role.GATE, "CNYYG", NOW)
+    found = store.find(hash_token(token))
+    assert found is not None and (found.role, found.party) == (Role.GATE, "CNYYG")
+    assert store.find(hash_token(token + "x")) is None
+    with SqlUnitOfWork(node.engine) as uow:  # the row goes; the cached principal stays a while
+        uow.db.execute(delete(token_table).where(token_table.c.party == "CNYYG"))
+        uow.commit()
+    assert store.find(hash_token(token)) == found
+    clock[0] = 30.0
+    assert store.find(hash_token(token)) is None
+
+
+def test_without_clearance_the_declaration_routes_answer_503(
+    settings: Settings, expect_problem: ProblemCheck
+) -> None:
+    store = InMemoryTokenStore()
+    headers = {"Authorization": f"Bearer {issue_token(store, Role.TRADER, IMPORTER, NOW)}"}
+    app = create_app(bootstrap.build(settings), tokens=store)
+    with TestClient(app) as engines_only:
+        for response in (
+            engines_only.post(URL, json=durian(), headers=headers),
+            engines_only.get(URL, headers=headers),
+            engines_only.get(f"{URL}/CD20260601-0000000000", headers=headers),
+        ):
+            body = expect_problem(response, 503, "clearance.unavailable")
+            assert "error_id" in body

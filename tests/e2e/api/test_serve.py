@@ -1,0 +1,90 @@
+"""``cafta serve`` as an operator runs it: a separate process on a free port, over a new SQLite
+database (``CAFTA_DATABASE_URL``), stopped with SIGTERM."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+import pytest
+
+from cafta import bootstrap
+from cafta.adapters.storage.token_source import StoredTokens
+from cafta.config import Settings
+from cafta.services.ports import Role
+from cafta.services.tokens import issue_token
+
+CAFTA = shutil.which("cafta", path=str(Path(sys.executable).parent))
+pytestmark = pytest.mark.skipif(CAFTA is None, reason="the cafta console script is not installed")
+
+STARTUP_S = 20.0
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def _wait_until_healthy(process: subprocess.Popen[bytes], base: str) -> None:
+    deadline = time.monotonic() + STARTUP_S
+    while time.monotonic() < deadline:
+        assert process.poll() is None, f"cafta serve exited with {process.returncode}"
+        try:
+            if httpx.get(f"{base}/healthz", timeout=1.0).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.1)
+    pytest.fail(f"cafta serve did not answer /healthz within {STARTUP_S:.0f} s")
+
+
+def test_serve_creates_the_database_answers_and_stops_on_sigterm(tmp_path: Path) -> None:
+    assert CAFTA is not None
+    url = f"sqlite:///{tmp_path / 'node' / 'cafta.db'}"
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "CAFTA_HOME": str(tmp_path / "home"), "CAFTA_DATABASE_URL": url}
+    out, err = tmp_path / "stdout.txt", tmp_path / "stderr.txt"
+    with out.open("wb") as stdout, err.open("wb") as stderr:
+        process = subprocess.Popen(
+            [CAFTA, "serve", "--port", str(port)], env=env, stdout=stdout, stderr=stderr
+        )
+        try:
+            _wait_until_healthy(process, base)
+            # The server made the database; a token written to it now is honoured at once.
+            node = bootstrap.open_node(bootstrap.build(Settings(home=tmp_path / "home")), url)
+            try:
+                token = issue_token(
+                    StoredTokens(node.engine), Role.OFFICER, "CNYYG", datetime.now(UTC)
+                )
+            finally:
+                node.close()
+            headers = {"Authorization": f"Bearer {token}"}
+            listed = httpx.get(f"{base}/api/v1/declarations", headers=headers, timeout=5.0)
+            assert listed.status_code == 200, listed.text
+            assert listed.json() == {"items": [], "limit": 50, "offset": 0}
+            refused = httpx.get(f"{base}/api/v1/declarations", timeout=5.0)
+            assert refused.status_code == 401
+        finally:
+            process.send_signal(signal.SIGTERM)
+            try:
+                code = process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                raise
+    printed = out.read_text(encoding="utf-8")
+    # uvicorn shuts down gracefully, then re-raises SIGTERM so the status says how it ended.
+    assert code in (0, -signal.SIGTERM), err.read_text(encoding="utf-8")
+    assert f"{base}/docs" in printed and f"{base}/healthz" in printed
+    logged = err.read_text(encoding="utf-8")
+    assert "Application shutdown complete" in logged and "Traceback" not in logged
