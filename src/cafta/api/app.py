@@ -134,6 +134,7 @@ def create_app(
     clearance: Clearance | None = None,
     debug: bool = False,
     floor: UnitOfWorkFactory | None = None,
+    extra_routes: Sequence[ControllerRouterHandler] = (),
 ) -> Litestar:
     """The API over ``services``; ``tokens`` resolves bearer tokens, ``trust`` gives the trust
     list Form E are verified against (``None``: no issuer is trusted), ``clearance`` serves the
@@ -149,7 +150,7 @@ def create_app(
         security=[{BEARER: []}],
     )
     return Litestar(
-        route_handlers=[healthz, v1, docs_router()],
+        route_handlers=[healthz, v1, docs_router(), *extra_routes],
         openapi_config=_openapi(),
         exception_handlers=_HANDLERS,
         before_request=allow_every_method,

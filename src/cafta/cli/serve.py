@@ -2,7 +2,7 @@
 
 The command creates or upgrades the database's tables first (so a bad URL or an unreachable
 database is one line on standard error, before any server starts), then runs uvicorn on the
-application factory ``cafta.api.server:app_from_env``: each worker process builds the API from
+application factory ``cafta.server:app_from_env``: each worker process builds the API from
 the environment, with the database named here passed on as ``CAFTA_DATABASE_URL``. The factory
 is named by its import path, not imported: the CLI and the API are separate entry points, and
 uvicorn needs an import path anyway to start several workers.
@@ -25,7 +25,7 @@ from cafta.cli.output import console
 
 __all__ = ["APP_FACTORY", "serve"]
 
-APP_FACTORY = "cafta.api.server:app_from_env"
+APP_FACTORY = "cafta.server:app_from_env"
 """The ASGI application factory uvicorn imports in each worker."""
 
 

@@ -1,14 +1,14 @@
-"""The API as a server process runs it: built from the environment, over the node's database.
+"""The server process: the API (and, as it lands, the portal) built from the environment.
 
 :func:`app_from_env` is the ASGI application factory that ``cafta serve`` hands to uvicorn
-(``cafta.api.server:app_from_env``, with ``factory=True``); each worker process calls it once.
+(``cafta.server:app_from_env``, with ``factory=True``); each worker process calls it once.
 It reads the settings as every ``cafta`` command does (``CAFTA_DATABASE_URL``, ``CAFTA_HOME``,
 ``CAFTA_TIMEZONE``, the rate and rule files, ``docs/operations.md``), opens the node's database
 (creating or upgrading its tables, which is safe when several workers start at once), and
 builds the API with the database's tokens, trust list and clearance services. The database
 connections are closed when the server shuts down.
 
-Any ASGI server can use it: ``uvicorn --factory cafta.api.server:app_from_env``.
+Any ASGI server can use it: ``uvicorn --factory cafta.server:app_from_env``.
 """
 
 from __future__ import annotations

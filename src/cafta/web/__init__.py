@@ -1,0 +1,1 @@
+"""The portal: server-rendered pages for traders, brokers, officers and analysts."""
