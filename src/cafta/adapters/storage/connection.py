@@ -8,6 +8,8 @@ condition that can be foreseen.
 
 from __future__ import annotations
 
+import threading
+import weakref
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -16,9 +18,21 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.base import Executable
 
 from cafta.adapters.storage.engine import READ_ONLY_OPTION
-from cafta.adapters.storage.failures import storage_error
+from cafta.adapters.storage.failures import busy, storage_error
 
 __all__ = ["StorageConnection"]
+
+BUSY_WAIT_S = 5.0
+_WRITER_LOCKS: weakref.WeakKeyDictionary[Engine, threading.Lock] = weakref.WeakKeyDictionary()
+_LOCKS_GUARD = threading.Lock()
+
+
+def _writer_lock(engine: Engine) -> threading.Lock:
+    with _LOCKS_GUARD:
+        lock = _WRITER_LOCKS.get(engine)
+        if lock is None:
+            lock = _WRITER_LOCKS[engine] = threading.Lock()
+        return lock
 
 
 class StorageConnection:
@@ -28,12 +42,13 @@ class StorageConnection:
     write lock), on PostgreSQL a read-only repeatable-read one (one snapshot throughout).
     """
 
-    __slots__ = ("_connection", "_read_only", "engine")
+    __slots__ = ("_connection", "_read_only", "_writer", "engine")
 
     def __init__(self, engine: Engine, *, read_only: bool = False) -> None:
         self.engine = engine
         self._read_only = read_only
         self._connection: Connection | None = None
+        self._writer: threading.Lock | None = None
 
     @property
     def dialect(self) -> str:
@@ -54,9 +69,18 @@ class StorageConnection:
         """Check out a connection and begin a transaction (``BEGIN IMMEDIATE`` on SQLite)."""
         if self._connection is not None:
             raise RuntimeError("this unit of work is already open; make a new one per 'with'")
+        if not self._read_only and not self.is_postgresql:
+            # Writers of one process queue here rather than in SQLite's busy handler, which
+            # sleeps between retries (up to 100 ms): threads of a server wait their turn, and
+            # the busy timeout is left for other processes.
+            self._writer = _writer_lock(self.engine)
+            if not self._writer.acquire(timeout=BUSY_WAIT_S):
+                self._writer = None
+                raise busy(self.engine.url)
         try:
             connection = self.engine.connect()
         except DBAPIError as error:
+            self._release_writer()
             raise storage_error(error, self.engine.url, connecting=True) from error
         if self._read_only and self.is_postgresql:
             # One snapshot for the whole read, and no writes by mistake.
@@ -104,8 +128,16 @@ class StorageConnection:
     def close(self) -> None:
         """Roll back anything uncommitted and give the connection back to the pool."""
         connection, self._connection = self._connection, None
-        if connection is not None:
-            try:
-                connection.close()
-            except DBAPIError as error:
-                raise storage_error(error, self.engine.url) from error
+        try:
+            if connection is not None:
+                try:
+                    connection.close()
+                except DBAPIError as error:
+                    raise storage_error(error, self.engine.url) from error
+        finally:
+            self._release_writer()
+
+    def _release_writer(self) -> None:
+        writer, self._writer = self._writer, None
+        if writer is not None:
+            writer.release()

@@ -96,3 +96,13 @@ def storage_error(error: DBAPIError, url: str | URL, *, connecting: bool = False
         code="storage.failed",
         hint="This is unexpected; please report it with CAFTA_DEBUG=1 output.",
     )
+
+
+def busy(url: str | URL) -> CaftaError:
+    """This process's other writers held the database past the wait (SQLite)."""
+    return CaftaError(
+        "the database stayed locked by another writer of this process past the busy timeout",
+        code="storage.busy",
+        hint="Retry; if it keeps happening, shorten transactions or move to PostgreSQL.",
+        details={"database": redact_url(url)},
+    )
