@@ -28,6 +28,7 @@ from cafta.certificates.issuance import parse_request
 from cafta.certificates.report import verification_document
 from cafta.certificates.verdict import Finding, Outcome, Severity, Verification
 from cafta.certificates.verification import verify
+from cafta.cli.db import Database
 from cafta.cli.keys import KEY_SUFFIX, TRUST_FILE, keys_app
 from cafta.cli.output import console, emit_json
 from cafta.core.dates import parse_date
@@ -305,15 +306,7 @@ def show_command(
 @co_app.command("receive")
 def receive_command(
     certificate_file: Annotated[Path, typer.Argument(help="The signed certificate (JWS).")],
-    database: Annotated[
-        str | None,
-        typer.Option(
-            "--database",
-            metavar="URL",
-            show_default=False,
-            help="Database URL (default: CAFTA_DATABASE_URL, else ./cafta.db).",
-        ),
-    ] = None,
+    database: Database = None,
 ) -> None:
     """Store a signed Form E in the node, so declarations may cite it by reference number.
 

@@ -15,6 +15,7 @@ import typer
 from cafta.adapters.crypto import generate_private_key, public_key_bytes, write_private_key
 from cafta.adapters.trust_files import read_trust_list, write_trust_list
 from cafta.certificates.trust import IssuingAuthority, TrustedKey, TrustList, merge
+from cafta.cli.db import Database
 from cafta.cli.output import console
 from cafta.core.dates import parse_date
 from cafta.core.errors import Conflict
@@ -115,15 +116,7 @@ def trust_merge(
 @keys_app.command("trust-import")
 def trust_import_command(
     trust_file: Annotated[Path, typer.Argument(help="A trust list (cafta.trust-list/1).")],
-    database: Annotated[
-        str | None,
-        typer.Option(
-            "--database",
-            metavar="URL",
-            show_default=False,
-            help="Database URL (default: CAFTA_DATABASE_URL, else ./cafta.db).",
-        ),
-    ] = None,
+    database: Database = None,
 ) -> None:
     """Load issuing authorities' keys into the node's trust list (safe to repeat).
 
