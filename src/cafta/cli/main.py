@@ -19,6 +19,7 @@ from cafta.cli import demo as demo_module
 from cafta.cli import hs as hs_commands
 from cafta.cli import origin as origin_commands
 from cafta.cli import outbox as outbox_commands
+from cafta.cli import risk as risk_commands
 from cafta.cli import serve as serve_command
 from cafta.cli import tariff as tariff_commands
 from cafta.cli.output import errors
@@ -41,6 +42,7 @@ app.add_typer(declare_commands.app, name="declare")
 app.add_typer(outbox_commands.app, name="outbox")
 app.add_typer(declare_commands.tokens_app, name="tokens")
 app.add_typer(db_commands.audit_app, name="audit")
+app.add_typer(risk_commands.app, name="risk")
 app.command("duty")(tariff_commands.duty)
 app.command("serve")(serve_command.serve)
 
