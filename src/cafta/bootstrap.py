@@ -18,6 +18,7 @@ from cafta.origin.psr import PsrTable, bundled_psr
 from cafta.origin.rulebook import Rulebook
 from cafta.origin.scheme import ACFTA, parse_chapters
 from cafta.refdata.exchange_rates import ManualRates, RateProvider, default_rate_provider
+from cafta.risk.scoring import Scorer
 from cafta.services.clearance import Clearance
 from cafta.services.ports import UnitOfWorkFactory
 from cafta.services.preference import PreferenceChecker
@@ -128,6 +129,20 @@ class Node:
         self.engine.dispose()
 
 
+def _risk_scorer(services: Services) -> Scorer | None:
+    """The learned model the settings name (``CAFTA_RISK_MODEL``), or ``None`` for the rules.
+
+    The model was trained on values in Korean won (the public data set); a declaration's
+    customs value in CNY is converted at the day's rate when the node opens."""
+    path = services.settings.risk_model
+    if path is None:
+        return None
+    from cafta.adapters.ml.scorer import ModelScorer  # noqa: PLC0415 - loads LightGBM
+
+    rate = services.rates.rate("CNY", "KRW", services.clock.today()).rate
+    return ModelScorer.from_store(path, {"CNY": float(rate)})
+
+
 def open_node(
     services: Services,
     database: str | None = None,
@@ -170,6 +185,6 @@ def open_node(
         schedule=lambda: services.schedule,
         rates=services.rates,
         preference=checker,
-        lanes=RiskLanes(default_risk_engine(seed=risk_seed)),
+        lanes=RiskLanes(default_risk_engine(seed=risk_seed, scorer=_risk_scorer(services))),
     )
     return Node(url, engine, factory, clearance, trust)

@@ -15,7 +15,9 @@ Form E verification settings that the sources do not confirm [U]: ``CAFTA_FORM_E
 ``CAFTA_HS_MINOR_DIGITS`` (the fewest HS digits that must agree for an HS difference to be
 minor: 2, 4 or 6; default 4). ``CAFTA_DATABASE_URL``: the database for declarations and the audit
 log (``sqlite:///path/cafta.db`` or ``postgresql://user:password@host:5432/db``); unset,
-``cafta.db`` in the working directory (``docs/operations.md``).
+``cafta.db`` in the working directory (``docs/operations.md``). ``CAFTA_RISK_MODEL``: a model
+store (``cafta risk train --out``) or one version of it, whose active model scores declarations
+in the clearance pipeline instead of the rule scorer (``docs/risk.md``).
 """
 
 from __future__ import annotations
@@ -64,6 +66,7 @@ class Settings:
     form_e_validity_months: int = 12
     quantity_tolerance: Decimal = Decimal("0.05")
     hs_minor_digits: int = 4
+    risk_model: Path | None = None
     database_url: str | None = None
 
     @classmethod
@@ -82,6 +85,9 @@ class Settings:
             form_e_validity_months=_whole(env, "CAFTA_FORM_E_VALIDITY_MONTHS", "12"),
             quantity_tolerance=_number(env, "CAFTA_QUANTITY_TOLERANCE", "0.05"),
             hs_minor_digits=_whole(env, "CAFTA_HS_MINOR_DIGITS", "4"),
+            risk_model=Path(env["CAFTA_RISK_MODEL"]).expanduser()
+            if env.get("CAFTA_RISK_MODEL")
+            else None,
             database_url=(env.get("CAFTA_DATABASE_URL") or "").strip() or None,
         )
 

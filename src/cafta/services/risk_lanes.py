@@ -18,7 +18,7 @@ from cafta.risk.engine import RiskEngine
 from cafta.risk.lanes import LaneAllocator
 from cafta.risk.quotas import QuotaTable
 from cafta.risk.ruleset import RuleSet, default_rules
-from cafta.risk.scoring import RuleScorer
+from cafta.risk.scoring import RuleScorer, Scorer
 from cafta.risk.subject import RiskItem, RiskSubject
 
 __all__ = ["RiskLanes", "default_risk_engine"]
@@ -83,9 +83,12 @@ class RiskLanes:
 
 
 def default_risk_engine(
-    seed: int | None = None, rules: RuleSet | None = None, quotas: QuotaTable | None = None
+    seed: int | None = None,
+    rules: RuleSet | None = None,
+    quotas: QuotaTable | None = None,
+    scorer: Scorer | None = None,
 ) -> RiskEngine:
-    """The explainable rules shipped (illustrative entries), the rule scorer and the default
-    quotas (red 3%, yellow 10%, random 10% of red)."""
+    """The explainable rules shipped (illustrative entries), a scorer (the rule scorer unless
+    a learned model is given) and the default quotas (red 3%, yellow 10%, random 10% of red)."""
     allocator = LaneAllocator(quotas or QuotaTable(), random.Random(seed))
-    return RiskEngine(rules or default_rules(), RuleScorer(), allocator)
+    return RiskEngine(rules or default_rules(), scorer or RuleScorer(), allocator)
