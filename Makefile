@@ -38,6 +38,8 @@ bench: $(STAMP)
 	$(BIN)/python bench/tariff.py
 	$(BIN)/python bench/origin.py
 	$(BIN)/python bench/certificates.py
+	$(BIN)/python bench/clearance.py
+	$(BIN)/python bench/risk.py
 
 docs: $(STAMP)
 	$(BIN)/python tools/rates_table.py
