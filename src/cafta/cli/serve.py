@@ -68,9 +68,10 @@ def serve(
     base = _base_url(host, port)
     plural = "s" if workers > 1 else ""
     console.print(
-        f"CAFTA Smart Port API on {base} ({workers} worker{plural}), "
+        f"CAFTA Smart Port on {base} ({workers} worker{plural}), "
         f"database {redact_url(url)}\n"
-        f"  docs:   {base}/docs\n"
+        f"  portal: {base}/\n"
+        f"  API:    {base}/api/v1  (docs: {base}/docs)\n"
         f"  health: {base}/healthz\n"
         "Create a token with 'cafta tokens create --role trader --party NAME'. "
         "Stop with Ctrl-C.",

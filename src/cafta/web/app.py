@@ -1,0 +1,98 @@
+"""The portal's router: its pages, its static files, its error pages and its headers.
+
+Mount it on the API's application (``create_app(..., extra_routes=[portal_router(...)])``, as
+:mod:`cafta.server` does). Pages:
+
+* ``GET /``: home;
+* ``GET /hs``, ``GET /hs/browse``, ``GET /hs/browse/{code}``: find your product;
+* ``GET /tariff``: tariff and duty;
+* ``GET|POST /origin``, ``POST /origin/upload``: origin check (``GET /origin/upload`` goes
+  to ``/origin``);
+* ``GET|POST /certificates``: certificate check;
+* ``GET|POST /signin``, ``GET|POST /signout``: signing in with an API token;
+* ``GET /static/...``: the style sheet and the script.
+
+None of them is in the API's OpenAPI document.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from importlib import resources
+from pathlib import Path
+
+from litestar import Router
+from litestar.datastructures import CacheControlHeader
+from litestar.static_files import create_static_files_router
+from litestar.types import ControllerRouterHandler
+
+from cafta.bootstrap import Services
+from cafta.certificates.trust import TrustList
+from cafta.services.ports import TokenStore
+from cafta.web.context import OPT_KEY, Portal
+from cafta.web.errors import HANDLERS
+from cafta.web.pages import certificates, home, hs, origin, signin, tariff
+from cafta.web.security import security_headers
+from cafta.web.settings import PortalSettings
+from cafta.web.templating import Templates
+
+__all__ = ["PAGES", "portal_router"]
+
+PAGES: tuple[ControllerRouterHandler, ...] = (
+    home.home,
+    hs.search,
+    hs.browse,
+    hs.entry,
+    tariff.tariff,
+    origin.origin_form,
+    origin.assess_form,
+    origin.upload_page,
+    origin.assess_upload,
+    certificates.check_form,
+    certificates.check,
+    signin.signin_form,
+    signin.signin,
+    signin.signout_form,
+    signin.signout,
+)
+"""Every page handler; the pages still to come (declarations, workbench, dashboard) join here."""
+
+_STATIC_MAX_AGE = 3600
+
+
+def _static_directory() -> Path:
+    return Path(str(resources.files("cafta.web") / "static"))
+
+
+def portal_router(
+    services: Services,
+    *,
+    tokens: TokenStore,
+    trust: Callable[[], TrustList] | None = None,
+    settings: PortalSettings | None = None,
+) -> Router:
+    """The portal over ``services``: ``tokens`` resolves the sign-in tokens, ``trust`` gives the
+    trust list Form E are checked against (``None``: none is trusted), ``settings`` default to
+    the environment's (:class:`~cafta.web.settings.PortalSettings`)."""
+    portal = Portal(
+        services=services,
+        tokens=tokens,
+        settings=settings or PortalSettings.from_env(),
+        templates=Templates(),
+        trust=trust,
+    )
+    static = create_static_files_router(
+        path="/static",
+        directories=[_static_directory()],
+        cache_control=CacheControlHeader(max_age=_STATIC_MAX_AGE),
+        include_in_schema=False,
+        name="portal-static",
+    )
+    return Router(
+        path="/",
+        route_handlers=[*PAGES, static],
+        opt={OPT_KEY: portal},
+        middleware=[security_headers],
+        exception_handlers=HANDLERS,
+        include_in_schema=False,
+    )

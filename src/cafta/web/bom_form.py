@@ -1,0 +1,173 @@
+"""The bill-of-materials form: the product, and material rows added and removed without script.
+
+The form shows five blank material rows. "Add rows" and each row's "Remove" are submit buttons,
+so the rows change with a round trip when the browser runs no script; ``static/portal.js`` does
+the same in the page when it can. Fields of a row are named ``m-<n>-<field>``; the rows are
+whatever numbers are posted, in order, so rows removed by the script leave no gap to fill.
+
+The form becomes the same document a BOM file holds (``docs/origin.md``), read by the engine's
+own parser; its errors, which name a path in that document (``materials[2].value.amount``), are
+put next to the field of the form they are about.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+
+from cafta.core.errors import CaftaError
+from cafta.web.forms import Errors, engine_message, own, text_of
+from cafta.web.i18n import N_
+
+__all__ = ["MAX_ROWS", "BomForm", "MaterialRow"]
+
+ROWS_SHOWN = 5
+ROWS_ADDED = 5
+MAX_ROWS = 100
+_ROW_FIELD = re.compile(r"^m-(\d{1,4})-(description|line|origin|value|originating)$")
+_MATERIAL_PATH = re.compile(r"^materials\[(\d+)\](?:\.(\w+))?(?:\.(\w+))?")
+_PRODUCT_FIELDS = {
+    "exporting_party": "exporting_party",
+    "importing_party": "importing_party",
+    "product.line": "product_line",
+    "product.description": "product_description",
+    "product.fob": "fob",
+    "product.fob.amount": "fob",
+    "product.fob.currency": "currency",
+    "product": "product_line",
+}
+_MISSING = {
+    "exporting_party": N_("Choose the exporting country."),
+    "importing_party": N_("Choose the importing country."),
+    "product_line": N_("Enter the HS code of the product."),
+    "product_description": N_("Describe the product."),
+    "fob": N_("Enter the FOB value of the product."),
+    "currency": N_("Choose the currency of the values."),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class MaterialRow:
+    description: str = ""
+    line: str = ""
+    origin: str = ""
+    value: str = ""
+    originating: bool = False
+
+    @property
+    def blank(self) -> bool:
+        return not (self.description or self.line or self.origin or self.value)
+
+
+@dataclass(frozen=True, slots=True)
+class BomForm:
+    """What the visitor typed, as text (shown back in the form)."""
+
+    exporting_party: str = ""
+    importing_party: str = "CN"
+    product_line: str = ""
+    product_description: str = ""
+    fob: str = ""
+    currency: str = "USD"
+    on: str = ""
+    rows: tuple[MaterialRow, ...] = (MaterialRow(),) * ROWS_SHOWN
+
+    @classmethod
+    def from_form(cls, form: Mapping[str, Any]) -> BomForm:
+        """The form as posted (at most :data:`MAX_ROWS` rows)."""
+        cells: dict[int, dict[str, str]] = {}
+        for key in form:
+            match = _ROW_FIELD.match(key)
+            if match:
+                cells.setdefault(int(match.group(1)), {})[match.group(2)] = text_of(form, key)
+        rows = tuple(
+            MaterialRow(
+                description=row.get("description", ""),
+                line=row.get("line", "")[:20],
+                origin=row.get("origin", "")[:60],
+                value=row.get("value", "")[:40],
+                originating=row.get("originating", "") in ("1", "on", "yes"),
+            )
+            for _, row in sorted(cells.items())[:MAX_ROWS]
+        )
+        return cls(
+            exporting_party=text_of(form, "exporting_party", 60),
+            importing_party=text_of(form, "importing_party", 60),
+            product_line=text_of(form, "product_line", 20),
+            product_description=text_of(form, "product_description"),
+            fob=text_of(form, "fob", 40),
+            currency=text_of(form, "currency", 3),
+            on=text_of(form, "on", 20),
+            rows=rows or (MaterialRow(),),
+        )
+
+    def adding_rows(self) -> BomForm:
+        """The form with :data:`ROWS_ADDED` more blank rows (up to :data:`MAX_ROWS`)."""
+        room = max(0, MAX_ROWS - len(self.rows))
+        return replace(self, rows=self.rows + (MaterialRow(),) * min(ROWS_ADDED, room))
+
+    def removing_row(self, index: int) -> BomForm:
+        """The form without row ``index`` (one blank row is left when it was the last)."""
+        rows = tuple(row for number, row in enumerate(self.rows) if number != index)
+        return replace(self, rows=rows or (MaterialRow(),))
+
+    def document(self) -> tuple[dict[str, Any], list[int], Errors]:
+        """The bill of materials, the form row of each of its materials, and a message for each
+        required field left empty (the document is complete only when there is none)."""
+        errors: Errors = {
+            name: own(message) for name, message in _MISSING.items() if not getattr(self, name)
+        }
+        materials: list[dict[str, Any]] = []
+        numbers: list[int] = []
+        for number, row in enumerate(self.rows):
+            if row.blank:
+                continue
+            if not row.description:
+                errors[f"m-{number}-description"] = own(N_("Describe the material."))
+            if not row.value:
+                errors[f"m-{number}-value"] = own(N_("Enter the value of the material."))
+            material: dict[str, Any] = {
+                "description": row.description,
+                "value": {"amount": row.value, "currency": self.currency},
+                "originating": row.originating,
+            }
+            if row.line:
+                material["line"] = row.line
+            if row.origin:
+                material["origin"] = row.origin
+            materials.append(material)
+            numbers.append(number)
+        document = {
+            "scheme": "ACFTA",
+            "exporting_party": self.exporting_party,
+            "importing_party": self.importing_party,
+            "product": {
+                "line": self.product_line,
+                "description": self.product_description,
+                "fob": {"amount": self.fob, "currency": self.currency},
+            },
+            "materials": materials,
+        }
+        return document, numbers, errors
+
+    @staticmethod
+    def field_of(error: CaftaError, numbers: list[int]) -> str:
+        """The form field an error of the document is about ("" for the form as a whole)."""
+        path = error.details.get("field")
+        if not isinstance(path, str):
+            return ""
+        match = _MATERIAL_PATH.match(path)
+        if match is None:
+            return _PRODUCT_FIELDS.get(path, "")
+        index, name, part = int(match.group(1)), match.group(2), match.group(3)
+        if index >= len(numbers) or name is None:
+            return ""
+        if name == "value" and part == "currency":
+            return "currency"
+        return f"m-{numbers[index]}-{name}"
+
+    def error_for(self, error: CaftaError, numbers: list[int]) -> Errors:
+        """An engine's error, by the field it is about."""
+        return {self.field_of(error, numbers): engine_message(error)}

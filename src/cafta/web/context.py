@@ -1,0 +1,74 @@
+"""What the portal's handlers share: the services, the token store, the trust list, settings
+and templates.
+
+It travels in the ``opt`` of the portal's router (``request.route_handler.opt``), so the portal
+needs nothing from the application that mounts it and two portals could sit side by side.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from litestar.connection import ASGIConnection
+
+from cafta.adapters.crypto import Ed25519Verifier
+from cafta.bootstrap import Services
+from cafta.certificates.trust import TrustList
+from cafta.core.errors import CaftaError
+from cafta.services.ports import TokenStore
+from cafta.web.settings import PortalSettings
+from cafta.web.templating import Templates
+
+__all__ = ["OPT_KEY", "Portal", "configured", "portal_of"]
+
+OPT_KEY = "cafta_portal"
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Portal:
+    services: Services
+    tokens: TokenStore
+    settings: PortalSettings
+    templates: Templates
+    trust: Callable[[], TrustList] | None = None
+    """Called for each verification, so a trust list kept elsewhere can change underneath."""
+    verifier: Ed25519Verifier = field(default_factory=Ed25519Verifier)
+
+    def __deepcopy__(self, memo: dict[int, object]) -> Portal:
+        """The portal itself: Litestar copies a router's ``opt`` when it is registered, and the
+        services, token store and templates are shared, never copied."""
+        return self
+
+    def trust_list(self) -> TrustList:
+        """The trust list now; an empty one (every certificate untrusted) when none is set."""
+        if self.trust is None:
+            return TrustList()
+        return configured(self.trust, "the trust list")
+
+
+def portal_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Portal:
+    """The portal a request reached (from its route's ``opt``)."""
+    handler = connection.scope.get("route_handler")
+    portal = handler.opt.get(OPT_KEY) if handler is not None else None
+    if not isinstance(portal, Portal):
+        raise RuntimeError("the route was not built by cafta.web.app.portal_router")
+    return portal
+
+
+def configured(load: Callable[[], T], what: str) -> T:
+    """``load()``, a part of the server's set-up: its failure is the server's (503), not the
+    visitor's."""
+    try:
+        return load()
+    except CaftaError as error:
+        if error.code.startswith("config."):
+            raise
+        raise CaftaError(
+            f"{what} cannot be loaded: {error}",
+            code="config.unusable",
+            hint="The server's operator must fix its configuration.",
+            details={"cause": error.code},
+        ) from error

@@ -1,0 +1,121 @@
+"""Error pages in the visitor's language, for every failure under the portal.
+
+Statuses follow the API's (:mod:`cafta.api.errors`): 503 for the server's own set-up
+(``config.*``, ``storage.*``, ``clearance.unavailable``), 400 for invalid input, 404 for what
+does not exist, 403, 409, 422 for other domain refusals, 500 for anything else. A 500 shows an
+error number and nothing of the server's internals; the error goes to the log (logger
+``cafta.web``). Invalid input to a form is not an error page: the form is shown again with the
+message next to the field.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from http import HTTPStatus
+
+from litestar import Response
+from litestar.enums import MediaType
+from litestar.exceptions import HTTPException
+from litestar.types import ExceptionHandlersMap
+
+from cafta.core.errors import CaftaError, Conflict, DomainError, Forbidden, InvalidInput, NotFound
+from cafta.web.forms import CSRF_FAILED, Message
+from cafta.web.i18n import N_
+from cafta.web.rendering import AnyRequest, error_principal, render
+
+__all__ = ["HANDLERS", "status_of"]
+
+logger = logging.getLogger("cafta.web")
+
+_SERVER_CODES = ("config.", "storage.unavailable", "storage.not_migrated", "storage.busy")
+
+TITLES = {
+    400: N_("The request cannot be read"),
+    403: N_("Not allowed"),
+    404: N_("Page not found"),
+    405: N_("Not allowed on this page"),
+    409: N_("Conflict"),
+    413: N_("Too large"),
+    422: N_("Cannot be done"),
+    500: N_("Something went wrong"),
+    503: N_("Service unavailable"),
+}
+EXPLANATIONS = {
+    400: N_("Something in the request is not as the page expects. Check it and try again."),
+    403: N_("You may not do this."),
+    404: N_("There is no such page, or nothing has this code. Check the address."),
+    405: N_("This page does not take that kind of request."),
+    409: N_("This conflicts with a change made meanwhile. Reload the page and try again."),
+    413: N_("What was sent is too large."),
+    422: N_("This request cannot be carried out as asked."),
+    500: N_(
+        "The server failed to answer. Try again later; if it happens again, give the "
+        "operator the error number below."
+    ),
+    503: N_("The service cannot answer now: its set-up or its database needs attention."),
+}
+
+
+def status_of(error: Exception) -> int:
+    """The HTTP status an exception stands for."""
+    if isinstance(error, HTTPException):
+        return error.status_code
+    if isinstance(error, CaftaError):
+        code = error.code
+        if code.startswith(_SERVER_CODES) or code == "clearance.unavailable":
+            return 503
+        for kind, status in (
+            (InvalidInput, 400),
+            (NotFound, 404),
+            (Forbidden, 403),
+            (Conflict, 409),
+            (DomainError, 422),
+        ):
+            if isinstance(error, kind):
+                return status
+    return 500
+
+
+def _detail(error: Exception, status: int) -> Message | None:
+    if isinstance(error, HTTPException) and error.detail == CSRF_FAILED:
+        return Message(CSRF_FAILED)
+    if isinstance(error, CaftaError) and status in (400, 404, 409, 422):
+        return Message(error.message, localized=False, hint=error.hint)
+    return None
+
+
+def error_page(request: AnyRequest, error: Exception) -> Response[str]:
+    """The error page for ``error``."""
+    status = status_of(error)
+    reference = None
+    if status >= 500:
+        reference = uuid.uuid4().hex[:12]
+        logger.error("portal error %s on %s", reference, request.url.path, exc_info=error)
+    shown = status if status in TITLES else (500 if status >= 500 else 400)
+    values = {
+        "status": status,
+        "title": TITLES[shown],
+        "explanation": EXPLANATIONS[shown],
+        "detail": _detail(error, status),
+        "reference": reference,
+    }
+    try:
+        return render(
+            request, "error.html", values, principal=error_principal(request), status=status
+        )
+    except Exception:  # the error page itself failed: answer in plain text
+        logger.exception("the portal's error page failed")
+        return Response(
+            content=f"{status} {HTTPStatus(status).phrase}",
+            status_code=status,
+            media_type=MediaType.TEXT,
+        )
+
+
+HANDLERS: ExceptionHandlersMap = {
+    HTTPException: error_page,
+    CaftaError: error_page,
+    Exception: error_page,
+}
+"""Every type the application's own handlers name, so the portal's take precedence."""

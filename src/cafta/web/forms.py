@@ -1,0 +1,98 @@
+"""Reading posted forms: the anti-forgery check, text fields, uploads, and field messages.
+
+A message next to a field is either the portal's own (an English msgid the template translates)
+or an engine's (English text, shown as it is with a note that details are in English).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from litestar import Request
+from litestar.datastructures import FormMultiDict, UploadFile
+from litestar.exceptions import PermissionDeniedException
+
+from cafta.core.errors import CaftaError
+from cafta.web import csrf
+from cafta.web.context import portal_of
+from cafta.web.i18n import N_
+
+__all__ = [
+    "CSRF_FAILED",
+    "Errors",
+    "Message",
+    "engine_message",
+    "own",
+    "posted_form",
+    "text_of",
+    "upload_text",
+]
+
+CSRF_FAILED = N_(
+    "This form has expired or your browser did not send its cookie. "
+    "Go back, reload the page and send the form again."
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """A message for the visitor: ``localized`` ones are msgids, the others English text."""
+
+    text: str
+    localized: bool = True
+    hint: str | None = None
+
+
+Errors = dict[str, Message]
+"""Messages by the name of the form field they are about (``""``: the form as a whole)."""
+
+
+def own(text: str) -> Message:
+    """One of the portal's messages (an English msgid marked with ``N_``)."""
+    return Message(text)
+
+
+def engine_message(error: CaftaError) -> Message:
+    """An engine's error as a message: its text without the field's path, and its hint."""
+    text = error.message
+    field = error.details.get("field")
+    if isinstance(field, str) and text.startswith(f"{field}: "):
+        text = text[len(field) + 2 :]
+    return Message(text, localized=False, hint=error.hint)
+
+
+async def posted_form(request: Request[Any, Any, Any]) -> FormMultiDict:
+    """The posted form, once its anti-forgery token is checked (a 403 page otherwise)."""
+    form = await request.form()
+    submitted = form.get(csrf.CSRF_FIELD)
+    nonce = request.cookies.get(csrf.CSRF_COOKIE)
+    secret = portal_of(request).settings.secret
+    if not isinstance(submitted, str) or not csrf.is_valid(secret, nonce, submitted):
+        raise PermissionDeniedException(detail=CSRF_FAILED)
+    return form
+
+
+def text_of(values: Mapping[str, Any], name: str, limit: int = 200) -> str:
+    """A text field, stripped and cut to ``limit`` characters ("" when absent or a file)."""
+    value = values.get(name)
+    if not isinstance(value, str):
+        return ""
+    return value.strip()[:limit]
+
+
+async def upload_text(value: object, limit: int) -> tuple[str | None, Message | None]:
+    """The text of an uploaded file: ``(None, None)`` when no file was chosen, else the text or
+    a message saying why it cannot be read (too large, not UTF-8)."""
+    if not isinstance(value, UploadFile) or not value.filename:
+        return None, None
+    data = await value.read(limit + 1)
+    if not data:
+        return None, None
+    if len(data) > limit:
+        return None, own(N_("The file is too large."))
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError:
+        return None, own(N_("The file is not UTF-8 text. Save it as UTF-8 and try again."))

@@ -1,0 +1,126 @@
+"""Jinja2 templates, one environment per language.
+
+Each language has its own :class:`jinja2.Environment` with the i18n extension and that
+language's catalog installed (``install_gettext_translations``, new-style ``_()`` calls that
+escape their arguments), so a template is compiled once per language and rendering needs no
+per-request set-up. Autoescaping is on for every template, and an undefined variable is an
+error (``StrictUndefined``), so a mistake shows in the tests rather than as an empty cell.
+
+Filters format for the page's language with Babel: ``amount`` (``"21800.00"`` → ``21,800.00``,
+``21.800,00`` in Vietnamese; the digits given are kept), ``country`` (``TH`` → Thailand, 泰国,
+Thái Lan), ``currency_name``, ``day`` (an ISO date in the locale's medium form). Globals:
+``options(kind, selected)`` (the options of a drop-down list, :mod:`cafta.web.choices`), and the
+names of the engines' codes (:mod:`cafta.web.labels`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from typing import Any
+
+from babel import Locale
+from babel.dates import format_date
+from babel.numbers import NumberPattern, parse_pattern
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from cafta.identifiers import hs
+from cafta.web import labels
+from cafta.web.choices import options
+from cafta.web.i18n import LANGUAGES, Language, translations
+
+__all__ = ["Templates"]
+
+
+@lru_cache(maxsize=16)
+def _pattern(places: int) -> NumberPattern:
+    return parse_pattern("#,##0" + ("." + "0" * places if places else ""))
+
+
+def _amount(locale: Locale) -> Any:
+    def amount(text: object) -> str:
+        try:
+            number = Decimal(str(text))
+        except InvalidOperation:
+            return str(text)
+        if not number.is_finite():
+            return str(text)
+        exponent = number.as_tuple().exponent
+        places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+        return str(_pattern(places).apply(number, locale))
+
+    return amount
+
+
+def _country(babel_locale: Locale) -> Any:
+    def country(code: object) -> str:
+        text = str(code or "")
+        return str(babel_locale.territories.get(text.upper(), text))
+
+    return country
+
+
+def _currency_name(babel_locale: Locale) -> Any:
+    def currency_name(code: object) -> str:
+        text = str(code or "")
+        return str(babel_locale.currencies.get(text.upper(), text))
+
+    return currency_name
+
+
+def _day(locale: Locale) -> Any:
+    def day(value: object) -> str:
+        if isinstance(value, dt.date):
+            return format_date(value, "medium", locale=locale)
+        try:
+            return format_date(dt.date.fromisoformat(str(value)), "medium", locale=locale)
+        except ValueError:
+            return str(value)
+
+    return day
+
+
+def _hs(code: object) -> str:
+    text = str(code or "")
+    return hs.format(text) if hs.is_valid(text) else text
+
+
+def _environment(language: Language) -> Environment:
+    env = Environment(
+        loader=PackageLoader("cafta.web", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
+        auto_reload=False,
+    )
+    env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
+    babel_locale = Locale.parse(language.locale)
+    env.filters.update(
+        amount=_amount(babel_locale),
+        country=_country(babel_locale),
+        currency_name=_currency_name(babel_locale),
+        day=_day(babel_locale),
+        hs=_hs,
+    )
+    env.globals.update(
+        options=lambda kind, selected="": options(language, kind, selected),
+        regimes=labels.REGIMES,
+        proofs=labels.PROOFS,
+        areas=labels.AREAS,
+    )
+    return env
+
+
+class Templates:
+    """The portal's templates in every language."""
+
+    def __init__(self) -> None:
+        self._environments = {language.code: _environment(language) for language in LANGUAGES}
+
+    def render(self, language: Language, name: str, values: Mapping[str, Any]) -> str:
+        """The template ``name`` rendered in ``language`` with ``values``."""
+        return self._environments[language.code].get_template(name).render(values)
