@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from cafta.adapters.schedule_files import ScheduleFiles
 from cafta.adapters.storage.locations import default_database_url
@@ -13,7 +13,7 @@ from cafta.certificates.policy import VerificationPolicy
 from cafta.certificates.trust import TrustList
 from cafta.config import Settings
 from cafta.core.clock import Clock, SystemClock
-from cafta.core.errors import InvalidInput, NotFound
+from cafta.core.errors import CaftaError, InvalidInput, NotFound
 from cafta.origin.psr import PsrTable, bundled_psr
 from cafta.origin.rulebook import Rulebook
 from cafta.origin.scheme import ACFTA, parse_chapters
@@ -188,3 +188,23 @@ def open_node(
         lanes=RiskLanes(default_risk_engine(seed=risk_seed, scorer=_risk_scorer(services))),
     )
     return Node(url, engine, factory, clearance, trust)
+
+
+T = TypeVar("T")
+
+
+def configured(load: Callable[[], T], what: str) -> T:
+    """``load()``, a part of the server's set-up (a schedule file, the rules of origin, the
+    trust list): its failure is the operator's to fix (``config.unusable``, answered 503 by the
+    API and the portal), never the caller's: a broken schedule file is not a bad request."""
+    try:
+        return load()
+    except CaftaError as error:
+        if error.code.startswith("config."):
+            raise
+        raise CaftaError(
+            f"{what} cannot be loaded: {error}",
+            code="config.unusable",
+            hint="The server's operator must fix its configuration.",
+            details={"cause": error.code},
+        ) from error

@@ -14,13 +14,13 @@ from typing import Any, TypeVar
 from litestar.connection import ASGIConnection
 
 from cafta.adapters.crypto import Ed25519Verifier
-from cafta.bootstrap import Services
+from cafta.bootstrap import Services, configured
 from cafta.certificates.trust import TrustList
 from cafta.core.errors import CaftaError
 from cafta.services.clearance import Clearance
 from cafta.services.ports import TokenStore
 
-__all__ = ["STATE_KEY", "ApiContext", "configured", "context_of"]
+__all__ = ["STATE_KEY", "ApiContext", "context_of"]
 
 STATE_KEY = "cafta"
 T = TypeVar("T")
@@ -60,19 +60,3 @@ def context_of(connection: ASGIConnection[Any, Any, Any, Any]) -> ApiContext:
     if not isinstance(context, ApiContext):
         raise RuntimeError("the application was not built by cafta.api.app.create_app")
     return context
-
-
-def configured(load: Callable[[], T], what: str) -> T:
-    """``load()``, a part of the server's set-up; its failure is the server's (503), never the
-    caller's: a broken schedule file is not a bad request."""
-    try:
-        return load()
-    except CaftaError as error:
-        if error.code.startswith("config."):
-            raise
-        raise CaftaError(
-            f"{what} cannot be loaded: {error}",
-            code="config.unusable",
-            hint="The server's operator must fix its configuration.",
-            details={"cause": error.code},
-        ) from error

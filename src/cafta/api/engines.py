@@ -21,7 +21,7 @@ from litestar.params import Body, Parameter
 
 from cafta.api import serialize
 from cafta.api.bodies import strict_body
-from cafta.api.context import ApiContext, configured, context_of
+from cafta.api.context import ApiContext, context_of
 from cafta.api.errors import problem_responses
 from cafta.api.examples import BOM_EXAMPLE, DUTY_EXAMPLE, VERIFICATION_EXAMPLE
 from cafta.api.inputs import (
@@ -40,6 +40,7 @@ from cafta.api.responses import (
     VerificationDocument,
 )
 from cafta.api.schemas import BillOfMaterialsBody, DutyBody, VerificationBody
+from cafta.bootstrap import configured
 from cafta.certificates.declaration import parse_declaration
 from cafta.certificates.verification import verify
 from cafta.core.errors import InvalidInput

@@ -14,14 +14,13 @@ from typing import Any, TypeVar
 from litestar.connection import ASGIConnection
 
 from cafta.adapters.crypto import Ed25519Verifier
-from cafta.bootstrap import Services
+from cafta.bootstrap import Services, configured
 from cafta.certificates.trust import TrustList
-from cafta.core.errors import CaftaError
 from cafta.services.ports import TokenStore
 from cafta.web.settings import PortalSettings
 from cafta.web.templating import Templates
 
-__all__ = ["OPT_KEY", "Portal", "configured", "portal_of"]
+__all__ = ["OPT_KEY", "Portal", "portal_of"]
 
 OPT_KEY = "cafta_portal"
 T = TypeVar("T")
@@ -56,19 +55,3 @@ def portal_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Portal:
     if not isinstance(portal, Portal):
         raise RuntimeError("the route was not built by cafta.web.app.portal_router")
     return portal
-
-
-def configured(load: Callable[[], T], what: str) -> T:
-    """``load()``, a part of the server's set-up: its failure is the server's (503), not the
-    visitor's."""
-    try:
-        return load()
-    except CaftaError as error:
-        if error.code.startswith("config."):
-            raise
-        raise CaftaError(
-            f"{what} cannot be loaded: {error}",
-            code="config.unusable",
-            hint="The server's operator must fix its configuration.",
-            details={"cause": error.code},
-        ) from error

@@ -16,12 +16,13 @@ from anyio import to_thread
 from litestar import Response, get, post
 from litestar.datastructures import FormMultiDict
 
+from cafta.bootstrap import configured
 from cafta.certificates.declaration import parse_declaration
 from cafta.certificates.report import verification_document
 from cafta.certificates.verification import verify
 from cafta.core.dates import parse_date
 from cafta.core.errors import InvalidInput, NotFound
-from cafta.web.context import Portal, configured, portal_of
+from cafta.web.context import Portal, portal_of
 from cafta.web.documents import parse_document
 from cafta.web.forms import Errors, Message, engine_message, own, posted_form, text_of, upload_text
 from cafta.web.i18n import N_

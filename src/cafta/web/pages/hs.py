@@ -13,9 +13,10 @@ from anyio import to_thread
 from litestar import Response, get
 from litestar.params import FromPath
 
+from cafta.bootstrap import configured
 from cafta.refdata.nomenclature import HsEntry, Nomenclature, Section
 from cafta.tariff.schedule import Schedule
-from cafta.web.context import Portal, configured, portal_of
+from cafta.web.context import Portal, portal_of
 from cafta.web.forms import Errors, own, text_of
 from cafta.web.i18n import N_
 from cafta.web.measures import LineMeasures, line_measures

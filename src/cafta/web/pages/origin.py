@@ -19,13 +19,14 @@ from litestar import Response, get, post
 from litestar.datastructures import FormMultiDict
 from litestar.response import Redirect
 
+from cafta.bootstrap import configured
 from cafta.core.dates import parse_date
 from cafta.core.errors import InvalidInput, NotFound
 from cafta.origin import decision
 from cafta.origin.bom import parse_bom
 from cafta.origin.evidence import to_document
 from cafta.web.bom_form import BomForm
-from cafta.web.context import Portal, configured, portal_of
+from cafta.web.context import Portal, portal_of
 from cafta.web.documents import parse_document
 from cafta.web.forms import Errors, Message, engine_message, own, posted_form, text_of, upload_text
 from cafta.web.i18n import N_

@@ -17,12 +17,13 @@ from urllib.parse import urlencode
 from anyio import to_thread
 from litestar import Response, get
 
+from cafta.bootstrap import configured
 from cafta.core.errors import CaftaError, InvalidInput, NotFound
 from cafta.core.money import Money
 from cafta.tariff import duty as duty_engine
 from cafta.tariff.lookup import AmbiguousLine
 from cafta.tariff.report import amount, assessment_document
-from cafta.web.context import Portal, configured, portal_of
+from cafta.web.context import Portal, portal_of
 from cafta.web.duty_form import DutyForm, field_of, read_duty
 from cafta.web.duty_view import RegimeColumn, form_e_saving, regime_columns
 from cafta.web.forms import Errors, engine_message
