@@ -17,7 +17,9 @@ $(STAMP): pyproject.toml
 	@touch $@
 
 run: $(STAMP)
-	$(BIN)/cafta demo
+	$(BIN)/cafta db upgrade
+	$(BIN)/cafta demo seed --if-empty
+	$(BIN)/cafta serve
 
 test: lint typecheck layers unit
 

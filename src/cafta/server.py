@@ -41,7 +41,9 @@ def app_from_env() -> Litestar:
         clearance=node.clearance,
         debug=bool(os.environ.get("CAFTA_DEBUG")),
         floor=node.uow if os.environ.get("CAFTA_BENCH_FLOOR") == "1" else None,
-        extra_routes=[portal_router(services, tokens=tokens, trust=node.trust)],
+        extra_routes=[
+            portal_router(services, tokens=tokens, trust=node.trust, clearance=node.clearance)
+        ],
     )
     app.on_shutdown.append(node.close)
     return app

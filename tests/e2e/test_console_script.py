@@ -45,3 +45,16 @@ def test_demo_runs(tmp_path: Path) -> None:
     assert "Fresh durian from Thailand" in done.stdout and "ILLUSTRATIVE" in done.stdout
     assert "Originating under ACFTA: 8507.60" in done.stdout
     assert "ACCEPTED WITH DISCREPANCIES" in done.stdout and "item.hs_detail" in done.stdout
+
+
+def test_demo_seed_fills_an_empty_database_once(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    done = cafta("demo", "seed", "--database", url, home=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "synthetic declarations" in done.stdout and "/signin" in done.stdout
+    assert done.stdout.count("cafta_") >= 3 and "analyst" in done.stdout
+    again = cafta("demo", "seed", "--database", url, home=tmp_path)
+    assert again.returncode == 2 and "already has declarations" in again.stderr
+    assert again.stderr.count("\n") == 1
+    kept = cafta("demo", "seed", "--if-empty", "--database", url, home=tmp_path)
+    assert kept.returncode == 0 and "not seeded" in kept.stdout

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import Annotated
 
 import typer
 
@@ -22,7 +23,8 @@ from cafta.cli import outbox as outbox_commands
 from cafta.cli import risk as risk_commands
 from cafta.cli import serve as serve_command
 from cafta.cli import tariff as tariff_commands
-from cafta.cli.output import errors
+from cafta.cli.db import Database
+from cafta.cli.output import console, errors
 from cafta.core.errors import CaftaError, Conflict, Forbidden, InvalidInput, NotFound
 
 app = typer.Typer(
@@ -47,10 +49,49 @@ app.command("duty")(tariff_commands.duty)
 app.command("serve")(serve_command.serve)
 
 
-@app.command("demo")
-def demo() -> None:
-    """Print duty calculations for typical consignments (what 'make run' shows)."""
-    demo_module.run()
+demo_app = typer.Typer(help="The demonstration: a tour of the engines, and synthetic data.")
+app.add_typer(demo_app, name="demo", invoke_without_command=True)
+
+
+@demo_app.callback()
+def demo(ctx: typer.Context) -> None:
+    """Print duty calculations for typical consignments ('cafta demo seed': fill a database
+    with a synthetic day for the portal)."""
+    if ctx.invoked_subcommand is None:
+        demo_module.run()
+
+
+@demo_app.command("seed")
+def demo_seed(
+    database: Database = None,
+    days: Annotated[int, typer.Option("--days", min=1, max=7, help="Days of traffic.")] = 1,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the random draws.")] = 2026,
+    force: Annotated[
+        bool, typer.Option("--force", help="Add the demo data even if declarations exist.")
+    ] = False,
+    if_empty: Annotated[
+        bool,
+        typer.Option("--if-empty", help="Do nothing (exit 0) if declarations exist ('make run')."),
+    ] = False,
+) -> None:
+    """Fill an empty node database with a synthetic day at Youyiguan and Pingxiang, and print
+    sign-in tokens for a trader, an officer and an analyst."""
+    from cafta import bootstrap  # noqa: PLC0415
+    from cafta.cli import demo_seed as seeding  # noqa: PLC0415 - loads SQLAlchemy
+
+    services = bootstrap.build()
+    node = bootstrap.open_node(services, database, upgrade=True)
+    try:
+        if if_empty and not force and not seeding.is_empty(node):
+            console.print(
+                "The database already has declarations: not seeded. Create a sign-in token "
+                "with 'cafta tokens create --role trader --party NAME'."
+            )
+            return
+        report = seeding.seed_node(node, services, days=days, seed=seed, force=force)
+    finally:
+        node.close()
+    seeding.print_report(report)
 
 
 def _fail(message: str, code: int) -> int:

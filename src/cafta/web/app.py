@@ -10,6 +10,9 @@ Mount it on the API's application (``create_app(..., extra_routes=[portal_router
   to ``/origin``);
 * ``GET|POST /certificates``: certificate check;
 * ``GET|POST /signin``, ``GET|POST /signout``: signing in with an API token;
+* ``GET /declarations``, ``GET /declarations/{id}``: a trader's or broker's own declarations,
+  every declaration for officers (filtered by office, status, lane);
+  ``POST /declarations/{id}/decision``: an officer's decision;
 * ``GET /static/...``: the style sheet and the script.
 
 None of them is in the API's OpenAPI document.
@@ -28,10 +31,11 @@ from litestar.types import ControllerRouterHandler
 
 from cafta.bootstrap import Services
 from cafta.certificates.trust import TrustList
+from cafta.services.clearance import Clearance
 from cafta.services.ports import TokenStore
 from cafta.web.context import OPT_KEY, Portal
 from cafta.web.errors import HANDLERS
-from cafta.web.pages import certificates, home, hs, origin, signin, tariff
+from cafta.web.pages import certificates, declarations, home, hs, origin, signin, tariff
 from cafta.web.security import security_headers
 from cafta.web.settings import PortalSettings
 from cafta.web.templating import Templates
@@ -54,8 +58,11 @@ PAGES: tuple[ControllerRouterHandler, ...] = (
     signin.signin,
     signin.signout_form,
     signin.signout,
+    declarations.declaration_list,
+    declarations.declaration_detail,
+    declarations.decide,
 )
-"""Every page handler; the pages still to come (declarations, workbench, dashboard) join here."""
+"""Every page handler; the pages still to come (the dashboard) join here."""
 
 _STATIC_MAX_AGE = 3600
 
@@ -70,16 +77,20 @@ def portal_router(
     tokens: TokenStore,
     trust: Callable[[], TrustList] | None = None,
     settings: PortalSettings | None = None,
+    clearance: Clearance | None = None,
 ) -> Router:
     """The portal over ``services``: ``tokens`` resolves the sign-in tokens, ``trust`` gives the
     trust list Form E are checked against (``None``: none is trusted), ``settings`` default to
-    the environment's (:class:`~cafta.web.settings.PortalSettings`)."""
+    the environment's (:class:`~cafta.web.settings.PortalSettings`), ``clearance`` is the node's
+    clearance services the declaration pages read and decide with (``None``: those pages answer
+    503)."""
     portal = Portal(
         services=services,
         tokens=tokens,
         settings=settings or PortalSettings.from_env(),
         templates=Templates(),
         trust=trust,
+        clearance=clearance,
     )
     static = create_static_files_router(
         path="/static",

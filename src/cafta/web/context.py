@@ -16,6 +16,7 @@ from litestar.connection import ASGIConnection
 from cafta.adapters.crypto import Ed25519Verifier
 from cafta.bootstrap import Services, configured
 from cafta.certificates.trust import TrustList
+from cafta.services.clearance import Clearance
 from cafta.services.ports import TokenStore
 from cafta.web.settings import PortalSettings
 from cafta.web.templating import Templates
@@ -35,6 +36,8 @@ class Portal:
     trust: Callable[[], TrustList] | None = None
     """Called for each verification, so a trust list kept elsewhere can change underneath."""
     verifier: Ed25519Verifier = field(default_factory=Ed25519Verifier)
+    clearance: Clearance | None = None
+    """The node's clearance services (declarations, decisions); ``None``: no node database."""
 
     def __deepcopy__(self, memo: dict[int, object]) -> Portal:
         """The portal itself: Litestar copies a router's ``opt`` when it is registered, and the

@@ -36,6 +36,11 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem("/tariff", N_("Tariff and duty")),
     MenuItem("/origin", N_("Origin check")),
     MenuItem("/certificates", N_("Certificate check")),
+    MenuItem(
+        "/declarations",
+        N_("Declarations"),
+        frozenset({Role.TRADER, Role.BROKER, Role.OFFICER, Role.ADMIN}),
+    ),
 )
 
 

@@ -17,9 +17,10 @@ from cafta.web.settings import PortalSettings
 Parse = Callable[[Any], Any]
 Token = Callable[[TestClient[Litestar], str], str]
 POST_ROUTES = ["/origin", "/origin/upload", "/certificates", "/signin", "/signout"]
+DECISION = "/declarations/{declaration_id:str}/decision"
 
 
-@pytest.mark.parametrize("path", POST_ROUTES)
+@pytest.mark.parametrize("path", [*POST_ROUTES, "/declarations/CD20260601-X/decision"])
 def test_a_post_without_the_token_is_refused(
     client: TestClient[Litestar], page: Parse, form_token: Token, path: str
 ) -> None:
@@ -38,7 +39,7 @@ def test_every_post_route_is_checked(app: Litestar) -> None:
         for route in app.routes
         if "POST" in getattr(route, "methods", ()) and not route.path.startswith("/api/")
     }
-    assert posts == set(POST_ROUTES)
+    assert posts == {*POST_ROUTES, DECISION}
 
 
 def test_every_post_form_carries_the_token(
