@@ -167,3 +167,13 @@ def test_a_commit_survives_the_process_being_killed(sqlite_url: str) -> None:
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def test_an_unreachable_server_during_an_upgrade_is_named_as_such() -> None:
+    from cafta.adapters.storage.schema import upgrade  # noqa: PLC0415
+    from cafta.core.errors import CaftaError  # noqa: PLC0415
+
+    with pytest.raises(CaftaError) as caught:
+        upgrade("postgresql://nobody@127.0.0.1:1/nothing")  # port 1: refused at once
+    assert caught.value.code == "storage.unavailable"
+    assert "cannot be reached" in caught.value.message

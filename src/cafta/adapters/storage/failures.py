@@ -21,6 +21,8 @@ _UNIQUE_VIOLATION = "23505"
 _UNDEFINED_TABLE = "42P01"
 _SQLITE_UNIQUE = ("SQLITE_CONSTRAINT_PRIMARYKEY", "SQLITE_CONSTRAINT_UNIQUE")
 _CONNECTION_LOST = ("08", "57P01", "57P02", "57P03")
+_UNREACHABLE = ("connection failed", "connection refused", "could not connect",
+                "could not translate host name", "timeout expired")  # fmt: skip
 _SECRET_QUERY_KEYS = frozenset({"password", "sslpassword"})
 
 
@@ -89,7 +91,10 @@ def storage_error(error: DBAPIError, url: str | URL, *, connecting: bool = False
             "move to PostgreSQL for many concurrent writers.",
         )
     lost = error.connection_invalidated or state.startswith(_CONNECTION_LOST)
-    if connecting or lost or "unable to open database file" in message:
+    # A server that cannot be reached shows up without an SQLSTATE when the connection is made
+    # inside another library's call (Alembic's, during an upgrade).
+    unreachable = any(words in message for words in _UNREACHABLE)
+    if connecting or lost or unreachable or "unable to open database file" in message:
         return unavailable(url, _first_line(error))
     return CaftaError(
         f"the database refused a statement ({_first_line(error)})",
