@@ -1,16 +1,36 @@
 """Benchmark: declarations cleared per second, in process and over HTTP, with the floor.
 
-Run: ``.venv/bin/python bench/clearance.py [--declarations N] [--clients C] [--skip-http]``.
-Writes nothing outside a temporary directory. Three measurements, side by side in one run:
+Run: ``OMP_NUM_THREADS=1 .venv/bin/python bench/clearance.py [--declarations N] [--clients C]
+[--seconds S] [--rounds R] [--generator auto|wrk|python] [--workers W] [--postgres URL
+[--pg-workers W]] [--baseline-src DIR] [--skip-http]``.
+Writes nothing outside a temporary directory (and, with ``--postgres``, a schema of its own that
+is dropped at the end). Three measurements, side by side in one run:
 
 (a) in process: ``Clearance.lodge`` of 5-item declarations (durian, rubber, mung beans, Li-ion
-    cells, dragon fruit; no Form E) into a fresh SQLite node, one after the other: latency
+    cells, crude palm oil; no Form E) into a fresh SQLite node, one after the other: latency
     percentiles (p50, p99) of the whole pipeline (validate, price 5 items, risk, lane, commit)
     and the throughput;
-(b) over HTTP: ``cafta serve`` started as a subprocess on a fresh SQLite database, C concurrent
-    clients posting the same declarations (``POST /api/v1/declarations``);
-(c) the floor: the same server's bare endpoint that does one durable insert and nothing else
-    (``POST /api/v1/_floor``, present only when ``CAFTA_BENCH_FLOOR=1``), with the same clients.
+(b) over HTTP: ``cafta serve`` started as a subprocess on a fresh database, C concurrent
+    connections posting the same kind of declarations (``POST /api/v1/declarations``), each
+    with its own ``Idempotency-Key``: every request is a new declaration through the whole
+    pipeline and its own committed transaction (an answer other than 201 is counted and shown);
+(c) the floor: the same server's bare endpoint that authenticates, does one durable insert and
+    nothing else (``POST /api/v1/_floor``, present only when ``CAFTA_BENCH_FLOOR=1``), with the
+    same generator and connections.
+
+(b) and (c) alternate for R rounds on the same server and the medians are reported, with the
+server's CPU time per request (read from ``/proc`` for the server and its worker processes).
+The load generator is ``wrk`` (C, event-driven, little CPU) when it is installed
+(``apt-get install wrk``), driven by a Lua script written here that gives every request its own
+key and body; otherwise C Python client threads (httpx), which take a share of the same CPUs.
+The output says which one ran. A configuration's rows are counted after its server stops, to
+show that every acknowledged request was stored.
+
+Configurations: SQLite with ``--workers`` processes (default 1) and, with ``--postgres URL``
+(e.g. ``postgresql://postgres@127.0.0.1:5432/test``), PostgreSQL with ``--pg-workers`` (default
+2) in a schema ``cafta_bench_<random>`` created for the run and dropped after it.
+``--baseline-src DIR`` also runs every HTTP configuration with the server imported from another
+source tree (e.g. ``git archive HEAD src | tar -x -C /tmp/base``), alternating with this one.
 
 Prints medians and percentiles; the ratio (b)/(c) says how much of the server's capacity the
 clearance work leaves. Record results in docs/performance.md with the command.
@@ -19,10 +39,12 @@ clearance work leaves. Record results in docs/performance.md with the command.
 from __future__ import annotations
 
 import argparse
-import copy
+import json
 import os
 import platform
-import random
+import secrets
+import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -31,6 +53,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -41,15 +64,17 @@ ITEMS = [
     ("8507.60.00.30", "Lithium-ion cells for electric vehicles", "VN", "2000", "350000.00"),
     ("1511.10.00", "Crude palm oil", "MY", "20000", "150000.00"),
 ]
+BROKER = "Pingxiang Border Brokers Co."
+FLOOR, DECLARATIONS = "/api/v1/_floor", "/api/v1/declarations"
 
 
-def declaration(n: int) -> dict[str, Any]:
+def declaration(n: int, importer: str | None = None, plate: str | None = None) -> dict[str, Any]:
     return {
         "type": "import", "office": "CNYYG",
-        "declarant": {"name": "Pingxiang Border Brokers Co.", "country": "CN"},
-        "importer": {"name": f"Guangxi Importer {n % 50:02d} Co.", "country": "CN"},
+        "declarant": {"name": BROKER, "country": "CN"},
+        "importer": {"name": importer or f"Guangxi Importer {n % 50:02d} Co.", "country": "CN"},
         "exporter": {"name": "ASEAN Exporter Co.", "country": "VN"},
-        "transport": {"mode": "road", "vehicle_plate": f"GX{n % 9000 + 1000}",
+        "transport": {"mode": "road", "vehicle_plate": plate or f"GX{n % 9000 + 1000}",
                       "container": "CSQU3054383"},
         "items": [
             {"line": line, "description": text, "origin": origin,
@@ -65,6 +90,9 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
+# --- (a) in process ---------------------------------------------------------------------------
+
+
 def in_process(count: int, root: Path) -> None:
     from cafta import bootstrap  # noqa: PLC0415
     from cafta.services.clearance import Lodge  # noqa: PLC0415
@@ -72,7 +100,7 @@ def in_process(count: int, root: Path) -> None:
 
     node = bootstrap.open_node(bootstrap.build(), f"sqlite:///{root / 'inproc.db'}",
                                upgrade=True, risk_seed=1)  # fmt: skip
-    broker = Principal(Role.BROKER, "Pingxiang Border Brokers Co.")
+    broker = Principal(Role.BROKER, BROKER)
     documents = [declaration(n) for n in range(count + 50)]
     for doc in documents[:50]:  # warm the caches (nomenclature, rates, schedule memo)
         node.clearance.lodge(Lodge(doc, broker))
@@ -97,103 +125,384 @@ def in_process(count: int, root: Path) -> None:
     )
 
 
+# --- the server -------------------------------------------------------------------------------
+
+
+@dataclass
+class Config:
+    label: str
+    workers: int
+    database: str  # "sqlite" or a PostgreSQL server URL
+    source: str | None = None  # PYTHONPATH of another source tree (--baseline-src)
+
+
+@dataclass
+class Run:
+    rate: float
+    p50: float
+    p99: float
+    cpu_ms: float | None
+    requests: int
+    statuses: dict[str, int]
+
+
+@dataclass
+class Server:
+    process: subprocess.Popen[bytes]
+    base: str
+    port: int
+    token: str
+    url: str
+    acknowledged: Counter[str] = field(default_factory=Counter)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
 
 
-def start_server(root: Path, workers: int) -> tuple[subprocess.Popen[bytes], str, str]:
-    port = free_port()
-    env = {
-        **os.environ, "CAFTA_DATABASE_URL": f"sqlite:///{root / 'http.db'}",
-        "CAFTA_HOME": str(root / "home"), "CAFTA_BENCH_FLOOR": "1", "OMP_NUM_THREADS": "1",
-    }  # fmt: skip
-    cafta = str(Path(sys.executable).with_name("cafta"))
-    token = subprocess.run([cafta, "tokens", "create", "--role", "broker", "--party",
-                            "Pingxiang Border Brokers Co.", "--json"], env=env, check=True,
-                           capture_output=True, text=True).stdout  # fmt: skip
-    import json  # noqa: PLC0415
+def _cafta() -> str:
+    return str(Path(sys.executable).with_name("cafta"))
 
-    command = [cafta, "serve", "--port", str(port), "--workers", str(workers)]
-    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)  # fmt: skip
+
+def _pg_url(server_url: str, schema: str) -> str:
+    from sqlalchemy.engine import make_url  # noqa: PLC0415
+
+    url = make_url(server_url)
+    options = f"{url.query.get('options', '')} -csearch_path={schema}".strip()
+    return url.update_query_dict({"options": options}).render_as_string(hide_password=False)
+
+
+def _pg_schema(server_url: str, schema: str, create: bool) -> None:
+    import psycopg  # noqa: PLC0415
+
+    from cafta.adapters.storage.engine import parse_database_url  # noqa: PLC0415
+
+    plain = parse_database_url(server_url).set(drivername="postgresql")
+    with psycopg.connect(plain.render_as_string(hide_password=False), autocommit=True) as db:
+        if create:
+            db.execute(f'CREATE SCHEMA "{schema}"')
+        else:
+            db.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+
+def start_server(config: Config, root: Path) -> Server:
+    port = free_port()
+    if config.database == "sqlite":
+        url = f"sqlite:///{root / 'http.db'}"
+    else:
+        url = _pg_url(config.database, root.name)
+    env = {
+        **os.environ, "CAFTA_DATABASE_URL": url, "CAFTA_HOME": str(root / "home"),
+        "CAFTA_BENCH_FLOOR": "1", "OMP_NUM_THREADS": "1",
+    }  # fmt: skip
+    if config.source:
+        env["PYTHONPATH"] = config.source
+    token = subprocess.run([_cafta(), "tokens", "create", "--role", "broker", "--party", BROKER,
+                            "--json"], env=env, check=True, capture_output=True,
+                           text=True).stdout  # fmt: skip
+    command = [_cafta(), "serve", "--port", str(port), "--workers", str(config.workers)]
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     import httpx  # noqa: PLC0415
 
-    for _ in range(200):
+    for _ in range(300):
         try:
             if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
                 break
         except httpx.HTTPError:
             time.sleep(0.1)
-    return server, base, json.loads(token)["token"]
+    return Server(process, base, port, json.loads(token)["token"], url)
 
 
-def load(base: str, token: str, path: str, bodies: list[dict[str, Any]], clients: int) -> None:
+def _descendants(pid: int) -> list[int]:
+    parents: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            ppid = int(stat.rsplit(")", 1)[1].split()[1])
+            parents.setdefault(ppid, []).append(int(entry.name))
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        todo.extend(parents.get(current, []))
+    return found
+
+
+def server_cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time of the server and its worker processes (Linux only)."""
+    if not Path(f"/proc/{pid}/stat").exists():
+        return None
+    ticks = 0
+    for process in _descendants(pid):
+        try:
+            fields = Path(f"/proc/{process}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+# --- load generators --------------------------------------------------------------------------
+
+_LUA = """
+local threads, tid, counter = {}, 0, 0
+function setup(thread)
+  tid = tid + 1
+  thread:set("tid", tid)
+  table.insert(threads, thread)
+end
+function init(args)
+  token, path, run, statuses = args[1], args[2], args[3], {}
+end
+request = function()
+  counter = counter + 1
+  local n = counter * 64 + tid
+  local body
+  if path == "%(floor)s" then
+    body = '{"n": ' .. n .. '}'
+  else
+    body = %(before_importer)s .. string.format("%%02d", n %% 50) .. %(between)s
+      .. (n %% 9000 + 1000) .. %(after_plate)s
+  end
+  return wrk.format("POST", path, {["Authorization"] = "Bearer " .. token,
+    ["Content-Type"] = "application/json",
+    ["Idempotency-Key"] = run .. "-" .. tid .. "-" .. counter}, body)
+end
+response = function(status, headers, body)
+  statuses[status] = (statuses[status] or 0) + 1
+end
+function done(summary, latency, requests)
+  local total = {}
+  for _, thread in ipairs(threads) do
+    for status, n in pairs(thread:get("statuses")) do total[status] = (total[status] or 0) + n end
+  end
+  local parts = {}
+  for status, n in pairs(total) do table.insert(parts, '"' .. status .. '": ' .. n) end
+  io.write(string.format('RESULT {"requests": %%d, "seconds": %%.6f, "p50_ms": %%.3f, '
+    .. '"p99_ms": %%.3f, "errors": %%d, "statuses": {%%s}}\\n', summary.requests,
+    summary.duration / 1e6, latency:percentile(50) / 1000, latency:percentile(99) / 1000,
+    summary.errors.connect + summary.errors.read + summary.errors.write
+    + summary.errors.timeout, table.concat(parts, ", ")))
+end
+"""
+
+
+def _lua_string(text: str) -> str:
+    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def wrk_script(root: Path) -> Path:
+    """The Lua script: a body like :func:`declaration` with the importer and plate varied."""
+    text = json.dumps(declaration(0, importer="Guangxi Importer @@ Co.", plate="GX@@"))
+    before_importer, between, after_plate = text.split("@@")
+    script = root / "declarations.lua"
+    script.write_text(_LUA % {
+        "floor": FLOOR, "before_importer": _lua_string(before_importer),
+        "between": _lua_string(between), "after_plate": _lua_string(after_plate),
+    })  # fmt: skip
+    return script
+
+
+def with_wrk(server: Server, path: str, clients: int, seconds: float, script: Path) -> Run:
+    run_id = secrets.token_hex(4)
+    cpu0 = server_cpu_seconds(server.process.pid)
+    out = subprocess.run(["wrk", "-t1", f"-c{clients}", f"-d{seconds:g}s", "--timeout", "30s",
+                          "-s", str(script), server.base, "--", server.token, path, run_id],
+                         capture_output=True, text=True, check=True).stdout  # fmt: skip
+    cpu1 = server_cpu_seconds(server.process.pid)
+    line = next(line for line in out.splitlines() if line.startswith("RESULT "))
+    result = json.loads(line.removeprefix("RESULT "))
+    statuses = {str(k): int(v) for k, v in result["statuses"].items()}
+    if result["errors"]:
+        statuses["socket errors"] = int(result["errors"])
+    n = int(result["requests"])
+    cpu = None if cpu0 is None or cpu1 is None or not n else (cpu1 - cpu0) / n * 1000
+    return Run(n / result["seconds"], result["p50_ms"], result["p99_ms"], cpu, n, statuses)
+
+
+def with_python(server: Server, path: str, clients: int, count: int) -> Run:
     import httpx  # noqa: PLC0415
 
     latencies: list[float] = []
-    statuses: Counter[int] = Counter()
+    statuses: Counter[str] = Counter()
     lock = threading.Lock()
-    work = list(enumerate(bodies))
+    run_id = secrets.token_hex(4)
+    if path == FLOOR:
+        work = [(n, {"n": n}) for n in range(count)]
+    else:
+        work = [(n, declaration(n)) for n in range(count)]
 
     def client() -> None:
-        with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"},
-                          timeout=30) as http:  # fmt: skip
+        with httpx.Client(base_url=server.base, timeout=30,
+                          headers={"Authorization": f"Bearer {server.token}"}) as http:  # fmt: skip
             while True:
                 with lock:
                     if not work:
                         return
                     n, body = work.pop()
                 t0 = time.perf_counter()
-                response = http.post(path, json=body, headers={"Idempotency-Key": f"k{n}"})
+                response = http.post(path, json=body, headers={"Idempotency-Key": f"{run_id}-{n}"})
                 elapsed = (time.perf_counter() - t0) * 1000
                 with lock:
                     latencies.append(elapsed)
-                    statuses[response.status_code] += 1
+                    statuses[str(response.status_code)] += 1
 
     threads = [threading.Thread(target=client) for _ in range(clients)]
+    cpu0 = server_cpu_seconds(server.process.pid)
     start = time.perf_counter()
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     elapsed = time.perf_counter() - start
-    rate = len(bodies) / elapsed
-    print(f"    {path:<24} {rate:8,.0f}/s  p50 {statistics.median(latencies):6.1f} ms  "
-          f"p99 {percentile(latencies, 0.99):6.1f} ms  statuses {dict(statuses)}")  # fmt: skip
+    cpu1 = server_cpu_seconds(server.process.pid)
+    cpu = None if cpu0 is None or cpu1 is None else (cpu1 - cpu0) / count * 1000
+    return Run(count / elapsed, statistics.median(latencies), percentile(latencies, 0.99), cpu,
+               count, dict(statuses))  # fmt: skip
 
 
-def over_http(count: int, clients: int, workers: int, root: Path) -> None:
-    server, base, token = start_server(root, workers)
+# --- (b) and (c) over HTTP --------------------------------------------------------------------
+
+
+def _stored(url: str) -> tuple[int, int]:
+    """Declarations and floor rows in the database (read after the server stopped)."""
+    from sqlalchemy import func, select  # noqa: PLC0415
+
+    from cafta.adapters.storage.engine import create_engine_for  # noqa: PLC0415
+    from cafta.adapters.storage.tables import declarations, outbox  # noqa: PLC0415
+
+    engine = create_engine_for(url, pool_size=1, max_overflow=0)
     try:
-        bodies = [declaration(n) for n in range(count)]
-        print(f"(b)/(c) over HTTP: cafta serve --workers {workers}, {clients} clients, "
-              f"{count:,} requests each")  # fmt: skip
-        load(base, token, "/api/v1/_floor", [{"n": n} for n in range(count)], clients)
-        load(base, token, "/api/v1/declarations", bodies, clients)
+        with engine.connect() as db:
+            stored = db.execute(select(func.count()).select_from(declarations)).scalar_one()
+            floor = db.execute(
+                select(func.count()).select_from(outbox).where(outbox.c.topic == "bench.floor")
+            ).scalar_one()
     finally:
-        server.terminate()
-        server.wait(timeout=20)
+        engine.dispose()
+    return int(stored), int(floor)
+
+
+def _summary(runs: list[Run]) -> str:
+    cpu = [r.cpu_ms for r in runs if r.cpu_ms is not None]
+    statuses: Counter[str] = Counter()
+    for r in runs:
+        statuses.update(r.statuses)
+    rate = statistics.median(r.rate for r in runs)
+    p50 = statistics.median(r.p50 for r in runs)
+    p99 = statistics.median(r.p99 for r in runs)
+    cpu_text = f"server CPU {statistics.median(cpu):5.2f} ms/request  " if cpu else ""
+    times = f"p50 {p50:6.1f} ms  p99 {p99:6.1f} ms"
+    return f"{rate:7,.0f}/s  {times}  {cpu_text}statuses {dict(statuses)}"
+
+
+@dataclass
+class Measured:
+    config: Config
+    folder: Path
+    server: Server | None = None
+    runs: dict[str, list[Run]] = field(default_factory=lambda: {FLOOR: [], DECLARATIONS: []})
+
+
+def over_http(configs: list[Config], args: argparse.Namespace, generator: str,
+              root: Path) -> None:  # fmt: skip
+    script = wrk_script(root) if generator == "wrk" else None
+    per_run = (f"{args.seconds:g} s per run" if generator == "wrk"
+               else f"{args.declarations:,} requests per run")  # fmt: skip
+    print(f"(b)/(c) over HTTP: generator {generator} ({args.clients} connections, {per_run}, "
+          f"{args.rounds} rounds, each configuration in turn, floor then declarations; "
+          "medians)")  # fmt: skip
+
+    def measure(server: Server, path: str, seconds: float, count: int) -> Run:
+        if script is not None:
+            return with_wrk(server, path, args.clients, seconds, script)
+        return with_python(server, path, args.clients, count)
+
+    measured = [Measured(c, root / f"cafta_bench_{secrets.token_hex(4)}") for c in configs]
+    try:
+        for m in measured:  # every server up first, so the rounds can alternate between them
+            m.folder.mkdir()
+            if m.config.database != "sqlite":
+                _pg_schema(m.config.database, m.folder.name, create=True)
+            m.server = start_server(m.config, m.folder)
+            measure(m.server, DECLARATIONS, 2, 100)  # warm up: caches, connections
+        for _ in range(args.rounds):
+            for m in measured:
+                assert m.server is not None
+                for path in (FLOOR, DECLARATIONS):
+                    run = measure(m.server, path, args.seconds, args.declarations)
+                    m.runs[path].append(run)
+                    m.server.acknowledged[path] += run.statuses.get("201", 0)
+        for m in measured:
+            assert m.server is not None
+            m.server.process.send_signal(signal.SIGTERM)
+            m.server.process.wait(timeout=60)
+            floor, declared = m.runs[FLOOR], m.runs[DECLARATIONS]
+            ratio = (statistics.median(r.rate for r in declared)
+                     / statistics.median(r.rate for r in floor))  # fmt: skip
+            stored, floor_rows = _stored(m.server.url)
+            print(f"  {m.config.label}")
+            print(f"    (c) {FLOOR:<22} {_summary(floor)}")
+            print(f"    (b) {DECLARATIONS:<22} {_summary(declared)}")
+            print(f"    (b)/(c) = {ratio:.2f};  stored: {stored:,} declarations for "
+                  f"{m.server.acknowledged[DECLARATIONS]:,} acknowledged (201) plus the warm-up; "
+                  f"{floor_rows:,} floor rows for {m.server.acknowledged[FLOOR]:,}")  # fmt: skip
+    finally:
+        for m in measured:
+            if m.server is not None and m.server.process.poll() is None:
+                m.server.process.kill()
+                m.server.process.wait()
+            if m.config.database != "sqlite" and m.folder.exists():
+                _pg_schema(m.config.database, m.folder.name, create=False)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--declarations", type=int, default=2000)
-    parser.add_argument("--clients", type=int, default=8)
-    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--declarations", type=int, default=2000,
+                        help="(a), and requests per run with the Python clients")  # fmt: skip
+    parser.add_argument("--clients", type=int, default=8, help="concurrent connections")
+    parser.add_argument("--seconds", type=float, default=8, help="duration of a wrk run")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--generator", choices=("auto", "wrk", "python"), default="auto")
+    parser.add_argument("--workers", type=int, default=1, help="server processes on SQLite")
+    parser.add_argument("--postgres", metavar="URL", help="also measure PostgreSQL at URL")
+    parser.add_argument("--pg-workers", type=int, default=2)
+    parser.add_argument("--baseline-src", metavar="DIR",
+                        help="also run the server from this source tree (its src/)")  # fmt: skip
     parser.add_argument("--skip-http", action="store_true")
+    parser.add_argument("--skip-in-process", action="store_true")
     args = parser.parse_args()
-    random.seed(1)
-    print(f"python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} CPUs")
+    generator = args.generator
+    if generator == "auto":
+        generator = "wrk" if shutil.which("wrk") else "python"
+    elif generator == "wrk" and not shutil.which("wrk"):
+        parser.error("wrk is not installed (apt-get install wrk), use --generator python")
+    print(f"python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} CPUs, "
+          f"{time.strftime('%Y-%m-%d')}")  # fmt: skip
+    configs = [Config(f"SQLite (WAL), cafta serve --workers {args.workers}", args.workers,
+                      "sqlite")]  # fmt: skip
+    if args.postgres:
+        configs.append(Config(f"PostgreSQL, cafta serve --workers {args.pg_workers}",
+                              args.pg_workers, args.postgres))  # fmt: skip
+    if args.baseline_src:
+        source = str(Path(args.baseline_src).resolve())
+        configs = [c for config in configs for c in (
+            Config(f"{config.label} [baseline: {source}]", config.workers, config.database,
+                   source), config)]  # fmt: skip
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         os.environ["CAFTA_HOME"] = str(root / "home")
-        in_process(args.declarations, root)
+        if not args.skip_in_process:
+            in_process(args.declarations, root)
         if not args.skip_http:
-            over_http(args.declarations, args.clients, args.workers, root)
-    _ = copy  # kept for readers who vary the declarations
+            over_http(configs, args, generator, root)
 
 
 if __name__ == "__main__":

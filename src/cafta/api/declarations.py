@@ -181,10 +181,13 @@ def _without_nulls(value: Any) -> Any:
     return value
 
 
-def _lodge(clearance: Clearance, document: dict[str, Any], principal: Principal,
-           key: str | None) -> tuple[Declaration, bool]:  # fmt: skip
+def _lodge(clearance: Clearance, body: CustomsDeclarationBody, principal: Principal,
+           key: str | None) -> tuple[Declaration, bool, DeclarationView]:  # fmt: skip
+    """The whole lodging in one worker thread: the pipeline and the answer's document."""
+    document = _without_nulls(msgspec.to_builtins(body))
     lodged = clearance.lodge(Lodge(document, principal, key))
-    return lodged.declaration, lodged.replayed
+    view = declaration_view(lodged.declaration, lodged.stored)
+    return lodged.declaration, lodged.replayed, msgspec.convert(view, DeclarationView)
 
 
 def _page(clearance: Clearance, where: DeclarationFilter) -> DeclarationPage:
@@ -235,14 +238,14 @@ class DeclarationsController(Controller):
         clearance = context_of(request).clearance_service()
         key = _idempotency_key(idempotency_key)
         body = await strict_body(request, CustomsDeclarationBody)
-        document = _without_nulls(msgspec.to_builtins(body))
-        declaration, replayed = await to_thread.run_sync(
-            _lodge, clearance, document, principal_of(request), key
+        declaration, replayed, view = await to_thread.run_sync(
+            _lodge, clearance, body, principal_of(request), key
         )
-        location = {"Location": f"{request.url.path.rstrip('/')}/{declaration.id}"}
+        headers = {"ETag": _etag(declaration),
+                   "Location": f"{request.url.path.rstrip('/')}/{declaration.id}"}  # fmt: skip
         if replayed:
-            return _answer(declaration, 200, {**location, "Idempotent-Replayed": "true"})
-        return _answer(declaration, 201, location)
+            headers["Idempotent-Replayed"] = "true"
+        return Response(view, status_code=200 if replayed else 201, headers=headers)
 
     @get(
         "/{declaration_id:str}",

@@ -101,6 +101,9 @@ class Lodged:
     declaration: Declaration
     replayed: bool
     """True when an earlier request with the same idempotency key made it."""
+    stored: Mapping[str, Any] | None = None
+    """The stored form this call wrote (:meth:`Declaration.to_document`), for building the
+    answer without encoding the assessment again; ``None`` for a replay."""
 
 
 class Action(StrEnum):
@@ -167,7 +170,8 @@ class Clearance:
         try:
             with self.uow() as uow:
                 declaration.version = 1
-                uow.declarations.add(record_of(declaration))
+                record = record_of(declaration)
+                uow.declarations.add(record)
                 self._publish(uow, declaration, principal.party, "declaration.lodge")
                 if command.idempotency_key:
                     uow.idempotency.remember(scope, command.idempotency_key, digest,
@@ -181,7 +185,7 @@ class Clearance:
             if replay is None:  # pragma: no cover - the key was just found taken
                 raise
             return Lodged(replay, True)
-        return Lodged(declaration, False)
+        return Lodged(declaration, False, record.document)
 
     def _replay(self, scope: str, key: str, digest: str) -> Declaration | None:
         with self.uow(read_only=True) as uow:

@@ -9,6 +9,7 @@ and the ``timeline`` of events.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from cafta.clearance.declaration import Declaration
@@ -17,7 +18,7 @@ from cafta.identifiers import hs
 __all__ = ["declaration_view", "summary_view"]
 
 
-def _amount(document: dict[str, Any], key: str) -> str:
+def _amount(document: Mapping[str, Any], key: str) -> str:
     return str(document[key]["amount"])
 
 
@@ -39,8 +40,15 @@ def summary_view(declaration: Declaration) -> dict[str, Any]:
     }
 
 
-def declaration_view(declaration: Declaration) -> dict[str, Any]:
-    assessment = declaration.assessment.to_document() if declaration.assessment else None
+def declaration_view(
+    declaration: Declaration, stored: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """The full form. ``stored``, the declaration's stored form as just written
+    (:attr:`cafta.services.clearance.Lodged.stored`), saves encoding the assessment again."""
+    if stored is not None and stored.get("assessment") is not None:
+        assessment: Mapping[str, Any] | None = stored["assessment"]
+    else:
+        assessment = declaration.assessment.to_document() if declaration.assessment else None
     goods = declaration.goods
     transport = goods.transport
     view: dict[str, Any] = {

@@ -416,6 +416,52 @@ def test_stored_tokens_are_cached_while_fresh(node: bootstrap.Node) -> None:
     assert store.find(hash_token(token)) is None
 
 
+def test_the_cache_alone_answers_only_for_fresh_tokens(node: bootstrap.Node) -> None:
+    clock = [0.0]
+    store = StoredTokens(node.engine, ttl=30.0, monotonic=lambda: clock[0])
+    token_hash = hash_token(issue_token(store, Role.GATE, "CNPXG", NOW))
+    assert store.find_cached(token_hash) is None  # not looked up yet: ask the table
+    found = store.find(token_hash)
+    assert found is not None and store.find_cached(token_hash) == found
+    clock[0] = 30.0
+    assert store.find_cached(token_hash) is None  # stale: the table is asked again
+
+
+def test_a_deleted_token_is_refused_once_its_cache_entry_is_stale(
+    services: bootstrap.Services, node: bootstrap.Node, expect_problem: ProblemCheck
+) -> None:
+    """The API answers known tokens from the cache without a trip to the database; a token
+    deleted from the table still works until its entry is 30 seconds old, then it is a 401."""
+    clock = [0.0]
+    store = StoredTokens(node.engine, ttl=30.0, monotonic=lambda: clock[0])
+    headers = _bearer(store, Role.TRADER, "Nanning Revoked Trading Co.")
+    app = create_app(services, tokens=store, trust=node.trust, clearance=node.clearance)
+    with TestClient(app) as fresh:
+        assert fresh.get(URL, headers=headers).status_code == 200
+        with SqlUnitOfWork(node.engine) as uow:
+            uow.db.execute(delete(token_table).where(
+                token_table.c.party == "Nanning Revoked Trading Co."))  # fmt: skip
+            uow.commit()
+        clock[0] = 29.0
+        assert fresh.get(URL, headers=headers).status_code == 200  # the documented delay
+        clock[0] = 30.0
+        expect_problem(fresh.get(URL, headers=headers), 401, "auth.unauthenticated")
+        expect_problem(fresh.get(URL, headers=headers), 401, "auth.unauthenticated")
+
+
+def test_the_lodging_answer_is_the_declaration_as_read_back(
+    client: Client, trader: Headers, officer: Headers
+) -> None:
+    """The answer to a lodging is built from the stored form just written; reading the
+    declaration back gives the same document."""
+    lodged = client.post(URL, json=durian(), headers=trader)
+    assert lodged.status_code == 201
+    read = client.get(lodged.headers["location"], headers=officer)
+    assert read.status_code == 200
+    assert read.json() == lodged.json()
+    assert read.headers["etag"] == lodged.headers["etag"] == '"1"'
+
+
 def test_without_clearance_the_declaration_routes_answer_503(
     settings: Settings, expect_problem: ProblemCheck
 ) -> None:

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import itertools
 import threading
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from cafta.adapters.storage.audit import GENESIS_HASH, entry_hash, verify_audit_chain
+from cafta.adapters.storage.audit import (
+    GENESIS_HASH,
+    _entry_hash_of_text,
+    entry_hash,
+    verify_audit_chain,
+)
+from cafta.adapters.storage.columns import from_json_text, to_json_text
 
 AT = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 
@@ -26,6 +32,29 @@ def _append(uow_factory, count: int) -> None:
 def _tamper(engine, sql: str) -> None:
     with engine.begin() as connection:
         connection.exec_driver_sql(sql)
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {},
+        {"n": 1, "duty": "100.50", "note": "放行"},
+        {2: "int keys", 10: "are read back as text and sorted as text"},
+        {"quote": 'say "hi"\\', "controls": "\n\t\x01\x7f\u2028", "emoji": "🚚",
+         "numbers": [1.5, 1e16, -0.0, 1e-7, 10**30], "nested": {"b": None, "a": [True, False]}},
+    ],
+)  # fmt: skip
+@pytest.mark.parametrize("actor", ["officer-3", 'Officer "Li" \\ 李'])
+def test_the_appended_hash_is_the_one_verification_computes(payload, actor) -> None:
+    """Appends hash the stored text directly (no second encoding); the digest must be the
+    one :func:`entry_hash` gives for the payload read back, as the verification computes it."""
+    text = to_json_text(from_json_text(to_json_text(payload)))
+    for at in (AT, datetime(2026, 3, 2, 16, 0, 0, 123456, tzinfo=timezone(timedelta(hours=8)))):
+        expected = entry_hash("f" * 64, seq=42, at=at, actor=actor, action="declaration.lodge",
+                              entity="CD20260302-ABC", payload=from_json_text(text))  # fmt: skip
+        assert _entry_hash_of_text("f" * 64, seq=42, at=at, actor=actor,
+                                   action="declaration.lodge", entity="CD20260302-ABC",
+                                   payload_text=text) == expected  # fmt: skip
 
 
 def test_appended_entries_form_a_valid_chain(uow_factory, engine) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from cafta.adapters.storage.engine import create_engine_for, default_database_url
+from cafta.adapters.storage.engine import POOL_SIZE, create_engine_for, default_database_url
 from cafta.adapters.storage.failures import redact_url
 from cafta.adapters.storage.schema import upgrade
 from cafta.adapters.storage.unit_of_work import SqlUnitOfWorkFactory
@@ -37,6 +37,19 @@ def test_sqlite_connections_use_wal_and_wait_for_the_lock(tmp_path: Path) -> Non
     assert _pragmas(url) == ("wal", 1, 1, 5000)
     assert (tmp_path / "new" / "dir").is_dir()
     assert _pragmas(url + "?synchronous=FULL") == ("wal", 2, 1, 5000)
+
+
+def test_a_sqlite_file_keeps_a_pool_of_connections(tmp_path: Path) -> None:
+    """A busy server must not open and close a connection per request (POOL_SIZE)."""
+    engine = create_engine_for(f"sqlite:///{tmp_path / 'pool.db'}")
+    try:
+        assert engine.pool.size() == POOL_SIZE  # type: ignore[attr-defined]
+        held = [engine.connect() for _ in range(POOL_SIZE + 2)]  # overflow allowed too
+        for connection in held:
+            connection.close()
+        assert engine.pool.checkedin() == POOL_SIZE  # type: ignore[attr-defined]
+    finally:
+        engine.dispose()
 
 
 def test_a_bad_synchronous_mode_is_refused(tmp_path: Path) -> None:

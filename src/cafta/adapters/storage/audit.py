@@ -15,6 +15,7 @@ read; on SQLite by the write lock every transaction takes when it begins (``BEGI
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -68,6 +69,32 @@ def entry_hash(
     return hashlib.sha256((prev_hash + to_json_text(content)).encode("utf-8")).hexdigest()
 
 
+def _text(value: str) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _entry_hash_of_text(
+    prev_hash: str,
+    *,
+    seq: int,
+    at: datetime,
+    actor: str,
+    action: str,
+    entity: str,
+    payload_text: str,
+) -> str:
+    """:func:`entry_hash` for a payload already in canonical JSON text (as stored), without
+    encoding it again: the canonical text of the content is put together around it, with the
+    keys in the sorted order :func:`~.columns.to_json_text` writes them in. The result is the
+    same digest (tests check it); ``payload_text`` must be canonical, i.e. what
+    ``to_json_text(from_json_text(payload_text))`` gives."""
+    content = (
+        f'{{"action":{_text(action)},"actor":{_text(actor)},"at":{_text(utc(at).isoformat())},'
+        f'"entity":{_text(entity)},"payload":{payload_text},"seq":{int(seq)}}}'
+    )
+    return hashlib.sha256((prev_hash + content).encode("utf-8")).hexdigest()
+
+
 def _entry(row: Row[Any]) -> AuditEntry:
     return AuditEntry(
         seq=row.seq,
@@ -102,7 +129,10 @@ class SqlAuditLog:
         self, at: datetime, actor: str, action: str, entity: str, payload: Mapping[str, Any]
     ) -> AuditEntry:
         at = utc(at, "audit time")
+        # Read back once, so what is hashed is what the verification will read (keys as text);
+        # the text of that is canonical and is both stored and hashed.
         stored_payload = from_json_text(to_json_text(payload, "audit payload"))
+        payload_text = to_json_text(stored_payload)
         if self._db.is_postgresql:
             self._db.execute(select(func.pg_advisory_xact_lock(AUDIT_LOCK_KEY)))
         head = self._db.execute(_READ_HEAD).one_or_none()
@@ -115,18 +145,11 @@ class SqlAuditLog:
         else:
             last_seq, prev_hash = head.last_seq, head.last_hash
         seq = last_seq + 1
-        digest = entry_hash(
-            prev_hash,
-            seq=seq,
-            at=at,
-            actor=actor,
-            action=action,
-            entity=entity,
-            payload=stored_payload,
-        )
+        digest = _entry_hash_of_text(prev_hash, seq=seq, at=at, actor=actor, action=action,
+                                     entity=entity, payload_text=payload_text)  # fmt: skip
         self._db.execute(_INSERT_ENTRY, {
             "seq": seq, "at": at, "actor": actor, "action": action, "entity": entity,
-            "payload": to_json_text(stored_payload), "prev_hash": prev_hash, "hash": digest,
+            "payload": payload_text, "prev_hash": prev_hash, "hash": digest,
         })  # fmt: skip
         if head is None:
             self._db.execute(insert(audit_head).values(id=_HEAD_ID, last_seq=seq, last_hash=digest))

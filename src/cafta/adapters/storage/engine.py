@@ -42,6 +42,12 @@ READ_ONLY_OPTION = "cafta_read_only"
 """Execution option: this connection only reads, so SQLite need not take the write lock."""
 
 BUSY_TIMEOUT_MS = 5000
+POOL_SIZE = 10
+"""Connections kept open per engine (a SQLite file's too): a server with more requests in
+flight than that opens and closes overflow connections (``max_overflow``) per request, which
+costs more than the request's own statements (each SQLite connection is configured on connect,
+a PostgreSQL one is a new backend process). Ten covers the 8 concurrent clients of
+``bench/clearance.py`` with room for token and trust-list look-ups."""
 CONNECT_TIMEOUT_S = 10
 _SYNCHRONOUS = ("OFF", "NORMAL", "FULL", "EXTRA")
 _URL_FORMS = (
@@ -84,12 +90,19 @@ def sqlite_file(url: str | URL) -> Path | None:
 
 
 def create_engine_for(
-    url: str, *, pool_size: int = 5, max_overflow: int = 10, busy_timeout_ms: int = BUSY_TIMEOUT_MS
+    url: str,
+    *,
+    pool_size: int = POOL_SIZE,
+    max_overflow: int = 10,
+    busy_timeout_ms: int = BUSY_TIMEOUT_MS,
 ) -> Engine:
-    """An engine for ``url`` (SQLite or PostgreSQL); nothing is connected until first use."""
+    """An engine for ``url`` (SQLite or PostgreSQL); nothing is connected until first use.
+
+    ``pool_size`` connections are kept open (for a SQLite file too), ``max_overflow`` more are
+    opened when that many are busy and closed again when given back."""
     parsed = parse_database_url(url)
     if parsed.get_backend_name() == "sqlite":
-        return _sqlite_engine(parsed, busy_timeout_ms)
+        return _sqlite_engine(parsed, busy_timeout_ms, pool_size, max_overflow)
     connect_args: dict[str, Any] = {}
     if "connect_timeout" not in parsed.query:
         connect_args["connect_timeout"] = CONNECT_TIMEOUT_S
@@ -102,7 +115,7 @@ def create_engine_for(
     )
 
 
-def _sqlite_engine(parsed: URL, busy_timeout_ms: int) -> Engine:
+def _sqlite_engine(parsed: URL, busy_timeout_ms: int, pool_size: int, max_overflow: int) -> Engine:
     synchronous = str(parsed.query.get("synchronous", "NORMAL")).upper()
     if synchronous not in _SYNCHRONOUS:
         raise InvalidInput(
@@ -117,7 +130,10 @@ def _sqlite_engine(parsed: URL, busy_timeout_ms: int) -> Engine:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:
             raise unavailable(parsed, f"cannot create {path.parent}: {error.strerror}") from None
-    engine = create_engine(parsed)
+    # A file's connections are pooled like PostgreSQL's (an in-memory database keeps its own
+    # pool: one connection per thread).
+    pooling = {"pool_size": pool_size, "max_overflow": max_overflow} if path is not None else {}
+    engine = create_engine(parsed, **pooling)
     pragmas = [f"PRAGMA synchronous = {synchronous}", "PRAGMA foreign_keys = ON"]
     if path is not None:
         # Checkpoints run in the background (see .checkpoints), not inside a request's commit.

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, bindparam, select
 
 from cafta.adapters.storage.connection import StorageConnection
 from cafta.adapters.storage.inserts import insert_new
@@ -17,6 +17,12 @@ from cafta.adapters.storage.tables import idempotency_keys
 from cafta.core.errors import Conflict
 
 __all__ = ["SqlIdempotencyStore"]
+
+# Built once: every lodging with a key looks it up, and building the statement per call costs
+# more than running it.
+_FIND = select(idempotency_keys.c.request_hash, idempotency_keys.c.declaration_id).where(
+    and_(idempotency_keys.c.scope == bindparam("scope"), idempotency_keys.c.key == bindparam("key"))
+)
 
 
 class SqlIdempotencyStore:
@@ -26,11 +32,7 @@ class SqlIdempotencyStore:
         self._db = db
 
     def find(self, scope: str, key: str) -> tuple[str, str] | None:
-        row = self._db.execute(
-            select(idempotency_keys.c.request_hash, idempotency_keys.c.declaration_id).where(
-                and_(idempotency_keys.c.scope == scope, idempotency_keys.c.key == key)
-            )
-        ).one_or_none()
+        row = self._db.execute(_FIND, {"scope": scope, "key": key}).one_or_none()
         return None if row is None else (row.request_hash, row.declaration_id)
 
     def remember(self, scope: str, key: str, request_hash: str, declaration_id: str) -> None:

@@ -44,14 +44,23 @@ class StoredTokens:
         self._lock = threading.Lock()
         self._known: OrderedDict[str, tuple[float, Principal]] = OrderedDict()
 
-    def find(self, token_hash: str) -> Principal | None:
-        """The principal of a token hash: from the cache while it is fresh, else the table."""
+    def find_cached(self, token_hash: str) -> Principal | None:
+        """The principal of a token hash if the cache holds it and it is still fresh; ``None``
+        otherwise (unknown here: ask :meth:`find`). Never blocks on the database."""
         now = self._monotonic()
         with self._lock:
             cached = self._known.get(token_hash)
             if cached is not None and now - cached[0] < self._ttl:
                 self._known.move_to_end(token_hash)
                 return cached[1]
+        return None
+
+    def find(self, token_hash: str) -> Principal | None:
+        """The principal of a token hash: from the cache while it is fresh, else the table."""
+        cached = self.find_cached(token_hash)
+        if cached is not None:
+            return cached
+        now = self._monotonic()
         with SqlUnitOfWork(self._engine, read_only=True) as uow:
             principal = uow.tokens.find(token_hash)
         with self._lock:
