@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -179,15 +180,39 @@ def open_node(
         rates=services.rates,
         received=received,
     )
+    lanes = RiskLanes(default_risk_engine(seed=risk_seed, scorer=_risk_scorer(services)))
+    _recall_lanes(lanes, factory, services.clock.now())
     clearance = Clearance(
         uow=factory,
         clock=services.clock,
         schedule=lambda: services.schedule,
         rates=services.rates,
         preference=checker,
-        lanes=RiskLanes(default_risk_engine(seed=risk_seed, scorer=_risk_scorer(services))),
+        lanes=lanes,
     )
     return Node(url, engine, factory, clearance, trust)
+
+
+RECALL_DAYS = 2
+"""How far back a starting node reads its lane decisions: today's quota period (quotas are
+met day by day) and the day before, which fills the window of recent scores on a node with
+traffic; at most :data:`RECALL_LIMIT` declarations, the newest."""
+RECALL_LIMIT = 5_000
+
+
+def _recall_lanes(lanes: RiskLanes, uow: UnitOfWorkFactory, now: datetime) -> None:
+    """Give the risk engine the lanes decided before this process started: the quota counts
+    of the days it keeps and its window of recent scores (a database without the tables yet is
+    left for the first request to report)."""
+    try:
+        with uow(read_only=True) as work:
+            records = work.declarations.lodged(now - timedelta(days=RECALL_DAYS), now,
+                                               limit=RECALL_LIMIT)  # fmt: skip
+    except CaftaError as error:
+        if error.code.startswith("storage."):
+            return
+        raise
+    lanes.recall(reversed(records))
 
 
 T = TypeVar("T")

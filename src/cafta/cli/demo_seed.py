@@ -11,14 +11,16 @@ natural rubber, lithium-ion cells, crude palm oil and mushrooms from Thailand, V
 Malaysia, Myanmar and Indonesia. Most ACFTA claims carry a valid signed Form E in the claim;
 some Form E name the consignee misspelt (accepted with discrepancies), some claims cite a
 certificate the node never received (missing); a few trucks are on the illustrative
-watch-list (``ZZ-0000``) and go red. Officers then decide on a few of the held declarations.
+watch-list (``ZZ-0000``) and go red. The trucks arrive over the day by the hour; officers
+decide on most held declarations within hours, the last ones stay in the queue.
 """
 
 from __future__ import annotations
 
+import heapq
 import random
-from dataclasses import dataclass, field
-from datetime import date, timedelta
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -28,6 +30,7 @@ from cafta.adapters.storage.unit_of_work import SqlUnitOfWork
 from cafta.bootstrap import Node, Services
 from cafta.certificates.issuance import issue
 from cafta.certificates.trust import IssuingAuthority, TrustedKey, TrustList
+from cafta.core.clock import FixedClock
 from cafta.core.errors import Conflict
 from cafta.services.clearance import Action, Decide, Lodge
 from cafta.services.ports import DeclarationFilter, Principal, Role
@@ -206,11 +209,57 @@ def _count(counts: dict[str, int], key: str) -> None:
     counts[key] = counts.get(key, 0) + 1
 
 
+_HOURLY_PROFILE = (0, 0, 0, 0, 0, 0, 1, 3, 6, 9, 10, 8, 5, 6, 9, 10, 9, 7, 5, 3, 2, 1, 0, 0)
+"""Relative arrivals per local hour at the border: the gates open at 06:00, the morning peak
+comes when the first trucks have queued, a lull at midday, a second peak in the afternoon
+(synthetic, shaped after the ports' own accounts of their opening hours)."""
+
+
+def _arrivals(rng: random.Random, now: datetime, days: int) -> list[datetime]:
+    """When the day's (or days') trucks arrive, oldest first, all before ``now``."""
+    start = (now - timedelta(days=days)).replace(minute=0, second=0, microsecond=0)
+    hours = [start + timedelta(hours=h) for h in range(days * 24 + 1)]
+    hours = [h for h in hours if h < now]
+    weights = [_HOURLY_PROFILE[h.hour] for h in hours]
+    if not any(weights):  # pragma: no cover - a window of a few night hours only
+        weights = [1] * len(hours)
+    count = sum(rng.randint(80, 110) for _ in range(days))
+    times: list[datetime] = []
+    while len(times) < count:
+        hour = rng.choices(hours, weights)[0]
+        at = hour + timedelta(seconds=rng.randint(0, 3599))
+        if at < now:
+            times.append(at)
+    return sorted(times)
+
+
+def _decision(rng: random.Random, declaration_id: str, status: str, officer: Principal) -> Decide:
+    """What the officer decides on a held declaration."""
+    if status == "held_for_inspection":
+        found = rng.random() < 0.35
+        outcome: dict[str, Any] = {
+            "found": found,
+            "what": "undeclared goods (demo)" if found else "nothing irregular (demo)",
+        }
+        if found:
+            outcome["revenue_recovered"] = _money(Decimal(rng.randint(8, 60) * 100))
+        return Decide(declaration_id, officer, Action.INSPECT, "inspected (demo)", outcome)
+    if rng.random() < 0.1:
+        return Decide(declaration_id, officer, Action.REJECT, "documents not produced (demo)")
+    return Decide(declaration_id, officer, Action.RELEASE, "documents in order (demo)")
+
+
 def seed_node(
     node: Node, services: Services, *, days: int = 1, seed: int = 2026, force: bool = False
 ) -> SeedReport:
     """Fill ``node`` with ``days`` synthetic days of declarations (refused when it already
-    holds declarations, unless ``force``) and create three sign-in tokens."""
+    holds declarations, unless ``force``) and create three sign-in tokens.
+
+    The declarations arrive over the ``days`` days up to now, by the hour as trucks reach
+    the border (:data:`_HOURLY_PROFILE`), each lodged at its own time; an officer decides on
+    most held declarations 10 minutes to 3 hours later (those whose time has not come yet stay
+    in the queue), so the timeline, the clearance times and the officers' queue look like a
+    real day's."""
     if not force and not is_empty(node):
         raise Conflict(
             "the database already has declarations; the demo seed fills an empty one only",
@@ -219,36 +268,41 @@ def seed_node(
         )
     rng = random.Random(seed)
     now = services.clock.now()
-    on = services.clock.today()
     signers = {country: Ed25519Signer.generate() for country in _AUTHORITIES}
-    with SqlUnitOfWork(node.engine) as uow:
-        uow.trusted_keys.add_many(records_of(_trust(signers)), now)
-        uow.commit()
+    with SqlUnitOfWork(node.engine) as keys:
+        keys.trusted_keys.add_many(records_of(_trust(signers)), now)
+        keys.commit()
+    clock = FixedClock(now)
+    clearance = replace(node.clearance, clock=clock)
+    officer = Principal(Role.OFFICER, DEMO_OFFICER)
     report = SeedReport()
-    held = []
-    for number in range(1, days * rng.randint(80, 110) + 1):
-        document, kind = _declaration(rng, number, on, signers)
+    pending: list[tuple[datetime, int, str, str]] = []
+
+    def decide_until(until: datetime) -> None:
+        while pending and pending[0][0] <= until:
+            at, _, declaration_id, status = heapq.heappop(pending)
+            clock.instant = at
+            clearance.decide(_decision(rng, declaration_id, status, officer))
+            report.decisions += 1
+
+    for number, at in enumerate(_arrivals(rng, now, days), start=1):
+        decide_until(at)
+        clock.instant = at
+        document, kind = _declaration(rng, number, at.date(), signers)
         declarant = document["declarant"]["name"]
-        lodged = node.clearance.lodge(Lodge(document, Principal(Role.BROKER, declarant)))
+        lodged = clearance.lodge(Lodge(document, Principal(Role.BROKER, declarant)))
         declaration = lodged.declaration
         report.declarations += 1
         _count(report.lanes, declaration.lane.lane.value if declaration.lane else "none")
         _count(report.certificates, kind)
-        if declaration.status.value.startswith("held"):
-            held.append(declaration.id)
-    officer = Principal(Role.OFFICER, DEMO_OFFICER)
-    for position, declaration_id in enumerate(held[: max(2, len(held) // 2)]):
-        if position % 3 == 2:
-            outcome = {"found": position % 2 == 0, "what": "undeclared goods (demo)"}
-            if outcome["found"]:
-                outcome["revenue_recovered"] = {"amount": "1200.00", "currency": "CNY"}
-            command = Decide(declaration_id, officer, Action.INSPECT, "inspected (demo)", outcome)
-        else:
-            command = Decide(declaration_id, officer, Action.RELEASE, "documents in order (demo)")
-        node.clearance.decide(command)
-        report.decisions += 1
+        if declaration.status.held and rng.random() < 0.8:
+            decided = at + timedelta(minutes=rng.randint(10, 180))
+            if decided < now:
+                entry = (decided, number, declaration.id, declaration.status.value)
+                heapq.heappush(pending, entry)
+    decide_until(now)
     with node.uow(read_only=True) as uow:
-        records = uow.declarations.list(DeclarationFilter(limit=1000))
+        records = uow.declarations.list(DeclarationFilter(limit=100_000))
     for record in records:
         _count(report.statuses, record.status)
     with node.uow() as uow:

@@ -141,6 +141,11 @@ class LaneAllocator:
         self._offices: dict[str, _Office] = {}
         self._lock = threading.Lock()
 
+    @property
+    def quotas(self) -> QuotaTable:
+        """The quota table the lanes are allocated by."""
+        return self._quotas
+
     def _office(self, office: str) -> _Office:
         state = self._offices.get(office)
         if state is None:
@@ -162,6 +167,23 @@ class LaneAllocator:
             window = self._office(code).window
             for value in scores:
                 window.add(Score(value).value)
+
+    def recall(
+        self, office: str, period_key: str, lane: Lane, selected_by: SelectedBy, score: float
+    ) -> None:
+        """Count a decision made before this allocator existed (a restart), oldest first: the
+        period's lane and source counts, and, for a declaration that was ranked (neither forced
+        by a rule nor drawn at random), the window of would-be-green scores and the pool."""
+        code = locode.compact(office)
+        with self._lock:
+            state = self._office(code)
+            tally = self._tally(state, period_key)
+            tally.total += 1
+            tally.lanes[lane] += 1
+            tally.sources[selected_by] += 1
+            if selected_by not in (SelectedBy.RULE, SelectedBy.RANDOM):
+                tally.pool += 1
+                state.window.add(Score(score).value)
 
     def stats(self, office: str, period_key: str) -> LaneStats:
         code = locode.compact(office)

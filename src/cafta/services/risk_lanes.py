@@ -10,16 +10,21 @@ reasons included.
 from __future__ import annotations
 
 import random
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
 from cafta.clearance.declaration import Declaration, LaneChoice
 from cafta.clearance.lifecycle import Lane
+from cafta.risk.decision import SelectedBy
 from cafta.risk.engine import RiskEngine
 from cafta.risk.lanes import LaneAllocator
 from cafta.risk.quotas import QuotaTable
+from cafta.risk.rules import Lane as RiskLane
 from cafta.risk.ruleset import RuleSet, default_rules
 from cafta.risk.scoring import RuleScorer, Scorer
 from cafta.risk.subject import RiskItem, RiskSubject
+from cafta.services.ports import DeclarationRecord
 
 __all__ = ["RiskLanes", "default_risk_engine"]
 
@@ -80,6 +85,26 @@ class RiskLanes:
             selected_by=decision.selected_by.value,
             reasons=decision.reasons,
         )
+
+    def recall(self, records: Iterable[DeclarationRecord]) -> int:
+        """Feed the risk engine the lanes of declarations stored before it started, oldest
+        first (a restart must neither forget the day's quota use nor rank without history);
+        the number recalled. Declarations without a lane yet are skipped."""
+        count = 0
+        for record in records:
+            lane = record.document.get("lane")
+            if not isinstance(lane, dict):
+                continue
+            on = datetime.fromisoformat(str(record.document["lodged_at"])).date()
+            self.engine.recall(
+                record.office,
+                on,
+                RiskLane(lane["lane"]),
+                SelectedBy(lane["selected_by"]),
+                float(lane["score"]),
+            )
+            count += 1
+        return count
 
 
 def default_risk_engine(

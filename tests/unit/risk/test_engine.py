@@ -110,8 +110,8 @@ def test_scores_are_checked() -> None:
 
 
 def test_periods(make_subject: MakeSubject) -> None:
-    s = make_subject(on=date(2026, 11, 30))
-    assert (daily_period(s), weekly_period(s), monthly_period(s)) == (
+    on = make_subject(on=date(2026, 11, 30)).on
+    assert (daily_period(on), weekly_period(on), monthly_period(on)) == (
         "2026-11-30",
         "2026-W49",
         "2026-11",

@@ -306,3 +306,22 @@ def test_the_allocator_is_thread_safe() -> None:
     assert dict(stats.counts) == {lane: lanes[lane] for lane in Lane}
     assert sum(stats.selected_by.values()) == 10_000
     assert stats.share(Lane.RED) == pytest.approx(0.03, abs=0.007)
+
+
+def test_a_restarted_allocator_recalls_the_decisions_made_before_it() -> None:
+    before = LaneAllocator(QuotaTable(), random.Random(3))
+    run = simulate(before, stream(11, 400))
+    after = LaneAllocator(QuotaTable(), random.Random(3))
+    for arrival, decision in run.decisions:
+        after.recall("CNPXG", DAY, decision.lane, decision.selected_by, arrival.score)
+    # The period's counts are back, lane by lane and source by source ...
+    assert after.stats("CNPXG", DAY) == before.stats("CNPXG", DAY)
+    # ... and so is the ranking: the same next declaration gets the same lane and reasons,
+    # where a fresh allocator would still be warming up.
+    fresh = LaneAllocator(QuotaTable(), random.Random(5))
+    probe = [(0.9, ()), (0.05, ()), (0.4, ())]
+    for score, hits in probe:
+        same = before.decide(subject(), Score(score), hits, DAY)
+        again = after.decide(subject(), Score(score), hits, DAY)
+        assert (again.lane, again.reasons) == (same.lane, same.reasons)
+    assert "warming up" in fresh.decide(subject(), Score(0.9), (), DAY).reasons[0]
