@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 export OMP_NUM_THREADS := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test lint typecheck layers unit bench docs clean
+.PHONY: run test lint typecheck layers unit bench docs screenshots clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "cafta needs Python 3.11 or newer")'
@@ -45,6 +45,11 @@ bench: $(STAMP)
 
 docs: $(STAMP)
 	$(BIN)/python tools/rates_table.py
+
+# Screenshots of the main pages for the README, taken by the browser tests (Debian's chromium;
+# fonts-noto-cjk for the Chinese pages).
+screenshots: $(STAMP)
+	CAFTA_SCREENSHOTS=docs/screenshots $(BIN)/pytest tests/e2e/browser
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache

@@ -81,6 +81,14 @@ class DeclarationStore(Protocol):
     def list(self, where: DeclarationFilter) -> Sequence[DeclarationRecord]:
         """Newest first (``lodged_at`` descending, then ``id``)."""
 
+    def lodged(
+        self, start: datetime, end: datetime, office: str | None = None, limit: int | None = None
+    ) -> Sequence[DeclarationRecord]:
+        """Every declaration lodged from ``start`` (included) to ``end`` (excluded), at
+        ``office`` when one is given, newest first (``lodged_at`` descending, then ``id``); at
+        most ``limit`` of them (``None``: no limit). For reports over a period (the dashboard),
+        which :meth:`list`'s pages do not suit."""
+
 
 class IdempotencyStore(Protocol):
     def find(self, scope: str, key: str) -> tuple[str, str] | None:

@@ -13,6 +13,10 @@ Mount it on the API's application (``create_app(..., extra_routes=[portal_router
 * ``GET /declarations``, ``GET /declarations/{id}``: a trader's or broker's own declarations,
   every declaration for officers (filtered by office, status, lane);
   ``POST /declarations/{id}/decision``: an officer's decision;
+* ``GET|POST /declarations/new``, ``POST /declarations/upload``: a trader or broker lodges a
+  declaration, typed in or as a file;
+* ``GET /dashboard``: declarations per hour, clearance times, lanes against quotas, ACFTA use,
+  top lines and origins, for officers and administrators (charts drawn on the server);
 * ``GET /static/...``: the style sheet and the script.
 
 None of them is in the API's OpenAPI document.
@@ -33,9 +37,20 @@ from cafta.bootstrap import Services
 from cafta.certificates.trust import TrustList
 from cafta.services.clearance import Clearance
 from cafta.services.ports import TokenStore
+from cafta.web import charts
 from cafta.web.context import OPT_KEY, Portal
 from cafta.web.errors import HANDLERS
-from cafta.web.pages import certificates, declarations, home, hs, origin, signin, tariff
+from cafta.web.pages import (
+    certificates,
+    dashboard,
+    declarations,
+    home,
+    hs,
+    lodging,
+    origin,
+    signin,
+    tariff,
+)
 from cafta.web.security import security_headers
 from cafta.web.settings import PortalSettings
 from cafta.web.templating import Templates
@@ -59,10 +74,14 @@ PAGES: tuple[ControllerRouterHandler, ...] = (
     signin.signout_form,
     signin.signout,
     declarations.declaration_list,
+    lodging.lodge_form,
+    lodging.lodge_typed,
+    lodging.lodge_upload,
     declarations.declaration_detail,
     declarations.decide,
+    dashboard.dashboard,
 )
-"""Every page handler; the pages still to come (the dashboard) join here."""
+"""Every page handler."""
 
 _STATIC_MAX_AGE = 3600
 
@@ -83,7 +102,9 @@ def portal_router(
     trust list Form E are checked against (``None``: none is trusted), ``settings`` default to
     the environment's (:class:`~cafta.web.settings.PortalSettings`), ``clearance`` is the node's
     clearance services the declaration pages read and decide with (``None``: those pages answer
-    503)."""
+    503). With them, the dashboard's chart renderer starts in the background."""
+    if clearance is not None:
+        charts.warm_up()
     portal = Portal(
         services=services,
         tokens=tokens,

@@ -20,6 +20,7 @@ from typing import Any
 from cafta.core.errors import CaftaError
 from cafta.web.forms import Errors, engine_message, own, text_of
 from cafta.web.i18n import N_
+from cafta.web.rows import adding, posted_rows, removing
 
 __all__ = ["MAX_ROWS", "BomForm", "MaterialRow"]
 
@@ -77,11 +78,6 @@ class BomForm:
     @classmethod
     def from_form(cls, form: Mapping[str, Any]) -> BomForm:
         """The form as posted (at most :data:`MAX_ROWS` rows)."""
-        cells: dict[int, dict[str, str]] = {}
-        for key in form:
-            match = _ROW_FIELD.match(key)
-            if match:
-                cells.setdefault(int(match.group(1)), {})[match.group(2)] = text_of(form, key)
         rows = tuple(
             MaterialRow(
                 description=row.get("description", ""),
@@ -90,7 +86,7 @@ class BomForm:
                 value=row.get("value", "")[:40],
                 originating=row.get("originating", "") in ("1", "on", "yes"),
             )
-            for _, row in sorted(cells.items())[:MAX_ROWS]
+            for row in posted_rows(form, _ROW_FIELD, MAX_ROWS)
         )
         return cls(
             exporting_party=text_of(form, "exporting_party", 60),
@@ -105,13 +101,11 @@ class BomForm:
 
     def adding_rows(self) -> BomForm:
         """The form with :data:`ROWS_ADDED` more blank rows (up to :data:`MAX_ROWS`)."""
-        room = max(0, MAX_ROWS - len(self.rows))
-        return replace(self, rows=self.rows + (MaterialRow(),) * min(ROWS_ADDED, room))
+        return replace(self, rows=adding(self.rows, MaterialRow(), ROWS_ADDED, MAX_ROWS))
 
     def removing_row(self, index: int) -> BomForm:
         """The form without row ``index`` (one blank row is left when it was the last)."""
-        rows = tuple(row for number, row in enumerate(self.rows) if number != index)
-        return replace(self, rows=rows or (MaterialRow(),))
+        return replace(self, rows=removing(self.rows, index, MaterialRow()))
 
     def document(self) -> tuple[dict[str, Any], list[int], Errors]:
         """The bill of materials, the form row of each of its materials, and a message for each

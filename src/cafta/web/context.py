@@ -16,6 +16,7 @@ from litestar.connection import ASGIConnection
 from cafta.adapters.crypto import Ed25519Verifier
 from cafta.bootstrap import Services, configured
 from cafta.certificates.trust import TrustList
+from cafta.core.errors import CaftaError
 from cafta.services.clearance import Clearance
 from cafta.services.ports import TokenStore
 from cafta.web.settings import PortalSettings
@@ -43,6 +44,14 @@ class Portal:
         """The portal itself: Litestar copies a router's ``opt`` when it is registered, and the
         services, token store and templates are shared, never copied."""
         return self
+
+    def node_clearance(self) -> Clearance:
+        """The node's clearance services; a 503 page (``clearance.unavailable``) without them."""
+        if self.clearance is None:
+            raise CaftaError(
+                "this server has no node database for declarations", code="clearance.unavailable"
+            )
+        return self.clearance
 
     def trust_list(self) -> TrustList:
         """The trust list now; an empty one (every certificate untrusted) when none is set."""

@@ -72,20 +72,27 @@ class DutyForm:
     quantity: str = ""
     unit: str = "kg"
     form_e: bool = False
+    asked: bool = False
+    """Whether the form was sent (``go=1``, its hidden field) or carries more than the line and
+    the destination: a link that only picks a line (from the HS search) shows the form filled
+    in, without calling the missing fields errors."""
 
     @classmethod
     def from_query(cls, params: Mapping[str, Any], today: date) -> DutyForm:
         """The form from the query string; the date defaults to ``today``."""
+        given = {name for name in params if params.get(name)}
         form = cls(
             **{name: text_of(params, name, 60) for name in _FIELDS if params.get(name)},
             form_e=params.get("form_e") in ("1", "on", "yes", "true"),
+            asked=bool(given - {"line", "destination", "lang"}),
         )
         return form if form.on else replace(form, on=today.isoformat())
 
     @property
     def submitted(self) -> bool:
-        """Whether the visitor asked for a calculation (the line is given)."""
-        return bool(self.line)
+        """Whether the visitor asked for a calculation (the line is given, and the form was
+        sent or the address has more than the line and the destination)."""
+        return bool(self.line) and self.asked
 
     def with_line(self, line: str) -> dict[str, str]:
         """The form's query parameters with another line (links to a national line)."""

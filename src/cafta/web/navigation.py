@@ -1,8 +1,8 @@
 """The portal's menu: the pages, and which roles see each.
 
 Public pages (``roles`` is ``None``) are for everyone, signed in or not: the engines are public
-information tools. The pages still to come (declarations for traders and brokers, the officers'
-workbench, the dashboard) are further items here with the roles that may see them.
+information tools. The others are items with the roles that may see them: declarations (traders,
+brokers, officers, administrators), the dashboard (officers and administrators).
 """
 
 from __future__ import annotations
@@ -41,6 +41,7 @@ MENU: tuple[MenuItem, ...] = (
         N_("Declarations"),
         frozenset({Role.TRADER, Role.BROKER, Role.OFFICER, Role.ADMIN}),
     ),
+    MenuItem("/dashboard", N_("Dashboard"), frozenset({Role.OFFICER, Role.ADMIN})),
 )
 
 

@@ -19,7 +19,7 @@ from cafta.services.ports import DeclarationFilter
 from cafta.web.app import portal_router
 from cafta.web.settings import PortalSettings
 
-from .conftest import SECRET, Page
+from .conftest import ROOT, SECRET, Page
 
 Client = TestClient[Litestar]
 
@@ -63,7 +63,7 @@ def _sign_in(client: Client, token: str, form_token: Callable[[Client, str], str
 
 def _ids(page: Page) -> set[str]:
     return {a["href"].rsplit("/", 1)[1] for a in page.all("a") if
-            a.get("href", "").startswith("/declarations/")}  # fmt: skip
+            a.get("href", "").startswith("/declarations/CD")}  # fmt: skip
 
 
 def test_the_seed_fills_a_day_with_every_lane(seeded: tuple[bootstrap.Node, SeedReport]) -> None:
@@ -117,6 +117,8 @@ def test_the_officer_releases_a_held_declaration(
     _, report = seeded
     _sign_in(web, report.tokens["officer"][2], form_token)
     queue = page(web.get("/declarations", params={"status": "held_for_documents"}))
+    assert "Why this lane" in queue.text  # each held declaration says why it was picked
+    assert queue.all("td", lang="en", **{"class": "reason"})
     held = sorted(_ids(queue))[0]
     path = f"/declarations/{held}"
     detail = page(web.get(path))
@@ -130,3 +132,188 @@ def test_the_officer_releases_a_held_declaration(
     assert response.status_code == 303 and response.headers["location"] == path
     after = page(web.get(path))
     assert "released" in after.text and "Record the decision" not in after.text
+
+
+# --- lodging from the portal --------------------------------------------------------------------
+
+DURIAN_FORM = {
+    "office": "CNYYG",
+    "declarant_name": IMPORTERS[0],
+    "importer_name": IMPORTERS[0],
+    "importer_country": "CN",
+    "exporter_name": "Chanthaburi Durian Export (test)",
+    "exporter_country": "TH",
+    "transport_mode": "road",
+    "vehicle_plate": "桂F·A1234",
+    "container": "CSQU3054383",
+    "currency": "CNY",
+    "i-0-description": "Fresh durian (Monthong)",
+    "i-0-line": "0810.60.00",
+    "i-0-origin": "TH",
+    "i-0-quantity": "18000",
+    "i-0-unit": "kg",
+    "i-0-net_mass": "18000",
+    "i-0-value": "612000.00",
+    "i-0-incoterm": "CIF",
+    "action": "lodge",
+}
+
+
+def _lodge_page(web: Client, page: Callable[[Any], Page]) -> Page:
+    response = web.get("/declarations/new")
+    assert response.status_code == 200, response.text[:300]
+    return page(response)
+
+
+def _form_data(blank: Page, **changes: str) -> dict[str, str]:
+    key = blank.all("input", name="idempotency_key")[0]["value"]
+    return {**DURIAN_FORM, "csrf_token": blank.csrf(), "idempotency_key": key, **changes}
+
+
+def test_only_traders_and_brokers_get_the_lodge_form(
+    web: Client, seeded: tuple[bootstrap.Node, SeedReport],
+    form_token: Callable[[Client, str], str],
+) -> None:  # fmt: skip
+    response = web.get("/declarations/new", follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"] == "/signin?next=/declarations/new"
+    _sign_in(web, seeded[1].tokens["officer"][2], form_token)
+    assert web.get("/declarations/new").status_code == 403
+
+
+def test_a_trader_lodges_a_typed_declaration_once(
+    web: Client, seeded: tuple[bootstrap.Node, SeedReport],
+    page: Callable[[Any], Page], form_token: Callable[[Client, str], str],
+) -> None:  # fmt: skip
+    node, report = seeded
+    _sign_in(web, report.tokens["trader"][2], form_token)
+    listed = page(web.get("/declarations"))
+    assert listed.all("a", href="/declarations/new")
+    blank = _lodge_page(web, page)
+    assert blank.all("input", name="declarant_name")[0]["value"] == IMPORTERS[0]
+    assert blank.all("input", name="importer_name")[0]["value"] == IMPORTERS[0]
+    data = _form_data(blank)
+    response = web.post("/declarations/new", data=data, follow_redirects=False)
+    assert response.status_code == 303, response.text[:500]
+    location = response.headers["location"]
+    assert location.startswith("/declarations/CD") and location.endswith("?lodged=1")
+    declaration_id = location.split("/")[2].split("?")[0]
+    detail = page(web.get(location))
+    assert "Your declaration was lodged." in detail.text
+    assert "0810.60.00" in detail.text or "MFN" in detail.text
+    with node.uow(read_only=True) as uow:
+        record = uow.declarations.get(declaration_id)
+    assert record is not None and record.lane in {"green", "yellow", "red", "blue"}
+    assert record.document["filed"]["transport"]["container"] == "CSQU3054383"
+    # The same form sent again (a double click, a reload) lodges nothing new.
+    again = web.post("/declarations/new", data=data, follow_redirects=False)
+    assert again.headers["location"] == location
+    assert declaration_id in _ids(page(web.get("/declarations")))
+    # The form changed and sent with the same key: said plainly, with a fresh key to lodge anew.
+    changed = web.post("/declarations/new", data={**data, "i-0-value": "1.00"})
+    assert changed.status_code == 409
+    refused = page(changed)
+    assert "already sent and lodged" in refused.text
+    assert refused.all("input", name="idempotency_key")[0]["value"] != data["idempotency_key"]
+
+
+def test_a_typed_declaration_with_mistakes_comes_back_with_messages(
+    web: Client, seeded: tuple[bootstrap.Node, SeedReport],
+    page: Callable[[Any], Page], form_token: Callable[[Client, str], str],
+) -> None:  # fmt: skip
+    _sign_in(web, seeded[1].tokens["trader"][2], form_token)
+    blank = _lodge_page(web, page)
+    missing = web.post("/declarations/new", data=_form_data(blank, office="", **{"i-0-line": ""}))
+    assert missing.status_code == 400
+    shown = page(missing)
+    assert shown.all("input", name="office", **{"aria-invalid": "true"})
+    assert shown.all("input", name="i-0-line", **{"aria-invalid": "true"})
+    assert "Enter the national tariff line" in shown.text
+    # An engine's error (a wrong check digit) lands on its field, the rest is kept.
+    wrong = web.post("/declarations/new", data=_form_data(blank, container="CSQU3054384"))
+    assert wrong.status_code == 400
+    shown = page(wrong)
+    assert shown.all("input", name="container", **{"aria-invalid": "true"})
+    assert "check digit" in shown.text
+    assert shown.all("input", name="i-0-value")[0]["value"] == "612000.00"
+    # Errors of a later row land on that row, even with a blank row before it.
+    rows = {k.replace("i-0-", "i-2-"): v for k, v in DURIAN_FORM.items() if k.startswith("i-0-")}
+    data = {k: v for k, v in _form_data(blank).items() if not k.startswith("i-0-")}
+    data |= rows | {"i-0-description": "", "i-2-unit": "furlong"}
+    response = web.post("/declarations/new", data=data)
+    assert response.status_code == 400
+    # rows are renumbered in order: the blank first row stays, the item is the second
+    assert page(response).all("input", name="i-1-unit", **{"aria-invalid": "true"})
+    # Lodging for another party is refused next to the declarant.
+    other = web.post("/declarations/new", data=_form_data(
+        blank, declarant_name="Someone Else", importer_name="Someone Else"))  # fmt: skip
+    assert other.status_code == 400
+    assert page(other).all("input", name="declarant_name", **{"aria-invalid": "true"})
+
+
+def test_item_rows_are_added_and_removed_without_script(
+    web: Client, seeded: tuple[bootstrap.Node, SeedReport],
+    page: Callable[[Any], Page], form_token: Callable[[Client, str], str],
+) -> None:  # fmt: skip
+    _sign_in(web, seeded[1].tokens["trader"][2], form_token)
+    blank = _lodge_page(web, page)
+    assert len(blank.all("input", name="i-2-line")) == 1
+    more = page(web.post("/declarations/new", data=_form_data(blank, action="add_rows")))
+    assert more.all("input", name="i-3-line") and not more.all("input", name="i-4-line")
+    fewer = page(web.post("/declarations/new", data={**_form_data(blank), "remove": "0"}))
+    assert not fewer.all("input", name="i-0-line", value="0810.60.00")
+
+
+def test_a_trader_lodges_a_declaration_file(
+    web: Client, seeded: tuple[bootstrap.Node, SeedReport],
+    page: Callable[[Any], Page], form_token: Callable[[Client, str], str],
+) -> None:  # fmt: skip
+    _sign_in(web, seeded[1].tokens["trader"][2], form_token)
+    blank = _lodge_page(web, page)
+    example = (ROOT / "examples" / "declarations" / "durian-youyiguan.json").read_text(
+        encoding="utf-8"
+    )
+    fields = {"csrf_token": blank.csrf(), "idempotency_key": "upload-test-1"}
+    # The example names another importer and declarant: refused, the file's path in the message.
+    refused = web.post(
+        "/declarations/upload",
+        data=fields,
+        files={"declaration_file": ("durian.json", example, "application/json")},
+    )
+    assert refused.status_code == 400
+    assert "neither the importer nor the declarant" in page(refused).text
+    mine = example.replace("Guangxi Fresh Fruit Trading Co.", IMPORTERS[0])
+    response = web.post(
+        "/declarations/upload",
+        data=fields,
+        follow_redirects=False,
+        files={"declaration_file": ("durian.json", mine, "application/json")},
+    )
+    assert response.status_code == 303, response.text[:500]
+    assert response.headers["location"].endswith("?lodged=1")
+    empty = web.post("/declarations/upload", data=fields)
+    assert empty.status_code == 400 and "Choose a declaration file" in page(empty).text
+
+
+def test_a_refused_decision_comes_back_with_its_reason(
+    web: Client, seeded: tuple[bootstrap.Node, SeedReport],
+    page: Callable[[Any], Page], form_token: Callable[[Client, str], str],
+) -> None:  # fmt: skip
+    _sign_in(web, seeded[1].tokens["officer"][2], form_token)
+    queue = page(web.get("/declarations", params={"status": "held_for_inspection"}))
+    path = f"/declarations/{sorted(_ids(queue))[0]}"
+    detail = page(web.get(path))
+    version = detail.all("input", name="version")[0]["value"]
+    data = {"action": "inspect", "found": "yes", "what": "undeclared cartons",
+            "revenue_recovered": "-5", "csrf_token": detail.csrf(), "version": version}  # fmt: skip
+    response = web.post(f"{path}/decision", data=data)
+    assert response.status_code == 400
+    shown = page(response)
+    assert shown.all("input", name="revenue_recovered", **{"aria-invalid": "true"})
+    assert "must not be negative" in shown.text
+    assert shown.all("input", name="what")[0]["value"] == "undeclared cartons"
+    assert shown.all("input", name="found", value="yes")[0].get("checked") is not None
+    # Another officer decided meanwhile: the page comes back with its current state.
+    stale = web.post(f"{path}/decision", data={**data, "revenue_recovered": "", "version": "0"})
+    assert stale.status_code == 409
+    assert "changed meanwhile" in page(stale).text

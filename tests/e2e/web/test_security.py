@@ -16,7 +16,15 @@ from cafta.web.settings import PortalSettings
 
 Parse = Callable[[Any], Any]
 Token = Callable[[TestClient[Litestar], str], str]
-POST_ROUTES = ["/origin", "/origin/upload", "/certificates", "/signin", "/signout"]
+POST_ROUTES = [
+    "/origin",
+    "/origin/upload",
+    "/certificates",
+    "/signin",
+    "/signout",
+    "/declarations/new",
+    "/declarations/upload",
+]
 DECISION = "/declarations/{declaration_id:str}/decision"
 
 

@@ -85,3 +85,19 @@ def test_no_rate_known_is_said_on_the_form(client: TestClient[Litestar], page: P
     response = client.get("/tariff", params={**DURIAN, "line": "0101.21"})
     assert response.status_code == 404
     assert "no duty rate for 0101.21" in page(response).text
+
+
+def test_a_link_that_picks_a_line_shows_the_form_filled_in_without_errors(
+    client: TestClient[Litestar], page: Parse
+) -> None:
+    # The HS search links each national line here with only the line and the destination.
+    response = client.get("/tariff", params={"line": "08106000", "destination": "CN"})
+    assert response.status_code == 200, response.text[:500]
+    parsed = page(response)
+    assert parsed.all("input", name="line", value="08106000")
+    assert not parsed.all("input", **{"aria-invalid": "true"})
+    assert "Please check the form" not in parsed.text
+    # The form sent with the value left out is a question: the missing field is said.
+    sent = client.get("/tariff", params={"line": "08106000", "destination": "CN", "go": "1"})
+    assert sent.status_code == 400
+    assert page(sent).all("input", name="value", **{"aria-invalid": "true"})

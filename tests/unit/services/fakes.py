@@ -64,6 +64,14 @@ class _Declarations:
         rows.sort(key=lambda r: (r.lodged_at, r.id), reverse=True)
         return rows[where.offset : where.offset + where.limit]
 
+    def lodged(self, start: datetime, end: datetime, office: str | None = None,
+               limit: int | None = None) -> Sequence[DeclarationRecord]:  # fmt: skip
+        rows = [r for r in self.uow.memory.declarations.values()
+                if start <= r.lodged_at < end and office in (None, r.office)]  # fmt: skip
+        rows.sort(key=lambda r: r.id)
+        rows.sort(key=lambda r: r.lodged_at, reverse=True)
+        return rows[:limit]
+
 
 class _Keys:
     def __init__(self, uow: FakeUnitOfWork) -> None:

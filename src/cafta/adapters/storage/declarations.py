@@ -9,9 +9,10 @@ PostgreSQL the second writer waits for the first to commit and then finds the ne
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, Select, and_, func, or_, select, update
+from sqlalchemy import Row, Select, and_, bindparam, func, or_, select, update
 
 from cafta.adapters.storage.columns import from_json_text, to_json_text, utc
 from cafta.adapters.storage.connection import StorageConnection
@@ -21,6 +22,10 @@ from cafta.core.errors import Conflict, InvalidInput, NotFound
 from cafta.services.ports import DeclarationFilter, DeclarationRecord
 
 __all__ = ["SqlDeclarationStore"]
+
+
+_GET = select(declarations).where(declarations.c.id == bindparam("id"))
+"""Built once (a replayed lodging and every read use it)."""
 
 
 def _values(record: DeclarationRecord) -> Mapping[str, Any]:
@@ -72,9 +77,7 @@ class SqlDeclarationStore:
             )
 
     def get(self, declaration_id: str) -> DeclarationRecord | None:
-        row = self._db.execute(
-            select(declarations).where(declarations.c.id == declaration_id)
-        ).one_or_none()
+        row = self._db.execute(_GET, {"id": declaration_id}).one_or_none()
         return None if row is None else _record(row)
 
     def update(self, record: DeclarationRecord, expected_version: int) -> None:
@@ -116,6 +119,20 @@ class SqlDeclarationStore:
             .limit(where.limit)
             .offset(where.offset)
         )
+        return [_record(row) for row in self._db.execute(query)]
+
+    def lodged(
+        self, start: datetime, end: datetime, office: str | None = None, limit: int | None = None
+    ) -> Sequence[DeclarationRecord]:
+        if limit is not None and limit < 0:
+            raise InvalidInput(
+                f"limit ({limit}) cannot be negative", code="declaration.invalid_page"
+            )
+        column = declarations.c.lodged_at
+        query = select(declarations).where(column >= utc(start, "start"), column < utc(end, "end"))
+        if office is not None:
+            query = query.where(declarations.c.office == office)
+        query = query.order_by(column.desc(), declarations.c.id).limit(limit)
         return [_record(row) for row in self._db.execute(query)]
 
     def count(self, where: DeclarationFilter) -> int:

@@ -16,24 +16,25 @@ from urllib.parse import quote
 
 from anyio import to_thread
 from litestar import Response, get, post
-from litestar.exceptions import ClientException, PermissionDeniedException
+from litestar.exceptions import PermissionDeniedException
 from litestar.params import FromPath
 from litestar.response import Redirect
 
 from cafta.clearance.declaration import Declaration
 from cafta.clearance.goods import party_key
 from cafta.clearance.lifecycle import Lane, Status
-from cafta.core.errors import CaftaError
+from cafta.core.errors import Conflict, DomainError, InvalidInput
 from cafta.services.clearance import Action, Clearance, Decide
 from cafta.services.ports import DeclarationFilter, Principal, Role
 from cafta.services.views import declaration_view, summary_view
+from cafta.web.access import admitted
 from cafta.web.context import portal_of
-from cafta.web.forms import posted_form, text_of
+from cafta.web.forms import Errors, engine_message, own, posted_form, text_of
 from cafta.web.i18n import N_
 from cafta.web.rendering import AnyRequest, page
 from cafta.web.session import signed_in
 
-__all__ = ["decide", "declaration_detail", "declaration_list"]
+__all__ = ["clearance_of", "decide", "declaration_detail", "declaration_list"]
 
 _READERS = frozenset({Role.TRADER, Role.BROKER, Role.OFFICER, Role.ADMIN})
 _ALL = frozenset({Role.OFFICER, Role.ADMIN})
@@ -63,22 +64,22 @@ LANES = {
 _NOT_ALLOWED = "declarations are for traders, brokers and customs officers"
 
 
-def _clearance(request: AnyRequest) -> Clearance:
-    clearance = portal_of(request).clearance
-    if clearance is None:
-        raise CaftaError(
-            "this server has no node database for declarations", code="clearance.unavailable"
-        )
-    return clearance
+def clearance_of(request: AnyRequest) -> Clearance:
+    """The node's clearance services (a 503 page without a node database)."""
+    return portal_of(request).node_clearance()
 
 
 async def _reader(request: AnyRequest) -> Principal | Redirect:
-    principal = await signed_in(request, portal_of(request).tokens)
-    if principal is None:
-        return Redirect(f"/signin?next={quote(request.url.path)}", status_code=303)
-    if principal.role not in _READERS:
-        raise PermissionDeniedException(detail=_NOT_ALLOWED)
-    return principal
+    return await admitted(request, _READERS, _NOT_ALLOWED)
+
+
+def _row(declaration: Declaration) -> dict[str, Any]:
+    """A line of the list: the summary, and why the lane was chosen (its first reason)."""
+    row = summary_view(declaration)
+    row["reason"] = (
+        declaration.lane.reasons[0] if declaration.lane and declaration.lane.reasons else ""
+    )
+    return row
 
 
 def _choice(request: AnyRequest, name: str, allowed: set[str]) -> str | None:
@@ -92,7 +93,7 @@ async def declaration_list(request: AnyRequest) -> Response[str] | Redirect:
     principal = await _reader(request)
     if isinstance(principal, Redirect):
         return principal
-    clearance = _clearance(request)
+    clearance = clearance_of(request)
     officer = principal.role in _ALL
     filters = {
         "office": text_of(request.query_params, "office", 10).replace(" ", "").upper() or None,
@@ -112,7 +113,7 @@ async def declaration_list(request: AnyRequest) -> Response[str] | Redirect:
     def read() -> list[dict[str, Any]]:
         with clearance.uow(read_only=True) as uow:
             records = uow.declarations.list(where)
-        return [summary_view(Declaration.from_document(r.document, r.version)) for r in records]
+        return [_row(Declaration.from_document(r.document, r.version)) for r in records]
 
     rows = await to_thread.run_sync(read)
     values = {
@@ -135,16 +136,33 @@ async def declaration_detail(
     principal = await _reader(request)
     if isinstance(principal, Redirect):
         return principal
-    clearance = _clearance(request)
+    clearance = clearance_of(request)
     declaration = await to_thread.run_sync(clearance.get, declaration_id[:100], principal)
+    lodged = request.query_params.get("lodged") == "1"
+    return await _show(request, declaration, principal, {}, 200, lodged=lodged)
+
+
+async def _show(
+    request: AnyRequest,
+    declaration: Declaration,
+    principal: Principal,
+    errors: Errors,
+    status: int,
+    *,
+    lodged: bool = False,
+    posted: dict[str, str] | None = None,
+) -> Response[str]:
     values = {
         "d": declaration_view(declaration),
         "can_decide": principal.role is Role.OFFICER and declaration.status.held,
         "actions": ACTIONS,
         "statuses": STATUSES,
         "lanes": LANES,
+        "errors": errors,
+        "lodged": lodged,
+        "posted": posted or {},
     }
-    return await page(request, "declaration.html", values)
+    return await page(request, "declaration.html", values, status=status)
 
 
 def _outcome(form: Any, currency: str) -> dict[str, Any] | None:
@@ -165,18 +183,41 @@ def _outcome(form: Any, currency: str) -> dict[str, Any] | None:
     return outcome
 
 
+_DECISION_FIELDS = {
+    "action": "action",
+    "note": "note",
+    "outcome": "found",
+    "outcome.found": "found",
+    "outcome.what": "what",
+    "outcome.revenue_recovered": "revenue_recovered",
+    "outcome.revenue_recovered.amount": "revenue_recovered",
+    "outcome.revenue_recovered.currency": "revenue_recovered",
+}
+CHANGED_MEANWHILE = N_(
+    "This declaration was changed meanwhile, by another officer or by the system. Its current "
+    "state is shown below: decide again if a decision is still needed."
+)
+
+
 @post("/declarations/{declaration_id:str}/decision", status_code=303)
-async def decide(request: AnyRequest, declaration_id: FromPath[str]) -> Redirect:
-    """An officer's decision on a held declaration; back to its page."""
+async def decide(request: AnyRequest, declaration_id: FromPath[str]) -> Response[str] | Redirect:
+    """An officer's decision on a held declaration; back to its page. A decision the service
+    refuses (an invalid amount, a declaration no longer held, a change made meanwhile) shows
+    the page again with the reason next to the field it is about."""
     form = await posted_form(request)
     principal = await signed_in(request, portal_of(request).tokens)
     if principal is None or principal.role is not Role.OFFICER:
         raise PermissionDeniedException(detail="only customs officers decide on declarations")
-    clearance = _clearance(request)
-    action = text_of(form, "action", 40)
-    if action not in {a.value for a in Action}:
-        raise ClientException(detail="choose a decision")
+    clearance = clearance_of(request)
     declaration = await to_thread.run_sync(clearance.get, declaration_id[:100], principal)
+    posted = {
+        name: text_of(form, name, 500)
+        for name in ("action", "note", "found", "what", "revenue_recovered")
+    }
+    action = posted["action"]
+    if action not in {a.value for a in Action}:
+        errors: Errors = {"action": own(N_("Choose a decision."))}
+        return await _show(request, declaration, principal, errors, 400, posted=posted)
     currency = declaration.assessment.currency if declaration.assessment else "CNY"
     outcome = _outcome(form, currency) if action == Action.INSPECT.value else None
     version = text_of(form, "version", 10)
@@ -184,9 +225,23 @@ async def decide(request: AnyRequest, declaration_id: FromPath[str]) -> Redirect
         declaration.id,
         principal,
         Action(action),
-        text_of(form, "note", 500) or None,
+        posted["note"] or None,
         outcome,
         expected_version=int(version) if version.isdigit() else None,
     )
-    await to_thread.run_sync(clearance.decide, command)
+    try:
+        await to_thread.run_sync(clearance.decide, command)
+    except Conflict as error:
+        if error.code != "declaration.version":
+            errors = {"action": engine_message(error)}
+            return await _show(request, declaration, principal, errors, 409, posted=posted)
+        current = await to_thread.run_sync(clearance.get, declaration.id, principal)
+        errors = {"": own(CHANGED_MEANWHILE)}
+        return await _show(request, current, principal, errors, 409)
+    except DomainError as error:
+        path = error.details.get("field")
+        field = _DECISION_FIELDS.get(path, "") if isinstance(path, str) else ""
+        status = 400 if isinstance(error, InvalidInput) else 422
+        errors = {field: engine_message(error)}
+        return await _show(request, declaration, principal, errors, status, posted=posted)
     return Redirect(f"/declarations/{quote(declaration.id)}", status_code=303)

@@ -1,11 +1,11 @@
 /* CAFTA Smart Port portal: progressive enhancement only. Every page works without this file.
-   - Bill of materials: "Add rows" and "Remove" change the rows in the page instead of sending
-     the form (the server does the same when the script does not run).
+   - Bill of materials and declaration items: "Add rows" and "Remove" change the rows in the
+     page instead of sending the form (the server does the same when the script does not run).
    - Reports: shows the "Print the report" button and prints. */
 (function () {
   "use strict";
 
-  var ROW_FIELD = /^(f-|h-|e-)?m-\d+-/;
+  var ROW_FIELD = /^(f-|h-|e-)?[mi]-\d+-/;
 
   function renumberRows(rows) {
     var list = rows.querySelectorAll("[data-row]");
@@ -25,7 +25,7 @@
   }
 
   function retarget(value, index) {
-    return value.replace(/m-\d+-/g, "m-" + index + "-");
+    return value.replace(/\b([mi])-\d+-/g, "$1-" + index + "-");
   }
 
   function blankCopy(row, index) {
@@ -58,7 +58,7 @@
         if (node.type === "checkbox") {
           node.checked = false;
         } else {
-          node.value = "";
+          node.value = node.getAttribute("data-default") || "";
         }
       }
       if (node.hasAttribute("data-remove-row")) {

@@ -1,0 +1,181 @@
+"""``/declarations/new``: a trader or broker lodges a declaration, typed in or uploaded.
+
+``GET /declarations/new`` shows the form: the customs office, the parties, the transport and
+the goods items (rows added and removed as in the origin form), each item with an optional
+Form E reference; ``POST /declarations/new`` lodges it, ``POST /declarations/upload`` lodges a
+declaration file (JSON or YAML, the API's document, ``docs/clearance.md``). Both go through the
+clearance services the API uses: validation, the Form E check, the duty, the risk rules and the
+lane, release when the lane is green. The visitor then lands on the declaration's page. A form
+sent twice (a double click, a reload) lodges one declaration: each form carries its own
+idempotency key.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from urllib.parse import quote
+
+from anyio import to_thread
+from litestar import Response, get, post
+from litestar.datastructures import FormMultiDict
+from litestar.exceptions import PermissionDeniedException
+from litestar.response import Redirect
+
+from cafta.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from cafta.services.clearance import Clearance, Lodge
+from cafta.services.ports import Principal, Role
+from cafta.web.access import admitted
+from cafta.web.declaration_form import INCOTERMS, TRANSPORT_MODES, DeclarationForm, new_key
+from cafta.web.documents import parse_document
+from cafta.web.forms import Errors, Message, own, posted_form, text_of, upload_text
+from cafta.web.i18n import N_
+from cafta.web.pages.declarations import clearance_of
+from cafta.web.rendering import AnyRequest, page
+
+__all__ = ["lodge_form", "lodge_typed", "lodge_upload"]
+
+_LODGERS = frozenset({Role.TRADER, Role.BROKER, Role.ADMIN})
+_NOT_ALLOWED = "declarations are lodged by traders and customs brokers"
+_MAX_FILE = 512_000
+ALREADY_SENT = N_(
+    "This form was already sent and lodged; your declarations list has it. "
+    "Send the form again to lodge it as a new declaration."
+)
+MODES = {
+    "road": N_("road"),
+    "rail": N_("rail"),
+    "sea": N_("sea"),
+    "air": N_("air"),
+    "post": N_("post"),
+    "pipeline": N_("pipeline"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    declaration_id: str | None
+    errors: Errors
+    status: int
+    form: DeclarationForm
+
+
+async def _lodger(request: AnyRequest) -> Principal | Redirect:
+    return await admitted(request, _LODGERS, _NOT_ALLOWED, back_to="/declarations/new")
+
+
+def _lodge(clearance: Clearance, document: object, principal: Principal, key: str) -> str:
+    if not isinstance(document, dict):
+        raise InvalidInput("a declaration must be an object", code="declaration.not_an_object")
+    return clearance.lodge(Lodge(document, principal, key or None)).declaration.id
+
+
+def _lodge_form(clearance: Clearance, form: DeclarationForm, principal: Principal) -> Outcome:
+    document, numbers, errors = form.document()
+    if errors:
+        return Outcome(None, errors, 400, form)
+    try:
+        return Outcome(_lodge(clearance, document, principal, form.key), {}, 201, form)
+    except Conflict as error:
+        if error.code != "idempotency.key_reused":
+            raise
+        return Outcome(None, {"": own(ALREADY_SENT)}, 409, replace(form, key=new_key()))
+    except (InvalidInput, NotFound) as error:
+        if error.code.startswith("config."):
+            raise
+        status = 404 if isinstance(error, NotFound) else 400
+        return Outcome(None, form.error_for(error, numbers), status, form)
+
+
+def _lodge_file(clearance: Clearance, text: str, name: str, principal: Principal, key: str) -> str:
+    return _lodge(clearance, parse_document(text, name), principal, key)
+
+
+async def _show(
+    request: AnyRequest, form: DeclarationForm, errors: Errors, status: int
+) -> Response[str]:
+    values = {
+        "form": form,
+        "errors": errors,
+        "modes": MODES,
+        "transport_modes": TRANSPORT_MODES,
+        "incoterms": INCOTERMS,
+        "upload_key": new_key(),
+    }
+    return await page(request, "declaration_new.html", values, status=status)
+
+
+def _lodged(declaration_id: str) -> Redirect:
+    return Redirect(f"/declarations/{quote(declaration_id)}?lodged=1", status_code=303)
+
+
+@get("/declarations/new")
+async def lodge_form(request: AnyRequest) -> Response[str] | Redirect:
+    """The blank form, with the signed-in party as declarant (and importer for a trader)."""
+    principal = await _lodger(request)
+    if isinstance(principal, Redirect):
+        return principal
+    blank = DeclarationForm.blank_for(principal.party, broker=principal.role is Role.BROKER)
+    return await _show(request, blank, {}, 200)
+
+
+def _removed_row(form: FormMultiDict) -> int | None:
+    action = text_of(form, "remove", 10)
+    return int(action) if action.isdigit() else None
+
+
+@post("/declarations/new", status_code=200)
+async def lodge_typed(request: AnyRequest) -> Response[str] | Redirect:
+    """Rows added or removed, or the declaration typed in lodged."""
+    posted = await posted_form(request)
+    principal = await _lodger(request)
+    if isinstance(principal, Redirect):
+        return principal
+    form = DeclarationForm.from_form(posted)
+    removed = _removed_row(posted)
+    if removed is not None:
+        return await _show(request, form.removing_row(removed), {}, 200)
+    if text_of(posted, "action", 20) == "add_rows":
+        return await _show(request, form.adding_rows(), {}, 200)
+    clearance = clearance_of(request)
+    try:
+        outcome = await to_thread.run_sync(_lodge_form, clearance, form, principal)
+    except Forbidden as error:
+        raise PermissionDeniedException(detail=error.message) from None
+    if outcome.declaration_id is not None:
+        return _lodged(outcome.declaration_id)
+    return await _show(request, outcome.form, outcome.errors, outcome.status)
+
+
+@post("/declarations/upload", status_code=200)
+async def lodge_upload(request: AnyRequest) -> Response[str] | Redirect:
+    """A declaration file lodged."""
+    posted = await posted_form(request)
+    principal = await _lodger(request)
+    if isinstance(principal, Redirect):
+        return principal
+    blank = DeclarationForm.blank_for(principal.party, broker=principal.role is Role.BROKER)
+    upload = posted.get("declaration_file")
+    text, problem = await upload_text(upload, _MAX_FILE)
+    if text is None:
+        missing = problem or own(N_("Choose a declaration file (JSON or YAML) to upload."))
+        return await _show(request, blank, {"declaration_file": missing}, 400)
+    name = str(getattr(upload, "filename", "") or "")
+    key = text_of(posted, "idempotency_key", 80)
+    clearance = clearance_of(request)
+    try:
+        declaration_id = await to_thread.run_sync(
+            _lodge_file, clearance, text, name, principal, key
+        )
+    except Forbidden as error:
+        raise PermissionDeniedException(detail=error.message) from None
+    except (InvalidInput, NotFound, Conflict) as error:
+        if error.code.startswith("config."):
+            raise
+        # The path stays in the message: it names a place in the visitor's own file.
+        if isinstance(error, Conflict):
+            message: Message = own(ALREADY_SENT)
+        else:
+            message = Message(error.message, localized=False, hint=error.hint)
+        status = {NotFound: 404, Conflict: 409}.get(type(error), 400)
+        return await _show(request, blank, {"declaration_file": message}, status)
+    return _lodged(declaration_id)
