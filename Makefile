@@ -42,6 +42,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/certificates.py
 	$(BIN)/python bench/clearance.py
 	$(BIN)/python bench/risk.py
+	$(BIN)/python bench/portal.py
 
 docs: $(STAMP)
 	$(BIN)/python tools/rates_table.py

@@ -37,6 +37,7 @@ from cafta.bootstrap import Services
 from cafta.certificates.trust import TrustList
 from cafta.services.clearance import Clearance
 from cafta.services.ports import TokenStore
+from cafta.services.snapshots import Snapshots
 from cafta.web import charts
 from cafta.web.context import OPT_KEY, Portal
 from cafta.web.errors import HANDLERS
@@ -105,13 +106,15 @@ def portal_router(
     503). With them, the dashboard's chart renderer starts in the background."""
     if clearance is not None:
         charts.warm_up()
+    settings = settings or PortalSettings.from_env()
     portal = Portal(
         services=services,
         tokens=tokens,
-        settings=settings or PortalSettings.from_env(),
+        settings=settings,
         templates=Templates(),
         trust=trust,
         clearance=clearance,
+        dashboards=Snapshots(settings.dashboard_refresh),
     )
     static = create_static_files_router(
         path="/static",

@@ -18,7 +18,9 @@ from cafta.bootstrap import Services, configured
 from cafta.certificates.trust import TrustList
 from cafta.core.errors import CaftaError
 from cafta.services.clearance import Clearance
+from cafta.services.dashboard import Dashboard, Period
 from cafta.services.ports import TokenStore
+from cafta.services.snapshots import Snapshots
 from cafta.web.settings import PortalSettings
 from cafta.web.templating import Templates
 
@@ -39,6 +41,8 @@ class Portal:
     verifier: Ed25519Verifier = field(default_factory=Ed25519Verifier)
     clearance: Clearance | None = None
     """The node's clearance services (declarations, decisions); ``None``: no node database."""
+    dashboards: Snapshots[Period, Dashboard] = field(default_factory=Snapshots)
+    """The dashboard's figures, kept per period for ``settings.dashboard_refresh``."""
 
     def __deepcopy__(self, memo: dict[int, object]) -> Portal:
         """The portal itself: Litestar copies a router's ``opt`` when it is registered, and the

@@ -7,7 +7,8 @@ the same secret (at least 32 characters, e.g. ``python -c "import secrets;
 print(secrets.token_urlsafe(32))"``) for all of them. ``CAFTA_SECURE_COOKIES=1``: mark the
 portal's cookies ``Secure`` even when the request reached the application over plain HTTP, as it
 does behind a proxy that terminates TLS; without it they are ``Secure`` when the request is
-HTTPS.
+HTTPS. ``CAFTA_DASHBOARD_REFRESH``: how many seconds the dashboard keeps the figures it counted
+for a period before counting again (default 60; 0 counts on every view).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import os
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from cafta.core.errors import InvalidInput
 
@@ -32,6 +34,8 @@ class PortalSettings:
 
     secret: bytes = field(default_factory=lambda: secrets.token_bytes(32), repr=False)
     secure_cookies: bool = False
+    dashboard_refresh: timedelta = timedelta(seconds=60)
+    """How long the dashboard's figures for a period are kept before they are counted again."""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> PortalSettings:
@@ -54,6 +58,23 @@ class PortalSettings:
                 hint="Set it to 1 behind a proxy that terminates HTTPS, or unset it.",
             )
         secure = flag in _TRUE
+        refresh = _seconds(env.get("CAFTA_DASHBOARD_REFRESH", "60"), "CAFTA_DASHBOARD_REFRESH")
         if text:
-            return cls(secret=text.encode("utf-8"), secure_cookies=secure)
-        return cls(secure_cookies=secure)
+            return cls(
+                secret=text.encode("utf-8"), secure_cookies=secure, dashboard_refresh=refresh
+            )
+        return cls(secure_cookies=secure, dashboard_refresh=refresh)
+
+
+def _seconds(text: str, name: str) -> timedelta:
+    try:
+        value = int(text.strip() or "0")
+    except ValueError:
+        value = -1
+    if not 0 <= value <= 86_400:
+        raise InvalidInput(
+            f"{name}={text} is not a number of seconds from 0 to 86400",
+            code="config.invalid",
+            hint="Give whole seconds, e.g. 60; 0 counts again on every view.",
+        )
+    return timedelta(seconds=value)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import timedelta
 
 import pytest
 from litestar import Litestar
@@ -14,7 +15,8 @@ from cafta import bootstrap
 from cafta.adapters.storage.token_source import StoredTokens
 from cafta.api.app import create_app
 from cafta.cli.demo_seed import SeedReport, seed_node
-from cafta.services.ports import Role
+from cafta.services.clearance import Lodge
+from cafta.services.ports import DeclarationFilter, Principal, Role
 from cafta.services.tokens import InMemoryTokenStore, issue_token
 from cafta.web import charts
 from cafta.web.app import portal_router
@@ -220,3 +222,37 @@ def test_without_a_node_database_the_dashboard_is_unavailable(
     client.cookies.set("cafta_token", issue_token(tokens, Role.ADMIN, "Risk analyst", NOW))
     response = client.get("/dashboard")
     assert response.status_code == 503
+
+
+def test_figures_are_kept_for_the_interval_and_counted_again_after_it(
+    services: bootstrap.Services, seeded: tuple[bootstrap.Node, SeedReport, str]
+) -> None:
+    node, report, _ = seeded
+    tokens = StoredTokens(node.engine)
+
+    def lodged_count(refresh: int) -> list[str]:
+        settings = PortalSettings(secret=SECRET, dashboard_refresh=timedelta(seconds=refresh))
+        portal = portal_router(services, tokens=tokens, settings=settings,
+                               clearance=node.clearance)  # fmt: skip
+        app = create_app(services, tokens=tokens, clearance=node.clearance,
+                         extra_routes=[portal])  # fmt: skip
+        counts = []
+        with TestClient(app) as client:
+            client.cookies.set("cafta_token", report.tokens["analyst"][2])
+            for _ in range(2):
+                page = _page(client.get("/dashboard"))
+                assert "Counted at" in page.text
+                counts.append(re.search(r"Declarations lodged (\d+)", page.text).group(1))  # type: ignore[union-attr]
+                _lodge_one(node)
+        return counts
+
+    kept = lodged_count(60)  # the test clock stands still: both views fall in one minute
+    assert kept[0] == kept[1]
+    fresh = lodged_count(0)
+    assert int(fresh[1]) == int(fresh[0]) + 1
+
+
+def _lodge_one(node: bootstrap.Node) -> None:
+    with node.uow(read_only=True) as uow:
+        latest = uow.declarations.list(DeclarationFilter(limit=1))[0]
+    node.clearance.lodge(Lodge(dict(latest.document["filed"]), Principal(Role.ADMIN, "test")))

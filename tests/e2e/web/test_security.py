@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -156,3 +157,15 @@ def test_the_secret_and_flag_come_from_the_environment() -> None:
         PortalSettings.from_env({"CAFTA_SECRET": "short"})
     with pytest.raises(ValueError, match="CAFTA_SECURE_COOKIES"):
         PortalSettings.from_env({"CAFTA_SECURE_COOKIES": "perhaps"})
+
+
+def test_the_dashboard_refresh_comes_from_the_environment() -> None:
+    assert PortalSettings.from_env({}).dashboard_refresh == timedelta(seconds=60)
+    zero = PortalSettings.from_env({"CAFTA_DASHBOARD_REFRESH": "0"})
+    assert zero.dashboard_refresh == timedelta(0)
+    assert PortalSettings.from_env({"CAFTA_DASHBOARD_REFRESH": " 300 "}).dashboard_refresh == (
+        timedelta(minutes=5)
+    )
+    for bad in ("soon", "-1", "1.5", "100000"):
+        with pytest.raises(ValueError, match="CAFTA_DASHBOARD_REFRESH"):
+            PortalSettings.from_env({"CAFTA_DASHBOARD_REFRESH": bad})

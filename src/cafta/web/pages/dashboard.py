@@ -12,13 +12,13 @@ Traders, brokers and gate operators get 403; visitors who have not signed in are
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from anyio import to_thread
 from babel import Locale
-from babel.dates import format_date
+from babel.dates import format_date, format_time
 from babel.numbers import format_decimal, format_percent
 from litestar import Response, get
 from litestar.response import Redirect
@@ -144,6 +144,9 @@ class _Formats:
 
     def day(self, value: date) -> str:
         return str(format_date(value, "medium", locale=self.locale))
+
+    def time(self, value: datetime) -> str:
+        return str(format_time(value, "medium", locale=self.locale))
 
     def country(self, code: str) -> str:
         return str(self.locale.territories.get(code, code))
@@ -394,9 +397,15 @@ async def dashboard(request: AnyRequest) -> Response[str] | Redirect:
     if period is None:
         return await page(request, "dashboard.html", values, status=400)
     margins = TariffMargins(clearance.schedule, clearance.rates)
-    dash = await to_thread.run_sync(
-        read_dashboard, clearance.uow, period, quotas_of(clearance.lanes), margins
+    quotas = quotas_of(clearance.lanes)
+
+    def count() -> Dashboard:
+        return read_dashboard(clearance.uow, period, quotas, margins)
+
+    snapshot = await to_thread.run_sync(
+        portal_of(request).dashboards.get, period, clearance.clock.now(), count
     )
+    dash = snapshot.value
     found = _charts(dash, form["rank"], formats)
     values.update(
         dash=dash,
@@ -406,5 +415,7 @@ async def dashboard(request: AnyRequest) -> Response[str] | Redirect:
         last=formats.day(period.last),
         zone=str(period.zone),
         office=period.office,
+        counted_at=formats.time(snapshot.at.astimezone(period.zone)),
+        refresh=int(portal_of(request).settings.dashboard_refresh.total_seconds()),
     )
     return await page(request, "dashboard.html", values)
