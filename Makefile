@@ -16,6 +16,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	@touch $@
 
+# The demo's risk set-up (examples/risk/): a 2% blue lane at the demo offices and one demo
+# importer registered as a trusted trader (AEO), so the seeded day has blue-lane declarations.
+# Only for `make run`, and only when not set already (`CAFTA_RISK_QUOTAS= make run` turns it off).
+run: export CAFTA_RISK_QUOTAS ?= examples/risk/quotas-demo.yaml
+run: export CAFTA_TRUSTED_TRADERS ?= examples/risk/trusted-traders-demo.yaml
 run: $(STAMP)
 	$(BIN)/cafta db upgrade
 	$(BIN)/cafta demo seed --if-empty

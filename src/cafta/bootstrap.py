@@ -19,7 +19,10 @@ from cafta.origin.psr import PsrTable, bundled_psr
 from cafta.origin.rulebook import Rulebook
 from cafta.origin.scheme import ACFTA, parse_chapters
 from cafta.refdata.exchange_rates import ManualRates, RateProvider, default_rate_provider
+from cafta.risk.quotas import QuotaTable
+from cafta.risk.ruleset import RuleSet
 from cafta.risk.scoring import Scorer
+from cafta.risk.traders import TrustedTraders
 from cafta.services.clearance import Clearance
 from cafta.services.ports import UnitOfWorkFactory
 from cafta.services.preference import PreferenceChecker
@@ -144,6 +147,30 @@ def _risk_scorer(services: Services) -> Scorer | None:
     return ModelScorer.from_store(path, {"CNY": float(rate)})
 
 
+@dataclass(frozen=True)
+class RiskConfiguration:
+    """The office's risk set-up as its settings name it: ``None`` where a setting is unset
+    (the shipped rules, the default quotas, no trusted trader)."""
+
+    rules: RuleSet | None = None
+    quotas: QuotaTable | None = None
+    traders: TrustedTraders | None = None
+
+
+def risk_configuration(settings: Settings) -> RiskConfiguration:
+    """Read the files ``CAFTA_RISK_RULES``, ``CAFTA_RISK_QUOTAS`` and ``CAFTA_TRUSTED_TRADERS``
+    name (``config.file_not_found`` / ``config.invalid`` naming the file and the field)."""
+    from cafta.adapters import risk_files  # noqa: PLC0415 - loads YAML
+
+    return RiskConfiguration(
+        rules=risk_files.read_rule_set(settings.risk_rules) if settings.risk_rules else None,
+        quotas=risk_files.read_quota_table(settings.risk_quotas) if settings.risk_quotas else None,
+        traders=risk_files.read_trusted_traders(settings.trusted_traders)
+        if settings.trusted_traders
+        else None,
+    )
+
+
 def open_node(
     services: Services,
     database: str | None = None,
@@ -153,7 +180,8 @@ def open_node(
 ) -> Node:
     """Connect to the node's database (creating or upgrading its schema when ``upgrade``) and
     build the clearance services: the tariff schedule, the exchange rates, the Form E checks
-    against the stored trust list and received certificates, and the risk engine."""
+    against the stored trust list and received certificates, and the risk engine (the rule set,
+    lane quotas and trusted-trader register the settings name, :func:`risk_configuration`)."""
     # Imported here: commands that never touch the database do not load SQLAlchemy.
     from cafta.adapters.crypto import Ed25519Verifier  # noqa: PLC0415
     from cafta.adapters.storage.engine import create_engine_for  # noqa: PLC0415
@@ -161,6 +189,8 @@ def open_node(
     from cafta.adapters.storage.trust_source import StoredTrust  # noqa: PLC0415
     from cafta.adapters.storage.unit_of_work import SqlUnitOfWork, SqlUnitOfWorkFactory  # noqa: PLC0415
 
+    # Read first: a broken configuration file stops the node before it connects.
+    risk = risk_configuration(services.settings)
     url = database_url(services.settings, database)
     engine = create_engine_for(url)
     if upgrade:
@@ -180,7 +210,10 @@ def open_node(
         rates=services.rates,
         received=received,
     )
-    lanes = RiskLanes(default_risk_engine(seed=risk_seed, scorer=_risk_scorer(services)))
+    risk_engine = default_risk_engine(
+        seed=risk_seed, rules=risk.rules, quotas=risk.quotas, scorer=_risk_scorer(services)
+    )
+    lanes = RiskLanes(risk_engine, risk.traders)
     _recall_lanes(lanes, factory, services.clock.now())
     clearance = Clearance(
         uow=factory,

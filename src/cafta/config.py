@@ -17,7 +17,12 @@ minor: 2, 4 or 6; default 4). ``CAFTA_DATABASE_URL``: the database for declarati
 log (``sqlite:///path/cafta.db`` or ``postgresql://user:password@host:5432/db``); unset,
 ``cafta.db`` in the working directory (``docs/operations.md``). ``CAFTA_RISK_MODEL``: a model
 store (``cafta risk train --out``) or one version of it, whose active model scores declarations
-in the clearance pipeline instead of the rule scorer (``docs/risk.md``).
+in the clearance pipeline instead of the rule scorer (``docs/risk.md``). ``CAFTA_RISK_RULES``:
+a rule set (JSON or YAML, the format of ``docs/risk-rules.md``) replacing the illustrative one
+shipped; ``CAFTA_RISK_QUOTAS``: the office's lane quotas (a quota table, same page) instead of
+the recommended defaults; ``CAFTA_TRUSTED_TRADERS``: the register of trusted traders (AEO),
+whose declarations the rule scorer discounts and the blue lane may take; unset, no importer is
+trusted.
 """
 
 from __future__ import annotations
@@ -55,6 +60,12 @@ def _whole(env: Mapping[str, str], name: str, default: str) -> int:
     return int(value)
 
 
+def _path(env: Mapping[str, str], name: str) -> Path | None:
+    """The file a variable names (``~`` expanded), or ``None`` when unset or blank."""
+    text = (env.get(name) or "").strip()
+    return Path(text).expanduser() if text else None
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     home: Path
@@ -67,6 +78,9 @@ class Settings:
     quantity_tolerance: Decimal = Decimal("0.05")
     hs_minor_digits: int = 4
     risk_model: Path | None = None
+    risk_rules: Path | None = None
+    risk_quotas: Path | None = None
+    trusted_traders: Path | None = None
     database_url: str | None = None
 
     @classmethod
@@ -85,9 +99,10 @@ class Settings:
             form_e_validity_months=_whole(env, "CAFTA_FORM_E_VALIDITY_MONTHS", "12"),
             quantity_tolerance=_number(env, "CAFTA_QUANTITY_TOLERANCE", "0.05"),
             hs_minor_digits=_whole(env, "CAFTA_HS_MINOR_DIGITS", "4"),
-            risk_model=Path(env["CAFTA_RISK_MODEL"]).expanduser()
-            if env.get("CAFTA_RISK_MODEL")
-            else None,
+            risk_model=_path(env, "CAFTA_RISK_MODEL"),
+            risk_rules=_path(env, "CAFTA_RISK_RULES"),
+            risk_quotas=_path(env, "CAFTA_RISK_QUOTAS"),
+            trusted_traders=_path(env, "CAFTA_TRUSTED_TRADERS"),
             database_url=(env.get("CAFTA_DATABASE_URL") or "").strip() or None,
         )
 

@@ -13,6 +13,11 @@ some Form E name the consignee misspelt (accepted with discrepancies), some clai
 certificate the node never received (missing); a few trucks are on the illustrative
 watch-list (``ZZ-0000``) and go red. The trucks arrive over the day by the hour; officers
 decide on most held declarations within hours, the last ones stay in the queue.
+
+The blue lane (released at once, audited later) needs a trusted-trader register and a blue
+quota: with the demo's (``examples/risk/``, which ``make run`` names in ``CAFTA_TRUSTED_TRADERS``
+and ``CAFTA_RISK_QUOTAS``), :data:`DEMO_AEO` is a trusted trader and a few of its declarations
+go blue; without them the report says how to turn the lane on.
 """
 
 from __future__ import annotations
@@ -36,7 +41,7 @@ from cafta.services.clearance import Action, Decide, Lodge
 from cafta.services.ports import DeclarationFilter, Principal, Role
 from cafta.services.tokens import issue_token
 
-__all__ = ["DEMO_OFFICER", "SeedReport", "is_empty", "seed_node"]
+__all__ = ["DEMO_AEO", "DEMO_OFFICER", "SeedReport", "is_empty", "seed_node"]
 
 DEMO_OFFICER = "Officer (demo)"
 OFFICES = ("CNYYG", "CNPXG")
@@ -66,6 +71,8 @@ IMPORTERS = (
     "Liuzhou EV Battery Assembly (demo)",
 )
 BROKERS = ("Pingxiang Border Brokers (demo)", "Youyi Customs Services (demo)")
+DEMO_AEO = IMPORTERS[2]
+"""The importer that ``examples/risk/trusted-traders-demo.yaml`` registers as a trusted trader."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -318,6 +325,11 @@ def seed_node(
 
 
 SIGNIN_URL = "http://127.0.0.1:8000/signin"
+_NO_BLUE = (
+    "  no blue lane: it needs a blue quota and a trusted-trader register; set "
+    "CAFTA_RISK_QUOTAS=examples/risk/quotas-demo.yaml and "
+    "CAFTA_TRUSTED_TRADERS=examples/risk/trusted-traders-demo.yaml (make run does)\n"
+)
 
 
 def print_report(report: SeedReport) -> None:
@@ -333,6 +345,7 @@ def print_report(report: SeedReport) -> None:
         f"  lanes: {counts(report.lanes)}\n"
         f"  statuses: {counts(report.statuses)}\n"
         f"  Form E claims: {counts(report.certificates)}\n"
+        f"{'' if report.lanes.get('blue') else _NO_BLUE}"
         f"Sign in at {SIGNIN_URL} (after 'cafta serve') with one of these tokens; they are "
         "shown once, only their hashes are stored:",
         markup=False,

@@ -1,1 +1,1 @@
-"""Application services: ports, the message bus, handlers and queries over the domain."""
+"""Application services: ports, command handlers (lodging, deciding) and queries over the domain."""

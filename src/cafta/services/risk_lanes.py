@@ -4,7 +4,10 @@
 from an assessed declaration — each item's customs value in the importing currency (what unit
 values are compared with), its net mass, and what became of its preference claim — and turns
 the engine's decision into the declaration's :class:`~cafta.clearance.declaration.LaneChoice`,
-reasons included.
+reasons included. Given the office's register of trusted traders
+(:class:`cafta.risk.traders.TrustedTraders`), a declaration whose importer is on it on the day
+it was lodged is ``trusted_trader``: the rule scorer discounts its score, the blue lane may take
+it while its quota lasts, and its reasons say which register entry made it trusted.
 """
 
 from __future__ import annotations
@@ -24,9 +27,10 @@ from cafta.risk.rules import Lane as RiskLane
 from cafta.risk.ruleset import RuleSet, default_rules
 from cafta.risk.scoring import RuleScorer, Scorer
 from cafta.risk.subject import RiskItem, RiskSubject
+from cafta.risk.traders import TrustedTrader, TrustedTraders
 from cafta.services.ports import DeclarationRecord
 
-__all__ = ["RiskLanes", "default_risk_engine"]
+__all__ = ["RiskLanes", "default_risk_engine", "subject_of", "trusted_entry"]
 
 
 def _certificate_outcome(preference: str, claimed: bool, outcome: str | None) -> str | None:
@@ -41,7 +45,21 @@ def _certificate_outcome(preference: str, claimed: bool, outcome: str | None) ->
     return "missing" if "has been received" in preference or outcome == "missing" else "rejected"
 
 
-def subject_of(declaration: Declaration) -> RiskSubject:
+def trusted_entry(declaration: Declaration, traders: TrustedTraders | None) -> TrustedTrader | None:
+    """The register entry that makes the declaration's importer a trusted trader on the day it
+    was lodged, or ``None``."""
+    if traders is None:
+        return None
+    return traders.is_trusted(declaration.goods.importer.name, declaration.lodged_at.date())
+
+
+def subject_of(declaration: Declaration, traders: TrustedTraders | None = None) -> RiskSubject:
+    """The risk engine's view of ``declaration``; ``trusted_trader`` when ``traders`` lists its
+    importer on the day it was lodged."""
+    return _subject(declaration, trusted_entry(declaration, traders) is not None)
+
+
+def _subject(declaration: Declaration, trusted: bool) -> RiskSubject:
     goods = declaration.goods
     assessed = {i.item: i for i in declaration.assessment.items} if declaration.assessment else {}
     outcome = declaration.preference.outcome if declaration.preference else None
@@ -70,20 +88,28 @@ def subject_of(declaration: Declaration) -> RiskSubject:
         vehicle_plate=transport.vehicle_plate if transport else None,
         container=transport.container if transport else None,
         items=tuple(items),
+        trusted_trader=trusted,
     )
 
 
 @dataclass
 class RiskLanes:
     engine: RiskEngine
+    traders: TrustedTraders | None = None
+    """The trusted-trader register (AEO); ``None``: no importer is trusted."""
 
     def select(self, declaration: Declaration) -> LaneChoice:
-        decision = self.engine.assess(subject_of(declaration))
+        entry = trusted_entry(declaration, self.traders)
+        decision = self.engine.assess(_subject(declaration, entry is not None))
+        reasons = decision.reasons
+        if entry is not None:
+            # Next to the lane's own reason: what made the importer trusted, and on whose word.
+            reasons = (*reasons[:1], f"importer {entry.describe()}", *reasons[1:])
         return LaneChoice(
             lane=Lane(decision.lane.value),
             score=f"{decision.score:.4f}",
             selected_by=decision.selected_by.value,
-            reasons=decision.reasons,
+            reasons=reasons,
         )
 
     def recall(self, records: Iterable[DeclarationRecord]) -> int:

@@ -5,12 +5,15 @@ from __future__ import annotations
 import json
 import random
 import re
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 import yaml
 
+from cafta.cli.demo_seed import DEMO_AEO, IMPORTERS
+from cafta.core.provenance import Status
 from cafta.identifiers import hs
 from cafta.risk.defaults import DEFAULT_RULES_DOCUMENT
 from cafta.risk.engine import RiskEngine
@@ -20,6 +23,7 @@ from cafta.risk.rules import Lane
 from cafta.risk.ruleset import RuleSet, default_rules
 from cafta.risk.scoring import RuleScorer, Score
 from cafta.risk.subject import RiskItem, RiskSubject
+from cafta.risk.traders import TrustedTraders
 
 ROOT = Path(__file__).resolve().parents[3]
 DOC = (ROOT / "docs" / "risk-rules.md").read_text(encoding="utf-8")
@@ -89,3 +93,34 @@ def test_every_illustrative_default_is_listed_on_the_page() -> None:
     for watch_list in DEFAULT_RULES_DOCUMENT["watch_lists"]:
         for entry in watch_list["entries"]:
             assert f"`{entry['value']}`" in DOC or entry["value"] in DOC
+
+
+def test_the_trusted_trader_example_builds_and_its_reasons_are_shown() -> None:
+    register = TrustedTraders.from_document(
+        yaml.safe_load(_block("trusted-trader example", "yaml"))
+    )
+    assert len(register) == 2
+    entry = register.is_trusted("PINGXIANG  rubber industry co.", DAY)
+    assert entry is not None and entry.validity is not None
+    assert register.is_trusted("Pingxiang Rubber Industry Co", DAY) is None
+    assert register.is_trusted("Pingxiang Rubber Industry Co.", date(2029, 1, 1)) is None
+    allocator = LaneAllocator(QuotaTable(LaneQuota(blue=Decimal("0.02"))), random.Random(1))
+    subject = replace(_subject(entry.name), trusted_trader=True)
+    decision = allocator.decide(subject, Score(0.01), (), DAY.isoformat())
+    assert decision.lane is Lane.BLUE
+    for reason in (decision.reasons[0], f"importer {entry.describe()}"):
+        assert f"`{reason}`" in DOC, reason
+
+
+def test_the_demo_risk_files_build_and_open_the_blue_lane_to_a_demo_importer() -> None:
+    folder = ROOT / "examples" / "risk"
+    quotas = QuotaTable.from_document(yaml.safe_load((folder / "quotas-demo.yaml").read_text()))
+    assert quotas.default == LaneQuota()
+    for office in ("CNYYG", "CNPXG"):
+        assert quotas.for_office(office, DAY) == LaneQuota(blue=Decimal("0.02"))
+    text = (folder / "trusted-traders-demo.yaml").read_text()
+    register = TrustedTraders.from_document(yaml.safe_load(text))
+    (entry,) = register.traders
+    assert entry.status is Status.ILLUSTRATIVE and "(demo)" in entry.name
+    assert entry.name == DEMO_AEO and DEMO_AEO in IMPORTERS
+    assert register.is_trusted(DEMO_AEO, DAY) is entry
