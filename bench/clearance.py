@@ -1,7 +1,7 @@
 """Benchmark: declarations cleared per second, in process and over HTTP, with the floor.
 
 Run: ``OMP_NUM_THREADS=1 .venv/bin/python bench/clearance.py [--declarations N] [--clients C]
-[--seconds S] [--rounds R] [--generator auto|wrk|python] [--workers W] [--postgres URL
+[--seconds S] [--rounds R] [--generator auto|wrk|python] [--workers W [W ...]] [--postgres URL
 [--pg-workers W]] [--baseline-src DIR] [--skip-http]``.
 Writes nothing outside a temporary directory (and, with ``--postgres``, a schema of its own that
 is dropped at the end). Three measurements, side by side in one run:
@@ -26,7 +26,8 @@ key and body; otherwise C Python client threads (httpx), which take a share of t
 The output says which one ran. A configuration's rows are counted after its server stops, to
 show that every acknowledged request was stored.
 
-Configurations: SQLite with ``--workers`` processes (default 1) and, with ``--postgres URL``
+Configurations: SQLite with ``--workers`` processes (default 1; several counts, e.g.
+``--workers 1 2``, measure one SQLite server each, side by side) and, with ``--postgres URL``
 (e.g. ``postgresql://postgres@127.0.0.1:5432/test``), PostgreSQL with ``--pg-workers`` (default
 2) in a schema ``cafta_bench_<random>`` created for the run and dropped after it.
 ``--baseline-src DIR`` also runs every HTTP configuration with the server imported from another
@@ -432,7 +433,8 @@ def over_http(configs: list[Config], args: argparse.Namespace, generator: str,
             if m.config.database != "sqlite":
                 _pg_schema(m.config.database, m.folder.name, create=True)
             m.server = start_server(m.config, m.folder)
-            measure(m.server, DECLARATIONS, 2, 100)  # warm up: caches, connections
+            warm = measure(m.server, DECLARATIONS, 2, 100)  # warm up: caches, connections
+            m.server.acknowledged[DECLARATIONS] += warm.statuses.get("201", 0)
         for _ in range(args.rounds):
             for m in measured:
                 assert m.server is not None
@@ -451,9 +453,16 @@ def over_http(configs: list[Config], args: argparse.Namespace, generator: str,
             print(f"  {m.config.label}")
             print(f"    (c) {FLOOR:<22} {_summary(floor)}")
             print(f"    (b) {DECLARATIONS:<22} {_summary(declared)}")
+            # A run's last requests may be stored with their answer unread (wrk stops), so
+            # stored >= acknowledged; fewer would be a lost acknowledged request.
+            acknowledged = m.server.acknowledged
+            lost = max(0, acknowledged[DECLARATIONS] - stored) + max(
+                0, acknowledged[FLOOR] - floor_rows
+            )
             print(f"    (b)/(c) = {ratio:.2f};  stored: {stored:,} declarations for "
-                  f"{m.server.acknowledged[DECLARATIONS]:,} acknowledged (201) plus the warm-up; "
-                  f"{floor_rows:,} floor rows for {m.server.acknowledged[FLOOR]:,}")  # fmt: skip
+                  f"{acknowledged[DECLARATIONS]:,} acknowledged (201, warm-up included), "
+                  f"{floor_rows:,} floor rows for {acknowledged[FLOOR]:,}: "
+                  f"{f'{lost} LOST' if lost else 'every acknowledged request stored'}")  # fmt: skip
     finally:
         for m in measured:
             if m.server is not None and m.server.process.poll() is None:
@@ -471,7 +480,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=8, help="duration of a wrk run")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--generator", choices=("auto", "wrk", "python"), default="auto")
-    parser.add_argument("--workers", type=int, default=1, help="server processes on SQLite")
+    parser.add_argument("--workers", type=int, nargs="+", default=[1],
+                        help="SQLite server processes (several: a server each)")  # fmt: skip
     parser.add_argument("--postgres", metavar="URL", help="also measure PostgreSQL at URL")
     parser.add_argument("--pg-workers", type=int, default=2)
     parser.add_argument("--baseline-src", metavar="DIR",
@@ -486,8 +496,8 @@ def main() -> None:
         parser.error("wrk is not installed (apt-get install wrk), use --generator python")
     print(f"python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} CPUs, "
           f"{time.strftime('%Y-%m-%d')}")  # fmt: skip
-    configs = [Config(f"SQLite (WAL), cafta serve --workers {args.workers}", args.workers,
-                      "sqlite")]  # fmt: skip
+    configs = [Config(f"SQLite (WAL), cafta serve --workers {workers}", workers, "sqlite")
+               for workers in args.workers]  # fmt: skip
     if args.postgres:
         configs.append(Config(f"PostgreSQL, cafta serve --workers {args.pg_workers}",
                               args.pg_workers, args.postgres))  # fmt: skip

@@ -8,8 +8,6 @@ condition that can be foreseen.
 
 from __future__ import annotations
 
-import threading
-import weakref
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -17,22 +15,11 @@ from sqlalchemy.engine import Connection, CursorResult, Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.base import Executable
 
-from cafta.adapters.storage.engine import READ_ONLY_OPTION
+from cafta.adapters.storage.engine import READ_ONLY_OPTION, busy_timeout_s
 from cafta.adapters.storage.failures import busy, storage_error
+from cafta.adapters.storage.writer_lock import WriterLock, writer_lock
 
 __all__ = ["StorageConnection"]
-
-BUSY_WAIT_S = 5.0
-_WRITER_LOCKS: weakref.WeakKeyDictionary[Engine, threading.Lock] = weakref.WeakKeyDictionary()
-_LOCKS_GUARD = threading.Lock()
-
-
-def _writer_lock(engine: Engine) -> threading.Lock:
-    with _LOCKS_GUARD:
-        lock = _WRITER_LOCKS.get(engine)
-        if lock is None:
-            lock = _WRITER_LOCKS[engine] = threading.Lock()
-        return lock
 
 
 class StorageConnection:
@@ -48,7 +35,7 @@ class StorageConnection:
         self.engine = engine
         self._read_only = read_only
         self._connection: Connection | None = None
-        self._writer: threading.Lock | None = None
+        self._writer: WriterLock | None = None
 
     @property
     def dialect(self) -> str:
@@ -70,11 +57,11 @@ class StorageConnection:
         if self._connection is not None:
             raise RuntimeError("this unit of work is already open; make a new one per 'with'")
         if not self._read_only and not self.is_postgresql:
-            # Writers of one process queue here rather than in SQLite's busy handler, which
-            # sleeps between retries (up to 100 ms): threads of a server wait their turn, and
-            # the busy timeout is left for other processes.
-            self._writer = _writer_lock(self.engine)
-            if not self._writer.acquire(timeout=BUSY_WAIT_S):
+            # Writers queue here, before BEGIN IMMEDIATE, rather than in SQLite's busy handler,
+            # which sleeps between retries (up to 100 ms): threads of this process on a thread
+            # lock, processes on a file lock beside the database (.writer_lock).
+            self._writer = writer_lock(self.engine)
+            if not self._writer.acquire(timeout=busy_timeout_s(self.engine)):
                 self._writer = None
                 raise busy(self.engine.url)
         try:

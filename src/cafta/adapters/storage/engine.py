@@ -5,8 +5,11 @@ connection gets WAL journaling (readers do not block the writer), ``synchronous=
 ``foreign_keys=ON`` and a busy timeout; and every transaction starts with ``BEGIN IMMEDIATE``,
 which takes the write lock at the start instead of at the first write, so two writers queue
 instead of failing with "database is locked" half-way (the SQLAlchemy recipe: the driver's own
-BEGIN is switched off on connect and the ``begin`` event emits ours). Read-only checks begin a
-plain deferred transaction instead (:data:`READ_ONLY_OPTION`). With WAL and ``NORMAL`` a commit
+BEGIN is switched off on connect and the ``begin`` event emits ours). Before beginning, a unit of
+work's writer queues on the writer lock (:mod:`.writer_lock`: a thread lock per process, and an
+OS file lock on ``<file>.lock`` beside the database across processes), so SQLite's busy handler,
+which sleeps between tries, is seldom what waits. Read-only checks begin a plain deferred
+transaction instead (:data:`READ_ONLY_OPTION`) and take no lock. With WAL and ``NORMAL`` a commit
 survives the process being killed; to survive power loss too, add ``?synchronous=FULL`` to the
 URL.
 
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +36,7 @@ from cafta.core.errors import InvalidInput
 
 __all__ = [
     "READ_ONLY_OPTION",
+    "busy_timeout_s",
     "create_engine_for",
     "default_database_url",
     "parse_database_url",
@@ -49,6 +54,7 @@ costs more than the request's own statements (each SQLite connection is configur
 a PostgreSQL one is a new backend process). Ten covers the 8 concurrent clients of
 ``bench/clearance.py`` with room for token and trust-list look-ups."""
 CONNECT_TIMEOUT_S = 10
+_BUSY_TIMEOUTS: weakref.WeakKeyDictionary[Engine, float] = weakref.WeakKeyDictionary()
 _SYNCHRONOUS = ("OFF", "NORMAL", "FULL", "EXTRA")
 _URL_FORMS = (
     "Use sqlite:///path/to/cafta.db or postgresql://user:password@host:5432/database "
@@ -87,6 +93,11 @@ def sqlite_file(url: str | URL) -> Path | None:
     if database.startswith("file:"):
         return None
     return Path(database).expanduser()
+
+
+def busy_timeout_s(engine: Engine) -> float:
+    """How long a writer of ``engine`` waits for the SQLite write lock, in seconds."""
+    return _BUSY_TIMEOUTS.get(engine, BUSY_TIMEOUT_MS / 1000)
 
 
 def create_engine_for(
@@ -134,6 +145,7 @@ def _sqlite_engine(parsed: URL, busy_timeout_ms: int, pool_size: int, max_overfl
     # pool: one connection per thread).
     pooling = {"pool_size": pool_size, "max_overflow": max_overflow} if path is not None else {}
     engine = create_engine(parsed, **pooling)
+    _BUSY_TIMEOUTS[engine] = busy_timeout_ms / 1000
     pragmas = [f"PRAGMA synchronous = {synchronous}", "PRAGMA foreign_keys = ON"]
     if path is not None:
         # Checkpoints run in the background (see .checkpoints), not inside a request's commit.

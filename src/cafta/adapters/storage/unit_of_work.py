@@ -4,9 +4,11 @@
 IMMEDIATE`` on SQLite, so the write lock is taken up front); ``uow.commit()`` makes everything
 written through the stores durable together (declaration, idempotency key, outbox message and
 audit entry); leaving the block without committing rolls back. Make a new unit
-(``factory()``) for each transaction and never share one between threads. On SQLite, do not
-open a second unit while one is open in the same thread: it waits for the first's write lock
-and fails with ``storage.busy`` after the busy timeout.
+(``factory()``) for each transaction and never share one between threads. On SQLite, writing
+units queue on the writer lock before they begin (:mod:`.writer_lock`: threads of this process,
+then other processes on a file lock beside the database); do not open a second unit while one
+is open in the same thread: it waits for the first's turn and fails with ``storage.busy`` after
+the busy timeout.
 
 Durability: on PostgreSQL a commit is durable as configured on the server. On SQLite (WAL,
 ``synchronous=NORMAL``) a commit survives the process being killed (SIGKILL, a crash); a power
