@@ -284,3 +284,6 @@ class DeclarationPage(msgspec.Struct, frozen=True):
     items: list[DeclarationSummary]
     limit: int
     offset: int
+    total: Annotated[
+        int, Meta(description="How many declarations match the filters, on every page.")
+    ]

@@ -193,13 +193,14 @@ def _lodge(clearance: Clearance, body: CustomsDeclarationBody, principal: Princi
 def _page(clearance: Clearance, where: DeclarationFilter) -> DeclarationPage:
     with clearance.uow(read_only=True) as uow:
         records = uow.declarations.list(where)
+        total = uow.declarations.count(where)
     summaries = [
         msgspec.convert(
             summary_view(Declaration.from_document(r.document, r.version)), DeclarationSummary
         )
         for r in records
     ]
-    return DeclarationPage(items=summaries, limit=where.limit, offset=where.offset)
+    return DeclarationPage(items=summaries, limit=where.limit, offset=where.offset, total=total)
 
 
 class DeclarationsController(Controller):

@@ -156,6 +156,7 @@ def list_command(
     try:
         with node.uow(read_only=True) as uow:
             records = uow.declarations.list(where)
+            total = uow.declarations.count(where)
     finally:
         node.close()
     views = [summary_view(Declaration.from_document(r.document, r.version)) for r in records]
@@ -169,6 +170,8 @@ def list_command(
         table.add_row(v["id"], v["office"], v["status"], v["lane"] or "", v["importer"],
                       f"{v['total']} {v['currency']}", v["lodged_at"][:19])  # fmt: skip
     console.print(table)
+    if total > len(views):
+        console.print(f"the newest {len(views)} of {total}; --limit shows more", markup=False)
 
 
 @app.command("decide")

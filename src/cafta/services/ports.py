@@ -81,6 +81,9 @@ class DeclarationStore(Protocol):
     def list(self, where: DeclarationFilter) -> Sequence[DeclarationRecord]:
         """Newest first (``lodged_at`` descending, then ``id``)."""
 
+    def count(self, where: DeclarationFilter) -> int:
+        """How many declarations match ``where`` (its ``limit`` and ``offset`` ignored)."""
+
     def lodged(
         self, start: datetime, end: datetime, office: str | None = None, limit: int | None = None
     ) -> Sequence[DeclarationRecord]:

@@ -240,7 +240,12 @@ def test_traders_see_only_their_own_declarations(
     mine = client.get(URL, headers=trader).json()
     assert lodged["id"] in {d["id"] for d in mine["items"]}
     assert {d["importer"] for d in mine["items"]} == {IMPORTER}
-    assert client.get(URL, headers=other_trader).json() == {"items": [], "limit": 50, "offset": 0}
+    assert client.get(URL, headers=other_trader).json() == {
+        "items": [],
+        "limit": 50,
+        "offset": 0,
+        "total": 0,
+    }
 
 
 @pytest.mark.parametrize("declaration_id", ["CD20260601-NOSUCH0000", "x" * 300, "%00", "a b"])
@@ -258,6 +263,7 @@ def test_the_officers_queue_is_filtered_by_status_lane_and_office(
     query = {"status": "held_for_inspection", "office": "cn yyg", "limit": "500"}
     queue = client.get(URL, params=query, headers=officer).json()
     assert queue["limit"] == 500 and queue["offset"] == 0
+    assert queue["total"] == len(queue["items"])  # all on one page
     assert red["id"] in {d["id"] for d in queue["items"]}
     assert {d["status"] for d in queue["items"]} == {"held_for_inspection"}
     summary = next(d for d in queue["items"] if d["id"] == red["id"])
@@ -265,10 +271,13 @@ def test_the_officers_queue_is_filtered_by_status_lane_and_office(
                             "lodged_at", "items", "total", "currency", "version"}  # fmt: skip
     green = client.get(URL, params={"lane": "green", "limit": "1"}, headers=officer).json()
     assert len(green["items"]) == 1 and green["items"][0]["lane"] == "green"
+    every_green = client.get(URL, params={"lane": "green", "limit": "500"}, headers=officer)
+    assert green["total"] == len(every_green.json()["items"]) >= 1
     elsewhere = client.get(URL, params={"office": "VNLSN"}, headers=officer).json()
     assert elsewhere["items"] == []
     page = client.get(URL, params={"offset": "1000000"}, headers=officer).json()
     assert page["items"] == [] and page["offset"] == 1_000_000
+    assert page["total"] >= 2  # the count does not depend on the page
 
 
 @pytest.mark.parametrize(

@@ -72,7 +72,7 @@ def test_serve_creates_the_database_answers_and_stops_on_sigterm(tmp_path: Path)
             headers = {"Authorization": f"Bearer {token}"}
             listed = httpx.get(f"{base}/api/v1/declarations", headers=headers, timeout=5.0)
             assert listed.status_code == 200, listed.text
-            assert listed.json() == {"items": [], "limit": 50, "offset": 0}
+            assert listed.json() == {"items": [], "limit": 50, "offset": 0, "total": 0}
             refused = httpx.get(f"{base}/api/v1/declarations", timeout=5.0)
             assert refused.status_code == 401
         finally:

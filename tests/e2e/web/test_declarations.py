@@ -103,6 +103,7 @@ def test_the_trader_sees_only_its_own_declarations(
         records = uow.declarations.list(DeclarationFilter(limit=1000))
     own = {r.id for r in records if r.document["filed"]["importer"]["name"] == IMPORTERS[0]}
     assert mine == own and mine
+    assert f"Declarations found: {len(own)}" in listed.text
     other = next(r.id for r in records if r.id not in own)
     assert web.get(f"/declarations/{other}").status_code == 404
     detail = page(web.get(f"/declarations/{sorted(own)[0]}"))

@@ -71,6 +71,8 @@ def test_the_examples_clear_through_the_node(
         assert json.loads(out)["status"] == "released"
     code, out, _ = cli(capsys, "declare", "list", *db, "--json")
     assert {d["id"] for d in json.loads(out)} == {durian["id"], beans["id"]}
+    code, out, _ = cli(capsys, "declare", "list", *db, "--limit", "1")
+    assert code == 0 and "the newest 1 of 2; --limit shows more" in out
     code, out, _ = cli(capsys, "declare", "show", durian["id"], *db)
     assert code == 0 and "GoodsReleased" in out
 

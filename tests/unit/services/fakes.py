@@ -55,14 +55,20 @@ class _Declarations:
             raise Conflict("changed", code="declaration.version")
         self.uow.pending.declarations[record.id] = record
 
-    def list(self, where: DeclarationFilter) -> Sequence[DeclarationRecord]:
-        rows = [r for r in self.uow.memory.declarations.values()
+    def _matching(self, where: DeclarationFilter) -> list[DeclarationRecord]:
+        return [r for r in self.uow.memory.declarations.values()
                 if (where.office is None or r.office == where.office)
                 and (where.status is None or r.status == where.status)
                 and (where.lane is None or r.lane == where.lane)
                 and (where.party is None or where.party in (r.importer, r.declarant))]  # fmt: skip
+
+    def list(self, where: DeclarationFilter) -> Sequence[DeclarationRecord]:
+        rows = self._matching(where)
         rows.sort(key=lambda r: (r.lodged_at, r.id), reverse=True)
         return rows[where.offset : where.offset + where.limit]
+
+    def count(self, where: DeclarationFilter) -> int:
+        return len(self._matching(where))
 
     def lodged(self, start: datetime, end: datetime, office: str | None = None,
                limit: int | None = None) -> Sequence[DeclarationRecord]:  # fmt: skip

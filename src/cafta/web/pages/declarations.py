@@ -110,14 +110,16 @@ async def declaration_list(request: AnyRequest) -> Response[str] | Redirect:
     else:
         where = DeclarationFilter(party=party_key(principal.party), limit=_LIMIT)
 
-    def read() -> list[dict[str, Any]]:
+    def read() -> tuple[list[dict[str, Any]], int]:
         with clearance.uow(read_only=True) as uow:
             records = uow.declarations.list(where)
-        return [_row(Declaration.from_document(r.document, r.version)) for r in records]
+            total = uow.declarations.count(where)
+        return [_row(Declaration.from_document(r.document, r.version)) for r in records], total
 
-    rows = await to_thread.run_sync(read)
+    rows, total = await to_thread.run_sync(read)
     values = {
         "rows": rows,
+        "total": total,
         "officer": officer,
         "filters": filters if officer else {},
         "statuses": STATUSES,
