@@ -1,10 +1,13 @@
 """``cafta outbox relay``: deliver the node's events (declarations lodged, goods released ...)
-to a JSON Lines file or standard output, at least once and in order."""
+to a JSON Lines file or standard output, at least once and in order of id (except that a batch
+whose relay died is delivered again when its lease ends, after newer ones; see
+:mod:`cafta.services.relay`)."""
 
 from __future__ import annotations
 
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated
 
@@ -32,6 +35,15 @@ def relay(
         float, typer.Option("--interval", min=0.05, help="Seconds between polls when idle.")
     ] = 1.0,
     batch: Annotated[int, typer.Option("--batch", min=1, max=10_000)] = 500,
+    lease: Annotated[
+        float,
+        typer.Option(
+            "--lease",
+            min=1,
+            help="Seconds a claimed batch is kept from other relays; if this one dies or is "
+            "still delivering then, it is delivered again.",
+        ),
+    ] = 60.0,
 ) -> None:
     """Deliver waiting events as JSON lines (each with its id: consumers deduplicate by it)."""
     from cafta.adapters.sinks import JsonLinesSink  # noqa: PLC0415
@@ -44,7 +56,7 @@ def relay(
     delivered = 0
     try:
         while True:
-            count = relay_once(node.uow, sink, services.clock, batch)
+            count = relay_once(node.uow, sink, services.clock, batch, timedelta(seconds=lease))
             delivered += count
             if once and count < batch:
                 break

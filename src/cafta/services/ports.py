@@ -120,11 +120,19 @@ class Outbox(Protocol):
     def add_many(self, messages: Sequence[tuple[str, str, Mapping[str, Any], datetime]]) -> None:
         """Queue several ``(topic, key, payload, at)`` messages at once, in order."""
 
-    def claim(self, limit: int, at: datetime) -> Sequence[OutboxMessage]:
-        """Up to ``limit`` unsent messages, oldest first, locked for this transaction
-        (``FOR UPDATE SKIP LOCKED`` on PostgreSQL), so several relays never take the same one."""
+    def claim(self, limit: int, at: datetime, until: datetime) -> Sequence[OutboxMessage]:
+        """Up to ``limit`` unsent messages, oldest first, that no lease holds at ``at``; each is
+        leased until ``until`` when this transaction commits: no claim takes it before then
+        (several relays never take the same one), any claim may after (its relay died or is
+        late). Claims running at once skip each other's messages (``FOR UPDATE SKIP LOCKED`` on
+        PostgreSQL) rather than wait."""
 
-    def mark_sent(self, ids: Sequence[int], at: datetime) -> None: ...
+    def release(self, ids: Sequence[int], until: datetime) -> None:
+        """End the lease that ``claim(..., until)`` took on these messages, so the next claim
+        takes them (not sent, and still leased until exactly ``until``; others are left)."""
+
+    def mark_sent(self, ids: Sequence[int], at: datetime) -> None:
+        """Record these messages as delivered: no claim takes them again."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,7 @@ import subprocess
 import sys
 import threading
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -132,7 +132,8 @@ def test_on_sqlite_a_second_writer_waits_for_the_first(sqlite_url: str) -> None:
     racer.join(5)
     assert order == ["first commits", "second began"]
     with uow_factory() as uow:
-        assert [m.key for m in uow.outbox.claim(10, _now())] == ["first", "second"]
+        claimed = uow.outbox.claim(10, _now(), _now() + timedelta(minutes=1))
+        assert [m.key for m in claimed] == ["first", "second"]
     engine.dispose()
 
 

@@ -1,20 +1,28 @@
 """The outbox relay: committed events are delivered once each in order; a failing sink loses
-nothing; ``cafta outbox relay`` writes JSON lines."""
+nothing; a slow sink holds no transaction, so it blocks no writer of any process; a relay killed
+after delivering is redelivered when its lease ends; relays delivering at once never deliver the
+same message; ``cafta outbox relay`` writes JSON lines."""
 
 from __future__ import annotations
 
 import json
+import signal
+import subprocess
+import sys
+import threading
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from cafta.adapters.storage.engine import create_engine_for
 from cafta.adapters.storage.unit_of_work import SqlUnitOfWorkFactory
 from cafta.cli.main import run
 from cafta.core.clock import FixedClock
 from cafta.services.ports import OutboxMessage
-from cafta.services.relay import relay_once
+from cafta.services.relay import LEASE, relay_once
 
 NOW = datetime(2026, 6, 1, 8, 0, tzinfo=UTC)
 
@@ -67,3 +75,146 @@ def test_the_relay_command_writes_json_lines(
     assert [line["key"] for line in lines] == ["CD-0", "CD-1", "CD-2"]
     assert len({line["id"] for line in lines}) == 3
     assert "3 event(s) delivered" in capsys.readouterr().err
+
+
+class Blocking:
+    """A sink that waits, while delivering, until the test lets it go (a full pipe, a partner
+    node that does not answer)."""
+
+    def __init__(self) -> None:
+        self.delivering = threading.Event()
+        self.go_on = threading.Event()
+        self.seen: list[OutboxMessage] = []
+
+    def deliver(self, messages: Sequence[OutboxMessage]) -> None:
+        self.delivering.set()
+        assert self.go_on.wait(30), "the test never let the sink go on"
+        self.seen.extend(messages)
+
+
+_WRITE_IN_ANOTHER_PROCESS = """
+import sys
+from datetime import UTC, datetime
+from cafta.adapters.storage.engine import create_engine_for
+from cafta.adapters.storage.unit_of_work import SqlUnitOfWorkFactory
+engine = create_engine_for(sys.argv[1], busy_timeout_ms=100, writer_lock_timeout_s=5)
+with SqlUnitOfWorkFactory(engine)() as uow:
+    uow.outbox.add("GoodsReleased", "from another process", {}, datetime.now(UTC))
+    uow.commit()
+"""
+
+
+def test_a_slow_sink_holds_no_transaction_and_blocks_no_writer(
+    uow_factory: SqlUnitOfWorkFactory, database_url: str, make_declaration: Any
+) -> None:
+    _queue(uow_factory, 2)
+    sink = Blocking()
+    relayed: list[int] = []
+    relay = threading.Thread(
+        target=lambda: relayed.append(relay_once(uow_factory, sink, FixedClock(NOW)))
+    )
+    relay.start()
+    try:
+        assert sink.delivering.wait(30)
+        # A writer of this process (on SQLite it shares the writer lock with the relay's
+        # engine) that would give up after 50 ms ...
+        hasty = create_engine_for(database_url, busy_timeout_ms=50, writer_lock_timeout_s=0.05)
+        try:
+            with SqlUnitOfWorkFactory(hasty)() as uow:
+                uow.declarations.add(make_declaration())
+                # ... and the claim was committed: the lease keeps the messages from others.
+                assert uow.outbox.claim(10, NOW, NOW + LEASE) == []
+                uow.commit()
+        finally:
+            hasty.dispose()
+        # A writer of another process (on SQLite it queues on the file lock).
+        wrote = subprocess.run(
+            [sys.executable, "-c", _WRITE_IN_ANOTHER_PROCESS, database_url],
+            capture_output=True, text=True, timeout=60, check=False,
+        )  # fmt: skip
+        assert wrote.returncode == 0, wrote.stderr
+        assert relay.is_alive()  # still delivering all along
+    finally:
+        sink.go_on.set()
+        relay.join(30)
+    assert relayed == [2]
+    assert [m.key for m in sink.seen] == ["CD-0", "CD-1"]
+    after = FixedClock(NOW + 2 * LEASE)  # past the lease: only the new message is left
+    rest = Collecting()
+    assert relay_once(uow_factory, rest, after) == 1
+    assert [m.key for m in rest.seen] == ["from another process"]
+
+
+_DIE_AFTER_DELIVERING = """
+import os, signal, sys
+from datetime import datetime
+from cafta.adapters.storage.engine import create_engine_for
+from cafta.adapters.storage.unit_of_work import SqlUnitOfWorkFactory
+from cafta.core.clock import FixedClock
+from cafta.services.relay import relay_once
+
+class DieAfterDelivering:
+    def deliver(self, messages):
+        print(" ".join(m.key for m in messages), flush=True)
+        os.kill(os.getpid(), signal.SIGKILL)  # before the relay marks them sent
+
+uow = SqlUnitOfWorkFactory(create_engine_for(sys.argv[1]))
+relay_once(uow, DieAfterDelivering(), FixedClock(datetime.fromisoformat(sys.argv[2])), limit=2)
+"""
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
+def test_a_relay_killed_after_delivering_is_redelivered_when_its_lease_ends(
+    uow_factory: SqlUnitOfWorkFactory, database_url: str
+) -> None:
+    _queue(uow_factory, 3)
+    killed = subprocess.run(
+        [sys.executable, "-c", _DIE_AFTER_DELIVERING, database_url, NOW.isoformat()],
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    assert killed.stdout.split() == ["CD-0", "CD-1"]
+    sink = Collecting()
+    just_before = FixedClock(NOW + LEASE - timedelta(seconds=1))
+    assert relay_once(uow_factory, sink, just_before) == 1  # the lease holds the first two
+    assert relay_once(uow_factory, sink, FixedClock(NOW + LEASE)) == 2
+    assert [m.key for m in sink.seen] == ["CD-2", "CD-0", "CD-1"]
+    assert relay_once(uow_factory, sink, FixedClock(NOW + 3 * LEASE)) == 0
+
+
+class Meeting:
+    """A sink that delivers only while the other relay is delivering too."""
+
+    def __init__(self, meeting: threading.Barrier) -> None:
+        self.meeting = meeting
+        self.seen: list[OutboxMessage] = []
+
+    def deliver(self, messages: Sequence[OutboxMessage]) -> None:
+        self.meeting.wait()
+        self.seen.extend(messages)
+
+
+def test_relays_delivering_at_once_never_deliver_the_same_message(
+    uow_factory: SqlUnitOfWorkFactory,
+) -> None:
+    _queue(uow_factory, 5)
+    meeting = threading.Barrier(2, timeout=30)
+    sinks = [Meeting(meeting), Meeting(meeting)]
+    counts: list[int] = []
+    relays = [
+        threading.Thread(
+            target=lambda sink=sink: counts.append(
+                relay_once(uow_factory, sink, FixedClock(NOW), limit=3)
+            )
+        )
+        for sink in sinks
+    ]
+    for relay in relays:
+        relay.start()
+    for relay in relays:
+        relay.join(60)
+    assert not meeting.broken  # both were delivering at the same time
+    assert sorted(counts) == [2, 3]
+    keys = [m.key for sink in sinks for m in sink.seen]
+    assert sorted(keys) == [f"CD-{n}" for n in range(5)]  # each once
+    assert relay_once(uow_factory, Collecting(), FixedClock(NOW + 2 * LEASE)) == 0

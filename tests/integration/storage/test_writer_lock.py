@@ -2,7 +2,9 @@
 
 Two processes lodging into one file at once all commit, without ``database is locked``, and the
 audit chain they build together is valid; the lock file lives beside the database (none for an
-in-memory one); a writer killed while holding the lock does not keep it.
+in-memory one); a writer killed while holding the lock does not keep it; a writer waits for
+another process's writer up to the writer lock timeout, not the busy timeout, and then gives up
+with ``storage.busy``; migrations take the lock too.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -22,7 +25,7 @@ from sqlalchemy import func, select
 
 from cafta.adapters.storage.audit import verify_audit_chain
 from cafta.adapters.storage.engine import create_engine_for
-from cafta.adapters.storage.schema import upgrade
+from cafta.adapters.storage.schema import current_revision, head_revision, upgrade
 from cafta.adapters.storage.tables import declarations
 from cafta.adapters.storage.unit_of_work import SqlUnitOfWorkFactory
 from cafta.adapters.storage.writer_lock import lock_file_for, writer_lock
@@ -144,18 +147,19 @@ def test_writers_of_two_processes_wait_for_each_other_not_for_the_busy_timeout(
 
 
 def test_the_lock_file_is_beside_the_database_and_made_by_the_first_writer(
-    sqlite_path: Path,
+    tmp_path: Path,
 ) -> None:
-    lock_file = sqlite_path.parent / "cafta.db.lock"
-    assert lock_file_for(sqlite_path) == lock_file
-    engine = create_engine_for(f"sqlite:///{sqlite_path}")
-    other = create_engine_for(f"sqlite:///{sqlite_path}")
+    database = tmp_path / "db" / "cafta.db"  # not migrated: a migration is a writer too
+    lock_file = database.parent / "cafta.db.lock"
+    assert lock_file_for(database) == lock_file
+    engine = create_engine_for(f"sqlite:///{database}")
+    other = create_engine_for(f"sqlite:///{database}")
     try:
         assert writer_lock(engine).lock_file == lock_file.resolve()
         assert writer_lock(other) is writer_lock(engine)  # one lock per file in a process
-        lock_file.unlink(missing_ok=True)
         with SqlUnitOfWorkFactory(engine)(read_only=True):
             pass
+        assert database.exists()
         assert not lock_file.exists()  # readers never take it
         with SqlUnitOfWorkFactory(engine)() as unit:
             assert lock_file.exists()
@@ -235,3 +239,147 @@ def test_a_writer_killed_holding_the_lock_releases_it(sqlite_path: Path) -> None
         assert time.monotonic() - started < 1
     finally:
         engine.dispose()
+
+
+_HOLD_UNTIL_TOLD = """
+import sys
+from cafta.adapters.storage.engine import create_engine_for
+from cafta.adapters.storage.unit_of_work import SqlUnitOfWorkFactory
+with SqlUnitOfWorkFactory(create_engine_for(sys.argv[1]))():
+    print("holding", flush=True)
+    sys.stdin.readline()
+"""
+
+
+class Holder:
+    """Another process in a write transaction (holding the file lock) until :meth:`let_go`."""
+
+    def __init__(self, url: str) -> None:
+        self.child = subprocess.Popen(
+            [sys.executable, "-c", _HOLD_UNTIL_TOLD, url],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        assert self.child.stdout is not None
+        assert self.child.stdout.readline() == "holding\n"
+
+    def let_go(self) -> None:
+        if self.child.poll() is None:
+            assert self.child.stdin is not None
+            self.child.stdin.write("done\n")
+            self.child.stdin.flush()
+        assert self.child.wait(30) == 0
+
+    def __enter__(self) -> Holder:
+        return self
+
+    def __exit__(self, *args: object) -> None:
+        try:
+            self.let_go()
+        finally:
+            self.child.__exit__(*args)
+
+
+def _file_lock_is_free(path: Path) -> bool:
+    import fcntl  # noqa: PLC0415
+
+    with open(lock_file_for(path)) as probe:
+        try:
+            fcntl.flock(probe, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        return True
+
+
+def test_a_writer_gives_up_when_another_process_holds_the_lock_past_the_lock_timeout(
+    sqlite_path: Path,
+) -> None:
+    url = f"sqlite:///{sqlite_path}"
+    engine = create_engine_for(url, writer_lock_timeout_s=0.2)
+    try:
+        with Holder(url) as holder:
+            started = time.monotonic()
+            with pytest.raises(CaftaError) as caught, SqlUnitOfWorkFactory(engine)():
+                pass
+            waited = time.monotonic() - started
+            assert caught.value.code == "storage.busy"
+            assert "another process" in caught.value.message
+            assert "writer lock timeout (0.2 s)" in caught.value.message
+            assert 0.2 <= waited < 5
+            holder.let_go()
+        # The wait given up lets the lock go as soon as it gets it: the next writer is not
+        # kept waiting by it.
+        deadline = time.monotonic() + 5
+        while not _file_lock_is_free(sqlite_path):
+            assert time.monotonic() < deadline, "an abandoned wait kept the file lock"
+            time.sleep(0.01)
+        with SqlUnitOfWorkFactory(engine)() as unit:
+            unit.commit()
+    finally:
+        engine.dispose()
+
+
+def test_a_writer_waiting_for_another_process_goes_as_soon_as_it_lets_go(
+    sqlite_path: Path,
+) -> None:
+    """The wait is bounded by the lock timeout (30 s by default), not the busy timeout."""
+    url = f"sqlite:///{sqlite_path}"
+    engine = create_engine_for(url, busy_timeout_ms=1)
+    waited: list[float] = []
+
+    def write() -> None:
+        started = time.monotonic()
+        with SqlUnitOfWorkFactory(engine)() as unit:
+            waited.append(time.monotonic() - started)
+            unit.commit()
+
+    try:
+        with Holder(url) as holder:
+            writer = threading.Thread(target=write)
+            writer.start()
+            time.sleep(0.5)
+            assert writer.is_alive()
+            let_go_at = time.monotonic()
+            holder.let_go()
+            writer.join(10)
+            assert not writer.is_alive()
+        assert len(waited) == 1
+        assert waited[0] >= 0.5
+        assert time.monotonic() - let_go_at < 5
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize("value", ["soon", "-1", "inf"])
+def test_the_lock_timeout_in_the_url_must_be_seconds(sqlite_path: Path, value: str) -> None:
+    with pytest.raises(CaftaError) as caught:
+        create_engine_for(f"sqlite:///{sqlite_path}?writer_lock_timeout={value}")
+    assert caught.value.code == "storage.invalid_url"
+
+
+def test_a_migration_waits_for_the_writers_of_other_processes(tmp_path: Path) -> None:
+    path = tmp_path / "db" / "cafta.db"
+    url = f"sqlite:///{path}"
+    failures: list[BaseException] = []
+
+    def migrate() -> None:
+        try:
+            upgrade(url)
+        except BaseException as error:  # reported below
+            failures.append(error)
+
+    with Holder(url) as holder:
+        # With a short lock timeout it gives up, with the busy error and nothing done ...
+        with pytest.raises(CaftaError) as caught:
+            upgrade(f"{url}?writer_lock_timeout=0.2")
+        assert caught.value.code == "storage.busy"
+        assert current_revision(url) is None
+        # ... with the default one it waits for the other process's transaction to end.
+        migrator = threading.Thread(target=migrate)
+        migrator.start()
+        time.sleep(0.5)
+        assert migrator.is_alive()
+        assert current_revision(url) is None
+        holder.let_go()
+        migrator.join(30)
+    assert failures == []
+    assert current_revision(url) == head_revision()

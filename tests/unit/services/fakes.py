@@ -104,8 +104,11 @@ class _Outbox:
         for topic, key, payload, at in messages:
             self.add(topic, key, payload, at)
 
-    def claim(self, limit: int, at: datetime) -> Sequence[OutboxMessage]:
-        return self.uow.memory.outbox[:limit]
+    def claim(self, limit: int, at: datetime, until: datetime) -> Sequence[OutboxMessage]:
+        return self.uow.memory.outbox[:limit]  # no leases: the service tests run no relay
+
+    def release(self, ids: Sequence[int], until: datetime) -> None:
+        pass
 
     def mark_sent(self, ids: Sequence[int], at: datetime) -> None:
         self.uow.memory.outbox = [m for m in self.uow.memory.outbox if m.id not in ids]

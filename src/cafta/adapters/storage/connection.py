@@ -15,9 +15,9 @@ from sqlalchemy.engine import Connection, CursorResult, Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.base import Executable
 
-from cafta.adapters.storage.engine import READ_ONLY_OPTION, busy_timeout_s
-from cafta.adapters.storage.failures import busy, storage_error
-from cafta.adapters.storage.writer_lock import WriterLock, writer_lock
+from cafta.adapters.storage.engine import READ_ONLY_OPTION
+from cafta.adapters.storage.failures import storage_error
+from cafta.adapters.storage.writer_lock import WriterLock, take_turn
 
 __all__ = ["StorageConnection"]
 
@@ -59,11 +59,9 @@ class StorageConnection:
         if not self._read_only and not self.is_postgresql:
             # Writers queue here, before BEGIN IMMEDIATE, rather than in SQLite's busy handler,
             # which sleeps between retries (up to 100 ms): threads of this process on a thread
-            # lock, processes on a file lock beside the database (.writer_lock).
-            self._writer = writer_lock(self.engine)
-            if not self._writer.acquire(timeout=busy_timeout_s(self.engine)):
-                self._writer = None
-                raise busy(self.engine.url)
+            # lock, processes on a file lock beside the database (.writer_lock); storage.busy
+            # when the busy timeout or the writer lock timeout runs out.
+            self._writer = take_turn(self.engine)
         try:
             connection = self.engine.connect()
         except DBAPIError as error:

@@ -8,10 +8,13 @@ instead of failing with "database is locked" half-way (the SQLAlchemy recipe: th
 BEGIN is switched off on connect and the ``begin`` event emits ours). Before beginning, a unit of
 work's writer queues on the writer lock (:mod:`.writer_lock`: a thread lock per process, and an
 OS file lock on ``<file>.lock`` beside the database across processes), so SQLite's busy handler,
-which sleeps between tries, is seldom what waits. Read-only checks begin a plain deferred
-transaction instead (:data:`READ_ONLY_OPTION`) and take no lock. With WAL and ``NORMAL`` a commit
-survives the process being killed; to survive power loss too, add ``?synchronous=FULL`` to the
-URL.
+which sleeps between tries, is seldom what waits. A writer waits up to the busy timeout
+(:data:`BUSY_TIMEOUT_MS`) for this process's other writers and for SQLite, and up to the writer
+lock timeout (:data:`WRITER_LOCK_TIMEOUT_S`, or ``?writer_lock_timeout=SECONDS`` in the URL) for
+other processes' writers, then fails with ``storage.busy``. Read-only checks begin a plain
+deferred transaction instead (:data:`READ_ONLY_OPTION`) and take no lock. With WAL and
+``NORMAL`` a commit survives the process being killed; to survive power loss too, add
+``?synchronous=FULL`` to the URL.
 
 PostgreSQL (``postgresql://user:password@host:5432/db``, or ``postgresql+psycopg://``): the
 psycopg 3 driver, a connection pool checked before use (``pool_pre_ping``) and a connect timeout.
@@ -19,6 +22,7 @@ psycopg 3 driver, a connection pool checked before use (``pool_pre_ping``) and a
 
 from __future__ import annotations
 
+import math
 import sqlite3
 import time
 import weakref
@@ -41,12 +45,18 @@ __all__ = [
     "default_database_url",
     "parse_database_url",
     "sqlite_file",
+    "writer_lock_timeout_s",
 ]
 
 READ_ONLY_OPTION = "cafta_read_only"
 """Execution option: this connection only reads, so SQLite need not take the write lock."""
 
 BUSY_TIMEOUT_MS = 5000
+WRITER_LOCK_TIMEOUT_S = 30.0
+"""How long a SQLite writer waits for other processes' writers (the file lock of
+:mod:`.writer_lock`) before ``storage.busy``. Long, as a PostgreSQL session waits for a lock:
+the writers of every process queue there, so a writer waits for all the transactions ahead of
+it, not for one."""
 POOL_SIZE = 10
 """Connections kept open per engine (a SQLite file's too): a server with more requests in
 flight than that opens and closes overflow connections (``max_overflow``) per request, which
@@ -55,6 +65,7 @@ a PostgreSQL one is a new backend process). Ten covers the 8 concurrent clients 
 ``bench/clearance.py`` with room for token and trust-list look-ups."""
 CONNECT_TIMEOUT_S = 10
 _BUSY_TIMEOUTS: weakref.WeakKeyDictionary[Engine, float] = weakref.WeakKeyDictionary()
+_WRITER_LOCK_TIMEOUTS: weakref.WeakKeyDictionary[Engine, float] = weakref.WeakKeyDictionary()
 _SYNCHRONOUS = ("OFF", "NORMAL", "FULL", "EXTRA")
 _URL_FORMS = (
     "Use sqlite:///path/to/cafta.db or postgresql://user:password@host:5432/database "
@@ -100,20 +111,29 @@ def busy_timeout_s(engine: Engine) -> float:
     return _BUSY_TIMEOUTS.get(engine, BUSY_TIMEOUT_MS / 1000)
 
 
+def writer_lock_timeout_s(engine: Engine) -> float:
+    """How long a writer of ``engine`` waits for other processes' writers, in seconds."""
+    return _WRITER_LOCK_TIMEOUTS.get(engine, WRITER_LOCK_TIMEOUT_S)
+
+
 def create_engine_for(
     url: str,
     *,
     pool_size: int = POOL_SIZE,
     max_overflow: int = 10,
     busy_timeout_ms: int = BUSY_TIMEOUT_MS,
+    writer_lock_timeout_s: float = WRITER_LOCK_TIMEOUT_S,
 ) -> Engine:
     """An engine for ``url`` (SQLite or PostgreSQL); nothing is connected until first use.
 
     ``pool_size`` connections are kept open (for a SQLite file too), ``max_overflow`` more are
-    opened when that many are busy and closed again when given back."""
+    opened when that many are busy and closed again when given back. The two timeouts are
+    SQLite's (a URL's ``?writer_lock_timeout=SECONDS`` wins over ``writer_lock_timeout_s``)."""
     parsed = parse_database_url(url)
     if parsed.get_backend_name() == "sqlite":
-        return _sqlite_engine(parsed, busy_timeout_ms, pool_size, max_overflow)
+        return _sqlite_engine(
+            parsed, busy_timeout_ms, writer_lock_timeout_s, pool_size, max_overflow
+        )
     connect_args: dict[str, Any] = {}
     if "connect_timeout" not in parsed.query:
         connect_args["connect_timeout"] = CONNECT_TIMEOUT_S
@@ -126,7 +146,9 @@ def create_engine_for(
     )
 
 
-def _sqlite_engine(parsed: URL, busy_timeout_ms: int, pool_size: int, max_overflow: int) -> Engine:
+def _sqlite_engine(
+    parsed: URL, busy_timeout_ms: int, lock_timeout_s: float, pool_size: int, max_overflow: int
+) -> Engine:
     synchronous = str(parsed.query.get("synchronous", "NORMAL")).upper()
     if synchronous not in _SYNCHRONOUS:
         raise InvalidInput(
@@ -134,7 +156,9 @@ def _sqlite_engine(parsed: URL, busy_timeout_ms: int, pool_size: int, max_overfl
             code="storage.invalid_url",
             hint="Use ?synchronous=NORMAL (the default) or ?synchronous=FULL.",
         )
-    parsed = parsed.difference_update_query(["synchronous"])
+    if "writer_lock_timeout" in parsed.query:
+        lock_timeout_s = _seconds(parsed.query["writer_lock_timeout"], "writer_lock_timeout")
+    parsed = parsed.difference_update_query(["synchronous", "writer_lock_timeout"])
     path = sqlite_file(parsed)
     if path is not None:
         try:
@@ -146,6 +170,7 @@ def _sqlite_engine(parsed: URL, busy_timeout_ms: int, pool_size: int, max_overfl
     pooling = {"pool_size": pool_size, "max_overflow": max_overflow} if path is not None else {}
     engine = create_engine(parsed, **pooling)
     _BUSY_TIMEOUTS[engine] = busy_timeout_ms / 1000
+    _WRITER_LOCK_TIMEOUTS[engine] = lock_timeout_s
     pragmas = [f"PRAGMA synchronous = {synchronous}", "PRAGMA foreign_keys = ON"]
     if path is not None:
         # Checkpoints run in the background (see .checkpoints), not inside a request's commit.
@@ -171,6 +196,21 @@ def _sqlite_engine(parsed: URL, busy_timeout_ms: int, pool_size: int, max_overfl
         connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
     return engine
+
+
+def _seconds(text: str | tuple[str, ...], name: str) -> float:
+    value = text[-1] if isinstance(text, tuple) else text
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = math.nan
+    if not math.isfinite(seconds) or seconds < 0:
+        raise InvalidInput(
+            f"{name}={value} is not a number of seconds",
+            code="storage.invalid_url",
+            hint=f"Use e.g. ?{name}=30 (the default) or leave it out.",
+        )
+    return seconds
 
 
 def _use_wal(cursor: Any, patience_s: float) -> None:

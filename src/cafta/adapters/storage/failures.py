@@ -2,10 +2,11 @@
 
 The conditions an operator can act on get stable codes: ``storage.unavailable`` (the database
 cannot be reached), ``storage.not_migrated`` (a table is missing: run ``cafta db upgrade``),
-``storage.busy`` (SQLite's write lock was held past the busy timeout) and
-``storage.duplicate`` (a unique key taken; stores that expect duplicates raise their own,
-more precise ``Conflict``). Anything else is unexpected and becomes ``storage.failed`` with the
-driver's one-line message; the original stays chained for ``CAFTA_DEBUG=1``.
+``storage.busy`` (SQLite's write lock, or another process's writer lock, was held past its
+timeout) and ``storage.duplicate`` (a unique key taken; stores that expect duplicates raise
+their own, more precise ``Conflict``). Anything else is unexpected and becomes
+``storage.failed`` with the driver's one-line message; the original stays chained for
+``CAFTA_DEBUG=1``.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError
 
 from cafta.core.errors import CaftaError, Conflict
 
-__all__ = ["is_unique_violation", "redact_url", "storage_error", "unavailable"]
+__all__ = ["busy", "is_unique_violation", "redact_url", "storage_error", "unavailable"]
 
 _UNIQUE_VIOLATION = "23505"
 _UNDEFINED_TABLE = "42P01"
@@ -103,10 +104,12 @@ def storage_error(error: DBAPIError, url: str | URL, *, connecting: bool = False
     )
 
 
-def busy(url: str | URL) -> CaftaError:
-    """This process's other writers held the database past the wait (SQLite)."""
+def busy(
+    url: str | URL, by: str = "another writer of this process", timeout: str = "the busy timeout"
+) -> CaftaError:
+    """Other writers (``by``) held the database past the wait (``timeout``; SQLite)."""
     return CaftaError(
-        "the database stayed locked by another writer of this process past the busy timeout",
+        f"the database stayed locked by {by} past {timeout}",
         code="storage.busy",
         hint="Retry; if it keeps happening, shorten transactions or move to PostgreSQL.",
         details={"database": redact_url(url)},

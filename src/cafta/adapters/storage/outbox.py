@@ -1,10 +1,15 @@
 """The transactional outbox: events written with the change they announce, relayed later.
 
 A message is inserted in the unit of work's transaction, so it exists only if the change
-commits. A relay claims unsent messages oldest first; on PostgreSQL the rows are locked with
-``FOR UPDATE SKIP LOCKED``, so several relays running at once take disjoint messages and never
-wait for each other. On SQLite every transaction holds the write lock from its start
-(``BEGIN IMMEDIATE``), so claims are serialised anyway and a plain select is enough.
+commits. A relay claims unsent messages oldest first in a short transaction of its own and
+leases them (``claimed_until``): no other claim takes them until the lease ends, so the relay
+can deliver them after committing, outside any transaction, and mark them sent in another one
+(:mod:`cafta.services.relay`). On PostgreSQL the claim locks the rows it reads with ``FOR UPDATE
+SKIP LOCKED``, so relays claiming at the same moment take disjoint messages and never wait for
+each other; on SQLite every write transaction holds the write lock from its start (``BEGIN
+IMMEDIATE``), so claims are serialised anyway and a plain select is enough. A lease's end is
+also its owner's token: :meth:`SqlOutbox.release` lets go only of messages still leased until
+exactly then (a later claim of an expired lease always sets a later end).
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, or_, select, update
 
 from cafta.adapters.storage.columns import from_json_text, to_json_text, utc
 from cafta.adapters.storage.connection import StorageConnection
@@ -48,19 +53,25 @@ class SqlOutbox:
         # costs more than the insert itself.
         self._db.execute(_INSERT, rows)
 
-    def claim(self, limit: int, at: datetime) -> Sequence[OutboxMessage]:
-        """Unsent messages, oldest first, locked until this transaction ends.
-
-        ``at`` is accepted for the port's sake (a lease could use it); claims do not expire: a
-        relay that crashes before ``mark_sent`` releases its messages when its transaction
-        ends, and the next claim takes them again (delivery is at least once).
-        """
+    def claim(self, limit: int, at: datetime, until: datetime) -> Sequence[OutboxMessage]:
+        """Unsent messages, oldest first, not leased at ``at``; leased until ``until``."""
         if limit < 0:
             raise InvalidInput(f"cannot claim {limit} messages", code="outbox.invalid_limit")
-        query = select(outbox).where(outbox.c.sent_at.is_(None)).order_by(outbox.c.id).limit(limit)
+        if until <= at:
+            raise InvalidInput(
+                f"a lease until {until.isoformat()} ends before it starts ({at.isoformat()})",
+                code="outbox.invalid_lease",
+            )
+        free = or_(outbox.c.claimed_until.is_(None), outbox.c.claimed_until <= utc(at, "at"))
+        query = (
+            select(outbox)
+            .where(outbox.c.sent_at.is_(None), free)
+            .order_by(outbox.c.id)
+            .limit(limit)
+        )
         if self._db.is_postgresql:
             query = query.with_for_update(skip_locked=True)
-        return [
+        messages = [
             OutboxMessage(
                 id=row.id,
                 topic=row.topic,
@@ -70,6 +81,26 @@ class SqlOutbox:
             )
             for row in self._db.execute(query)
         ]
+        if messages:
+            self._db.execute(
+                update(outbox)
+                .where(outbox.c.id.in_([m.id for m in messages]))
+                .values(claimed_until=utc(until, "until"))
+            )
+        return messages
+
+    def release(self, ids: Sequence[int], until: datetime) -> None:
+        if not ids:
+            return
+        self._db.execute(
+            update(outbox)
+            .where(
+                outbox.c.id.in_(list(ids)),
+                outbox.c.sent_at.is_(None),
+                outbox.c.claimed_until == utc(until, "until"),
+            )
+            .values(claimed_until=None)
+        )
 
     def mark_sent(self, ids: Sequence[int], at: datetime) -> None:
         if not ids:

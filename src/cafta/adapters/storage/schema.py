@@ -5,7 +5,9 @@ next to this file), so an installed ``cafta`` migrates its database without an `
 :func:`upgrade` is idempotent and safe when several processes start at once: on PostgreSQL it
 holds a transaction-scoped advisory lock while it migrates (the schema changes and the
 ``alembic_version`` row commit together, and a process that waited finds the work done); on
-SQLite the transaction begins with ``BEGIN IMMEDIATE``, which serialises migrators the same way.
+SQLite it first takes the writer lock that every writer takes (:mod:`.writer_lock`: a migration
+waits for the writers of every ``cafta`` process, and they wait for it), then begins with
+``BEGIN IMMEDIATE``, which serialises migrators the same way.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from sqlalchemy.exc import DBAPIError
 
 from cafta.adapters.storage.engine import READ_ONLY_OPTION, create_engine_for, sqlite_file
 from cafta.adapters.storage.failures import storage_error
+from cafta.adapters.storage.writer_lock import writer_turn
 
 __all__ = ["MIGRATION_LOCK_KEY", "current_revision", "head_revision", "upgrade", "upgrade_engine"]
 
@@ -59,7 +62,7 @@ def upgrade_engine(engine: Engine) -> None:
     """:func:`upgrade` with an engine the caller already has."""
     config = _config()
     try:
-        with engine.begin() as connection:
+        with writer_turn(engine), engine.begin() as connection:
             if engine.dialect.name == "postgresql":
                 connection.execute(select(func.pg_advisory_xact_lock(MIGRATION_LOCK_KEY)))
             config.attributes["connection"] = connection

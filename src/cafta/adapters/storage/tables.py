@@ -92,6 +92,8 @@ outbox = Table(
     Column("payload", Text, nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     Column("sent_at", UtcDateTime, nullable=True),
+    # A relay's lease: claimed messages are not claimed again before then (migration 0003).
+    Column("claimed_until", UtcDateTime, nullable=True),
     sqlite_autoincrement=True,
 )
 Index(
