@@ -27,6 +27,7 @@ from cafta.services.clearance import Clearance
 from cafta.services.ports import UnitOfWorkFactory
 from cafta.services.preference import PreferenceChecker
 from cafta.services.risk_lanes import RiskLanes, default_risk_engine
+from cafta.services.writes import GroupCommit
 from cafta.tariff.schedule import Schedule
 
 
@@ -222,6 +223,7 @@ def open_node(
         rates=services.rates,
         preference=checker,
         lanes=lanes,
+        writer=GroupCommit(factory),
     )
     return Node(url, engine, factory, clearance, trust)
 

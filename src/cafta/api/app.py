@@ -9,7 +9,7 @@ Layout:
 
 A later version of the API is another router (``/api/v2``) beside the first; new resources of
 version 1 are more controllers in :data:`V1_CONTROLLERS`, as the declarations are
-(:mod:`.declarations`).
+(:mod:`.declarations`, :mod:`.amendments`).
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from litestar.openapi.spec import Components, SecurityScheme, Tag
 from litestar.types import ControllerRouterHandler, ExceptionHandlersMap
 
 from cafta import __version__
+from cafta.api.amendments import AmendmentsController
 from cafta.api.auth import ALL_ROLES, BearerAuthentication, allow
 from cafta.api.context import STATE_KEY, ApiContext
 from cafta.api.declarations import DeclarationsController
@@ -64,6 +65,7 @@ V1_CONTROLLERS: Sequence[ControllerRouterHandler] = (
     OriginController,
     CertificatesController,
     DeclarationsController,
+    AmendmentsController,
 )
 """The resources of version 1; each controller sets its own role guard when it restricts."""
 
@@ -111,7 +113,8 @@ def _openapi() -> OpenAPIConfig:
             Tag(
                 name="Declarations",
                 description="Lodge an import declaration (cleared at once), read and list "
-                "declarations, and officers' decisions (docs/clearance.md).",
+                "declarations, officers' decisions, and the declarant's amendments and "
+                "cancellations (docs/clearance.md).",
             ),
             Tag(name="Operations"),
         ],

@@ -27,6 +27,7 @@ __all__ = [
     "AmountDocument",
     "AssessedItem",
     "AssessmentDocument",
+    "CancellationBody",
     "ClaimDocument",
     "CustomsDeclarationBody",
     "CustomsItemBody",
@@ -126,6 +127,15 @@ class DecisionBody(msgspec.Struct, frozen=True, kw_only=True):
         InspectionOutcomeBody | None,
         Meta(description="With inspect: records the inspection's outcome (else orders one)."),
     ] = None
+
+
+class CancellationBody(msgspec.Struct, frozen=True, kw_only=True):
+    """A declarant's withdrawal of a declaration before release (the body may be left out)."""
+
+    note: (
+        Annotated[str, Meta(max_length=1000, description="Why, for the timeline and the officers.")]
+        | None
+    ) = None
 
 
 # --- response documents -----------------------------------------------------------------------

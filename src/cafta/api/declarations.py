@@ -17,6 +17,9 @@
   inspect. ``If-Match: "<version>"`` makes the decision conditional on the version the officer
   read: when two officers decide at once, one wins and the other gets 409
   ``declaration.version``.
+* ``POST /declarations/{id}/amendments`` and ``POST /declarations/{id}/cancellation``
+  (declarants): corrected goods for a declaration held for documents, and its withdrawal before
+  release (:mod:`.amendments`, which shares this module's helpers).
 
 The clearance services are synchronous (database and engines): they run in worker threads.
 An application built without them (:func:`cafta.api.app.create_app` with ``clearance=None``)
@@ -59,7 +62,18 @@ from cafta.services.clearance import Clearance, Decide, Lodge
 from cafta.services.ports import DeclarationFilter, Principal, Role
 from cafta.services.views import declaration_view, summary_view
 
-__all__ = ["IDEMPOTENCY_KEY_PATTERN", "IF_MATCH_PATTERN", "DeclarationsController"]
+__all__ = [
+    "ETAG",
+    "IDEMPOTENCY_KEY_PATTERN",
+    "IF_MATCH_PATTERN",
+    "DeclarationId",
+    "DeclarationsController",
+    "IfMatch",
+    "answer",
+    "checked_id",
+    "expected_version",
+    "without_nulls",
+]
 
 AnyRequest = Request[Any, Any, Any]
 
@@ -77,10 +91,11 @@ _SEE_ALL = frozenset({Role.OFFICER, Role.ADMIN})
 MAX_PAGE = 500
 MAX_OFFSET = 1_000_000
 
-_ETAG = ResponseHeader(
+ETAG = ResponseHeader(
     name="ETag",
     value='"3"',
-    description='The declaration\'s version, e.g. "3": send it back as If-Match to decide.',
+    description='The declaration\'s version, e.g. "3": send it back as If-Match to decide, '
+    "amend or cancel.",
     documentation_only=True,
 )
 _LOCATION = ResponseHeader(
@@ -102,7 +117,7 @@ IfMatch = Annotated[
     str | None,
     HeaderParameter(
         name="If-Match",
-        description='The version the decision is made on, as its ETag ("3"): a 409 '
+        description='The version the change is made on, as its ETag ("3"): a 409 '
         "declaration.version if the declaration has changed since.",
         schema_extra={"pattern": IF_MATCH_PATTERN},
     ),
@@ -129,7 +144,7 @@ def _idempotency_key(text: str | None) -> str | None:
     return text
 
 
-def _expected_version(text: str | None) -> int | None:
+def expected_version(text: str | None) -> int | None:
     if text is None:
         return None
     if not _IF_MATCH.match(text):
@@ -137,7 +152,7 @@ def _expected_version(text: str | None) -> int | None:
             "If-Match",
             'must be the declaration\'s ETag, e.g. "3"',
             code="request.invalid_if_match",
-            hint="Send back the ETag of the GET you decided on.",
+            hint="Send back the ETag of the GET you acted on.",
         )
     return None if text == "*" else int(text.strip('"'))
 
@@ -150,7 +165,7 @@ def _not_found(declaration_id: str) -> NotFound:
     )
 
 
-def _checked_id(declaration_id: str) -> str:
+def checked_id(declaration_id: str) -> str:
     """The id, if it can be one: anything else is a declaration that does not exist."""
     if not _DECLARATION_ID.match(declaration_id):
         raise _not_found(declaration_id[:80])
@@ -161,7 +176,7 @@ def _document(declaration: Declaration) -> DeclarationView:
     return msgspec.convert(declaration_view(declaration), DeclarationView)
 
 
-def _answer(
+def answer(
     declaration: Declaration, status: int = 200, headers: Mapping[str, str] | None = None
 ) -> Response[DeclarationView]:
     """The declaration's view, with its version as ``ETag``."""
@@ -172,19 +187,19 @@ def _answer(
     )
 
 
-def _without_nulls(value: Any) -> Any:
+def without_nulls(value: Any) -> Any:
     """The body as the domain reads a document: a member that is null is a member left out."""
     if isinstance(value, dict):
-        return {k: _without_nulls(v) for k, v in value.items() if v is not None}
+        return {k: without_nulls(v) for k, v in value.items() if v is not None}
     if isinstance(value, list):
-        return [_without_nulls(v) for v in value]
+        return [without_nulls(v) for v in value]
     return value
 
 
 def _lodge(clearance: Clearance, body: CustomsDeclarationBody, principal: Principal,
            key: str | None) -> tuple[Declaration, bool, DeclarationView]:  # fmt: skip
     """The whole lodging in one worker thread: the pipeline and the answer's document."""
-    document = _without_nulls(msgspec.to_builtins(body))
+    document = without_nulls(msgspec.to_builtins(body))
     lodged = clearance.lodge(Lodge(document, principal, key))
     view = declaration_view(lodged.declaration, lodged.stored)
     return lodged.declaration, lodged.replayed, msgspec.convert(view, DeclarationView)
@@ -212,7 +227,7 @@ class DeclarationsController(Controller):
         guards=[allow(_LODGERS)],
         status_code=201,
         summary="Lodge a declaration",
-        response_headers=[_LOCATION, _ETAG],
+        response_headers=[_LOCATION, ETAG],
         responses={
             200: ResponseSpec(
                 data_container=DeclarationView,
@@ -252,7 +267,7 @@ class DeclarationsController(Controller):
         "/{declaration_id:str}",
         sync_to_thread=True,
         summary="A declaration",
-        response_headers=[_ETAG],
+        response_headers=[ETAG],
         responses=problem_responses(401, 403, 404, 503),
     )
     def show(self, request: AnyRequest, declaration_id: DeclarationId) -> Response[DeclarationView]:
@@ -260,8 +275,8 @@ class DeclarationsController(Controller):
         verdict, the reasons and the timeline. Traders and brokers see only their own party's
         (another's is a 404)."""
         clearance = context_of(request).clearance_service()
-        declaration = clearance.get(_checked_id(declaration_id), principal_of(request))
-        return _answer(declaration)
+        declaration = clearance.get(checked_id(declaration_id), principal_of(request))
+        return answer(declaration)
 
     @get(
         "/",
@@ -304,7 +319,7 @@ class DeclarationsController(Controller):
         guards=[allow((Role.OFFICER,))],
         status_code=200,
         summary="Decide on a declaration",
-        response_headers=[_ETAG],
+        response_headers=[ETAG],
         responses=problem_responses(400, 401, 403, 404, 409, 503),
     )
     async def decide(
@@ -322,11 +337,11 @@ class DeclarationsController(Controller):
         version that is no longer current.
         """
         clearance = context_of(request).clearance_service()
-        expected = _expected_version(if_match)
+        expected = expected_version(if_match)
         body = await strict_body(request, DecisionBody)
-        outcome = _without_nulls(msgspec.to_builtins(body.outcome)) if body.outcome else None
+        outcome = without_nulls(msgspec.to_builtins(body.outcome)) if body.outcome else None
         command = Decide(
-            declaration_id=_checked_id(declaration_id),
+            declaration_id=checked_id(declaration_id),
             principal=principal_of(request),
             action=body.action,
             note=body.note,
@@ -334,4 +349,4 @@ class DeclarationsController(Controller):
             expected_version=expected,
         )
         declaration = await to_thread.run_sync(clearance.decide, command)
-        return _answer(declaration)
+        return answer(declaration)

@@ -8,7 +8,9 @@ from typing import Any
 from litestar.openapi.spec import Example
 
 __all__ = [
+    "AMENDMENT_EXAMPLE",
     "BOM_EXAMPLE",
+    "CANCELLATION_EXAMPLE",
     "DECISION_EXAMPLE",
     "DECLARATION_EXAMPLE",
     "DUTY_EXAMPLE",
@@ -79,31 +81,50 @@ VERIFICATION_EXAMPLE = Example(
     },
 )
 
+_DURIAN_TRUCK: dict[str, Any] = {
+    "type": "import",
+    "office": "CNYYG",
+    "declarant": {"name": "Pingxiang Border Brokers Co.", "country": "CN"},
+    "importer": {"name": "Guangxi Fresh Fruit Trading Co.", "country": "CN"},
+    "exporter": {"name": "Chanthaburi Durian Export Co.", "country": "TH"},
+    "transport": {"mode": "road", "vehicle_plate": "桂F·A1234", "container": "CSQU3054383"},
+    "items": [
+        {
+            "line": "0810.60.00",
+            "description": "Fresh durian (Monthong)",
+            "origin": "TH",
+            "quantity": {"amount": "18000", "unit": "kg"},
+            "net_mass": {"amount": "18000", "unit": "kg"},
+            "value": {"amount": "612000.00", "currency": "CNY"},
+            "incoterm": "CIF",
+            "preference": {"scheme": "ACFTA", "certificate": "E2026TH-7WACPJX52Z"},
+        }
+    ],
+}
+
 DECLARATION_EXAMPLE = Example(
     summary="A truck of durian at Youyiguan (examples/declarations/durian-youyiguan.json)",
     description="Lodged by the broker named as declarant (or by the importer). The claim cites "
     "the Form E by reference: the node must have received it, or put the signed Form E itself "
     "in `certificate`.",
+    value=_DURIAN_TRUCK,
+)
+
+AMENDMENT_EXAMPLE = Example(
+    summary="The durian truck held for documents, its Form E claim withdrawn",
+    description="The whole corrected declaration, as it would be lodged. The customs office and "
+    "the importer must stay the same; the declaration is assessed again from the start.",
     value={
-        "type": "import",
-        "office": "CNYYG",
-        "declarant": {"name": "Pingxiang Border Brokers Co.", "country": "CN"},
-        "importer": {"name": "Guangxi Fresh Fruit Trading Co.", "country": "CN"},
-        "exporter": {"name": "Chanthaburi Durian Export Co.", "country": "TH"},
-        "transport": {"mode": "road", "vehicle_plate": "桂F·A1234", "container": "CSQU3054383"},
+        **_DURIAN_TRUCK,
         "items": [
-            {
-                "line": "0810.60.00",
-                "description": "Fresh durian (Monthong)",
-                "origin": "TH",
-                "quantity": {"amount": "18000", "unit": "kg"},
-                "net_mass": {"amount": "18000", "unit": "kg"},
-                "value": {"amount": "612000.00", "currency": "CNY"},
-                "incoterm": "CIF",
-                "preference": {"scheme": "ACFTA", "certificate": "E2026TH-7WACPJX52Z"},
-            }
+            {k: v for k, v in item.items() if k != "preference"} for item in _DURIAN_TRUCK["items"]
         ],
     },
+)
+
+CANCELLATION_EXAMPLE = Example(
+    summary="Withdrawn before release",
+    value={"note": "sold to another buyer; the truck turns back"},
 )
 
 DECISION_EXAMPLE = Example(

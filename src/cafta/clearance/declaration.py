@@ -36,7 +36,7 @@ from cafta.clearance.events import (
 )
 from cafta.clearance.goods import Goods, parse_goods
 from cafta.clearance.lifecycle import Lane, Status, check_transition
-from cafta.core.errors import InvalidInput
+from cafta.core.errors import Conflict, InvalidInput
 from cafta.core.money import Money
 
 __all__ = ["Declaration", "InspectionOutcome", "LaneChoice", "PreferenceCheck"]
@@ -142,21 +142,39 @@ class Declaration:
                                   f"{assessment.total.amount:f}"))  # fmt: skip
 
     def assign_lane(self, choice: LaneChoice, at: datetime) -> None:
-        """Record the lane; green and blue release at once, yellow and red hold."""
+        """Record the lane: yellow holds for documents, red for inspection; green and blue
+        leave the declaration assessed and :attr:`releasable` (the pipeline's next step
+        releases it)."""
         target = {
-            Lane.GREEN: Status.RELEASED,
-            Lane.BLUE: Status.RELEASED,
+            Lane.GREEN: Status.ASSESSED,
+            Lane.BLUE: Status.ASSESSED,
             Lane.YELLOW: Status.HELD_FOR_DOCUMENTS,
             Lane.RED: Status.HELD_FOR_INSPECTION,
         }[choice.lane]
-        check_transition(self.status, target, "assign a lane to")
+        if self.status is not Status.ASSESSED or self.lane is not None:
+            state = self.status.value.replace("_", " ")
+            raise Conflict(
+                f"cannot assign a lane to a declaration that is {state}"
+                + (" and already has one" if self.lane is not None else ""),
+                code="declaration.transition",
+                hint="A lane is chosen once, after the assessment.",
+                details={"status": self.status.value, "action": "assign a lane to"},
+            )
         self.lane = choice
         self._record(LaneAssigned(self.id, at, "system", choice.lane.value, choice.score,
                                   choice.selected_by, choice.reasons))  # fmt: skip
         self.post_clearance_audit = choice.lane is Lane.BLUE
         self.status = target
-        if target is Status.RELEASED:
-            self._record(GoodsReleased(self.id, at, "system", choice.lane.value, None))
+
+    @property
+    def releasable(self) -> bool:
+        """Assessed, in the green or blue lane, not released yet: goods the system releases
+        without an officer."""
+        return (
+            self.status is Status.ASSESSED
+            and self.lane is not None
+            and self.lane.lane in (Lane.GREEN, Lane.BLUE)
+        )
 
     # --- officers and declarants ------------------------------------------------------------
 
@@ -222,6 +240,11 @@ class Declaration:
                   if k not in ("event", "declaration_id", "at", "actor")}  # fmt: skip
         self.history.append({"event": event.name, "at": event.at.isoformat(),
                              "actor": event.actor, "detail": detail})  # fmt: skip
+
+    @property
+    def pending_events(self) -> tuple[Event, ...]:
+        """The events recorded and not pulled yet."""
+        return tuple(self._events)
 
     def pull_events(self) -> list[Event]:
         """The events recorded since the last call (for the outbox and the audit log)."""

@@ -1,10 +1,13 @@
-"""``cafta declare``: lodge, show, list and decide declarations in the node's database;
-``cafta tokens create``: API tokens.
+"""``cafta declare``: lodge, show, list, decide, amend and cancel declarations in the node's
+database; ``cafta tokens create``: API tokens.
 
 The command line acts on the database directly (``--database``, else ``CAFTA_DATABASE_URL``,
 else ``cafta.db`` in the working directory), as the party and role given (``--as``, ``--role``):
 by default the declaration's own declarant, so an operator can replay a file. A declaration is
 cleared as it is lodged; ``--wait`` turns the outcome into the exit status for scripts.
+``amend`` and ``cancel`` are the declarant's changes: corrected goods for a declaration held
+for documents (assessed again from the start), and its withdrawal before release; with
+``--expected-version`` they apply only to the version read (``show`` prints it).
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from cafta.cli.db import Database
 from cafta.cli.output import console, emit_json
 from cafta.core.vocabulary import parse_member
 from cafta.identifiers import hs
-from cafta.services.clearance import Decide, Lodge, parse_action
+from cafta.services.clearance import Amend, Cancel, Decide, Lodge, parse_action
 from cafta.services.ports import DeclarationFilter, Principal, Role
 from cafta.services.views import declaration_view, summary_view
 
@@ -48,17 +51,35 @@ Example declaration (JSON or YAML; examples/ has more, docs/clearance.md every f
 """
 
 app = typer.Typer(
-    no_args_is_help=True, help="Declarations: lodge one (cleared at once), show, list, decide."
+    no_args_is_help=True,
+    help="Declarations: lodge one (cleared at once), show, list, decide, amend, cancel.",
 )
 tokens_app = typer.Typer(no_args_is_help=True, help="API tokens for traders, brokers, officers.")
 
 Json = Annotated[bool, typer.Option("--json", help="Print JSON for programs.")]
 As = Annotated[str | None, typer.Option("--as", help="The party you act for (default: the "
                                                      "declaration's declarant).")]  # fmt: skip
+DeclarantRole = Annotated[str, typer.Option("--role", help="trader or broker.")]
+ExpectedVersion = Annotated[
+    int | None,
+    typer.Option(
+        "--expected-version",
+        min=1,
+        help="Change only this version (see 'cafta declare show'); exit 2 if it has changed.",
+    ),
+]
 
 
 def _role(text: str) -> Role:
     return parse_member(Role, text, what="role", code="auth.role")
+
+
+def _show(declaration: Declaration, as_json: bool) -> None:
+    """The declaration after a change: its view as JSON, or the summary lines."""
+    if as_json:
+        emit_json(declaration_view(declaration))
+    else:
+        _print(declaration)
 
 
 def _print(declaration: Declaration) -> None:
@@ -84,7 +105,7 @@ def submit(
     file: Annotated[Path, typer.Argument(help="The declaration, JSON or YAML.")],
     database: Database = None,
     party: As = None,
-    role: Annotated[str, typer.Option("--role", help="trader or broker.")] = "broker",
+    role: DeclarantRole = "broker",
     key: Annotated[
         str | None,
         typer.Option(
@@ -201,10 +222,54 @@ def decide(
                                                    parse_action(action), note, result))  # fmt: skip
     finally:
         node.close()
-    if as_json:
-        emit_json(declaration_view(declaration))
-    else:
-        _print(declaration)
+    _show(declaration, as_json)
+
+
+@app.command("amend", epilog=_EXAMPLE)
+def amend(
+    declaration_id: Annotated[str, typer.Argument(help="The declaration held for documents.")],
+    file: Annotated[Path, typer.Argument(help="The whole corrected declaration, JSON or YAML.")],
+    expected: ExpectedVersion = None,
+    database: Database = None,
+    party: As = None,
+    role: DeclarantRole = "broker",
+    as_json: Json = False,
+) -> None:
+    """Amend a declaration held for documents: the corrected file replaces what was declared
+    and is assessed again from the start (Form E, duty, lane, release when green). The customs
+    office and the importer cannot change: cancel and lodge anew for that."""
+    document: Any = load_document(file)
+    who = party or parse_goods(document).declarant.name
+    node = bootstrap.open_node(bootstrap.build(), database)
+    try:
+        command = Amend(declaration_id, document, Principal(_role(role), who), expected)
+        declaration = node.clearance.amend(command)
+    finally:
+        node.close()
+    _show(declaration, as_json)
+
+
+@app.command("cancel")
+def cancel(
+    declaration_id: Annotated[str, typer.Argument(help="The declaration to withdraw.")],
+    note: Annotated[str | None, typer.Option("--note", help="Why, for the timeline.")] = None,
+    expected: ExpectedVersion = None,
+    database: Database = None,
+    party: As = None,
+    role: DeclarantRole = "broker",
+    as_json: Json = False,
+) -> None:
+    """Cancel a declaration before its goods are released (cancelled is final)."""
+    node = bootstrap.open_node(bootstrap.build(), database)
+    try:
+        if party is None:
+            stored = node.clearance.get(declaration_id, Principal(Role.ADMIN, "cli"))
+            party = stored.goods.declarant.name
+        command = Cancel(declaration_id, Principal(_role(role), party), note, expected)
+        declaration = node.clearance.cancel(command)
+    finally:
+        node.close()
+    _show(declaration, as_json)
 
 
 @tokens_app.command("create")

@@ -1,15 +1,26 @@
-"""The clearance pipeline and the officer's decisions, as command handlers.
+"""The clearance services: commands, their handlers on the message bus, and the reads.
 
-:func:`lodge` runs the whole pipeline for a new declaration in one call: validate → check the
-preference claims (:mod:`.preference`) → price every item with the tariff engine (a claim that
-stands gets the ACFTA rate; one that falls pays MFN, with the reason recorded) → risk and lane
-(a :class:`LaneSelector`) → release when the lane is green or blue. The declaration, its events
-(outbox), the audit entries and the idempotency key are written in one transaction: an
-acknowledged declaration is never lost, and a retry with the same key returns it instead of
-lodging a second one.
+Four commands, each handled on a :class:`~cafta.services.bus.MessageBus`:
 
-:func:`decide` applies an officer's action (release, reject, request documents, inspect, with
-an optional inspection outcome stored as a label for the risk model) under optimistic locking.
+- :class:`Lodge`: validate the document, create the declaration and let the pipeline's steps
+  (:mod:`.pipeline`: preference → price → risk and lane → release) run on its
+  ``DeclarationLodged``; then write the declaration, its events (outbox), one audit entry and
+  the idempotency key in one transaction. An acknowledged declaration is never lost, and a retry
+  with the same key returns it instead of lodging a second one.
+- :class:`Decide`: an officer's action (release, reject, request documents, inspect, with an
+  optional inspection outcome stored as a label for the risk model).
+- :class:`Amend`: the declarant files corrected goods while documents are requested; the
+  pipeline runs again on ``DeclarationAmended``.
+- :class:`Cancel`: the declarant withdraws a declaration before release.
+
+Changes to a stored declaration are read, decided outside any write transaction, and written
+under optimistic locking: of two changes made from the same version, the second gets a
+``Conflict`` (``declaration.version``). The write transaction holds only the inserts and the
+update, so it keeps SQLite's single writer busy for as short a time as possible.
+
+:class:`Clearance` is the entry points' face of all this (``lodge``, ``decide``, ``amend``,
+``cancel``, ``get``); its :attr:`~Clearance.bus` takes more subscribers, e.g. an observer of
+``GoodsReleased``.
 """
 
 from __future__ import annotations
@@ -17,21 +28,23 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import Any
 
-from cafta.clearance.assessment import DeclarationAssessment, item_assessment
-from cafta.clearance.declaration import Declaration, InspectionOutcome, LaneChoice
-from cafta.clearance.goods import parse_goods, party_key
+from cafta.clearance.declaration import Declaration, InspectionOutcome
+from cafta.clearance.events import Event
+from cafta.clearance.goods import Goods, parse_goods, party_key
 from cafta.core.clock import Clock
 from cafta.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from cafta.core.fields import Fields
 from cafta.core.money import Money
 from cafta.core.vocabulary import parse_member
 from cafta.refdata.exchange_rates import RateProvider
+from cafta.services.bus import Context, MessageBus
+from cafta.services.pipeline import LaneSelector, Pipeline
 from cafta.services.ports import (
     DeclarationRecord,
     InspectionLabel,
@@ -41,12 +54,13 @@ from cafta.services.ports import (
     UnitOfWorkFactory,
 )
 from cafta.services.preference import PreferenceChecker
-from cafta.tariff.duty import DutyRequest, assess
-from cafta.tariff.measure import Proof
+from cafta.services.writes import OneByOne, Writer
 from cafta.tariff.schedule import Schedule
 
 __all__ = [
     "Action",
+    "Amend",
+    "Cancel",
     "Clearance",
     "Decide",
     "LaneSelector",
@@ -56,10 +70,6 @@ __all__ = [
     "parse_action",
     "record_of",
 ]
-
-
-class LaneSelector(Protocol):
-    def select(self, declaration: Declaration) -> LaneChoice: ...
 
 
 def new_declaration_id(at: datetime) -> str:
@@ -124,6 +134,24 @@ class Decide:
     expected_version: int | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Amend:
+    """Corrected goods for a declaration held for documents: assessed again from the start."""
+
+    declaration_id: str
+    document: Mapping[str, Any]
+    principal: Principal
+    expected_version: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Cancel:
+    declaration_id: str
+    principal: Principal
+    note: str | None = None
+    expected_version: int | None = None
+
+
 _LODGERS = frozenset({Role.TRADER, Role.BROKER, Role.ADMIN})
 _DECIDERS = frozenset({Role.OFFICER})
 
@@ -139,13 +167,42 @@ class Clearance:
     preference: PreferenceChecker
     lanes: LaneSelector
     new_id: Callable[[datetime], str] = field(default=new_declaration_id)
+    writer: Writer | None = None
+    """How changes are committed (:mod:`.writes`); ``None``: a transaction per change."""
+    bus: MessageBus = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.writer is None:
+            self.writer = OneByOne(self.uow)
+        self.bus = MessageBus()
+        self.bus.register(Lodge, self._lodge)
+        self.bus.register(Decide, self._decide)
+        self.bus.register(Amend, self._amend)
+        self.bus.register(Cancel, self._cancel)
+        Pipeline(self.schedule, self.rates, self.preference, self.lanes).subscribe(self.bus)
+
+    def lodge(self, command: Lodge) -> Lodged:
+        result: Lodged = self.bus.handle(command)
+        return result
+
+    def decide(self, command: Decide) -> Declaration:
+        result: Declaration = self.bus.handle(command)
+        return result
+
+    def amend(self, command: Amend) -> Declaration:
+        result: Declaration = self.bus.handle(command)
+        return result
+
+    def cancel(self, command: Cancel) -> Declaration:
+        result: Declaration = self.bus.handle(command)
+        return result
 
     # --- lodging ----------------------------------------------------------------------------
 
-    def lodge(self, command: Lodge) -> Lodged:
+    def _lodge(self, command: Lodge, context: Context) -> Lodged:
         principal = command.principal
         if principal.role not in _LODGERS:
-            raise Forbidden(f"a {principal.role.value} cannot lodge declarations",
+            raise Forbidden(f"{_who(principal.role)} cannot lodge declarations",
                             hint="Lodge with a trader or broker token.")  # fmt: skip
         scope = party_key(principal.party)
         digest = _request_hash(command.document)
@@ -154,29 +211,24 @@ class Clearance:
             if replay is not None:
                 return Lodged(replay, True)
         goods = parse_goods(command.document)
-        if principal.role is not Role.ADMIN and scope not in (
-            goods.importer.key,
-            goods.declarant.key,
-        ):
-            raise InvalidInput(
-                f"you act for '{principal.party}', who is neither the importer nor the declarant",
-                code="declaration.not_your_party",
-                hint="Lodge as the importer, or name yourself as the declarant.",
-                details={"field": "declarant.name"},
-            )
+        _check_acts_for(principal, goods)
         now = self.clock.now()
-        declaration = Declaration.lodge(self.new_id(now), goods, now, principal.party)
-        self._clear(declaration, now)
+        declaration = context.track(
+            Declaration.lodge(self.new_id(now), goods, now, principal.party)
+        )
+        events = context.collect(declaration)  # the pipeline runs here
+        declaration.version = 1
+        record = record_of(declaration)
+        key = command.idempotency_key
+
+        def store(uow: UnitOfWork) -> None:
+            uow.declarations.add(record)
+            _publish(uow, declaration, events, principal.party, "declaration.lodge")
+            if key:
+                uow.idempotency.remember(scope, key, digest, declaration.id)
+
         try:
-            with self.uow() as uow:
-                declaration.version = 1
-                record = record_of(declaration)
-                uow.declarations.add(record)
-                self._publish(uow, declaration, principal.party, "declaration.lodge")
-                if command.idempotency_key:
-                    uow.idempotency.remember(scope, command.idempotency_key, digest,
-                                             declaration.id)  # fmt: skip
-                uow.commit()
+            self._write(store)
         except Conflict as error:
             # Two requests with the same key raced: the first committed, this one rolled back.
             if error.code != "idempotency.exists" or not command.idempotency_key:
@@ -204,96 +256,148 @@ class Clearance:
             raise NotFound(f"declaration {declaration_id} is missing", code="declaration.missing")
         return Declaration.from_document(record.document, record.version)
 
-    def _clear(self, declaration: Declaration, now: datetime) -> None:
-        goods = declaration.goods
-        on = now.date()
-        verdicts = self.preference.check(goods, on)
-        schedule = self.schedule()
-        items = []
-        for item in goods.items:
-            proofs = frozenset({Proof.FORM_E}) if item.number in verdicts.granted else frozenset()
-            request = DutyRequest(
-                line=item.line, origin=item.origin, destination=goods.destination,
-                value=item.value, on=on, incoterm=item.incoterm, freight=item.freight,
-                insurance=item.insurance, quantity=item.quantity, proofs=proofs,
-            )  # fmt: skip
-            items.append(item_assessment(item.number, assess(request, schedule, self.rates),
-                                         verdicts.preference[item.number]))  # fmt: skip
-        currency = items[0].customs_value.currency
-        declaration.record_assessment(DeclarationAssessment(currency, tuple(items)),
-                                      verdicts.check, now)  # fmt: skip
-        declaration.assign_lane(self.lanes.select(declaration), now)
-
-    @staticmethod
-    def _publish(uow: UnitOfWork, declaration: Declaration, actor: str, action: str) -> None:
-        """The change's events to the outbox, and one audit entry for the whole change."""
-        events = declaration.pull_events()
-        if not events:
-            return
-        payloads = [event.payload() for event in events]
-        uow.outbox.add_many([(e.name, declaration.id, p, e.at)
-                             for e, p in zip(events, payloads, strict=True)])  # fmt: skip
-        uow.audit.append(events[-1].at, actor, action, declaration.id,
-                         {"version": declaration.version, "events": payloads})  # fmt: skip
-
     # --- reading ----------------------------------------------------------------------------
 
     def get(self, declaration_id: str, principal: Principal) -> Declaration:
         with self.uow(read_only=True) as uow:
             record = uow.declarations.get(declaration_id)
         if record is None or not _may_read(principal, record):
-            raise NotFound(
-                f"no declaration {declaration_id}",
-                code="declaration.not_found",
-                hint="Check the id; you see only your own party's declarations.",
-            )
+            raise _not_found(declaration_id)
         return Declaration.from_document(record.document, record.version)
 
-    # --- officers ---------------------------------------------------------------------------
+    # --- changes to a stored declaration ----------------------------------------------------
 
-    def decide(self, command: Decide) -> Declaration:
+    def _load(self, context: Context, declaration_id: str, principal: Principal,
+              expected_version: int | None) -> Declaration:  # fmt: skip
+        """The stored declaration, tracked by ``context``; 404 when ``principal`` may not
+        read it, 409 when it is no longer at ``expected_version``."""
+        with self.uow(read_only=True) as uow:
+            record = uow.declarations.get(declaration_id)
+        if record is None or not _may_read(principal, record):
+            raise _not_found(declaration_id)
+        if expected_version is not None and expected_version != record.version:
+            raise _changed(record.id, expected_version, record.version)
+        return context.track(Declaration.from_document(record.document, record.version))
+
+    def _save(self, context: Context, declaration: Declaration, principal: Principal,
+              action: str, label: InspectionLabel | None = None) -> Declaration:  # fmt: skip
+        """Write the change: the update (refused if someone else's change came first), its
+        events, the audit entry and the label, in one transaction."""
+        events = context.collect(declaration)
+        read = declaration.version
+        declaration.version = read + 1
+        record = record_of(declaration)
+
+        def store(uow: UnitOfWork) -> None:
+            if label is not None:
+                uow.labels.add(label)
+            uow.declarations.update(record, expected_version=read)
+            _publish(uow, declaration, events, principal.party, action)
+
+        self._write(store)
+        return declaration
+
+    def _write(self, work: Callable[[UnitOfWork], None]) -> None:
+        assert self.writer is not None  # set in __post_init__
+        self.writer.write(work)
+
+    def _decide(self, command: Decide, context: Context) -> Declaration:
         principal = command.principal
         if principal.role not in _DECIDERS:
             raise Forbidden("only customs officers decide on declarations")
         outcome = _outcome(command.outcome) if command.outcome is not None else None
+        declaration = self._load(context, command.declaration_id, principal,
+                                 command.expected_version)  # fmt: skip
         now = self.clock.now()
-        with self.uow() as uow:
-            record = uow.declarations.get(command.declaration_id)
-            if record is None:
-                raise NotFound(f"no declaration {command.declaration_id}",
-                               code="declaration.not_found")  # fmt: skip
-            if command.expected_version is not None and command.expected_version != record.version:
-                raise Conflict(
-                    f"declaration {record.id} changed: you read version "
-                    f"{command.expected_version}, it is now at version {record.version}",
-                    code="declaration.version",
-                    hint="Reload the declaration and decide again.",
-                )
-            declaration = Declaration.from_document(record.document, record.version)
-            self._apply(declaration, command, outcome, now)
-            if outcome is not None:
-                uow.labels.add(_label(declaration, outcome, principal, now))
-            declaration.version = record.version + 1
-            uow.declarations.update(record_of(declaration), expected_version=record.version)
-            self._publish(uow, declaration, principal.party,
-                          f"declaration.{command.action.value}")  # fmt: skip
-            uow.commit()
-        return declaration
+        _apply(declaration, command, outcome, now)
+        label = _label(declaration, outcome, principal, now) if outcome is not None else None
+        return self._save(context, declaration, principal,
+                          f"declaration.{command.action.value}", label)  # fmt: skip
 
-    @staticmethod
-    def _apply(declaration: Declaration, command: Decide, outcome: InspectionOutcome | None,
-               now: datetime) -> None:  # fmt: skip
-        who, note = command.principal.party, command.note
-        if command.action is Action.RELEASE:
-            declaration.release(now, who, note)
-        elif command.action is Action.REJECT:
-            declaration.reject(now, who, note)
-        elif command.action is Action.REQUEST_DOCUMENTS:
-            declaration.request_documents(now, who, note)
-        elif outcome is None:
-            declaration.order_inspection(now, who, note)
-        else:
-            declaration.record_inspection(outcome, now, who)
+    def _amend(self, command: Amend, context: Context) -> Declaration:
+        principal = command.principal
+        if principal.role not in _LODGERS:
+            raise Forbidden(f"{_who(principal.role)} cannot amend declarations",
+                            hint="The importer or its declarant amends.")  # fmt: skip
+        goods = parse_goods(command.document)
+        _check_acts_for(principal, goods)
+        declaration = self._load(context, command.declaration_id, principal,
+                                 command.expected_version)  # fmt: skip
+        declaration.amend(goods, self.clock.now(), principal.party)
+        return self._save(context, declaration, principal, "declaration.amend")
+
+    def _cancel(self, command: Cancel, context: Context) -> Declaration:
+        principal = command.principal
+        if principal.role not in _LODGERS:
+            raise Forbidden(f"{_who(principal.role)} cannot cancel declarations",
+                            hint="The declarant cancels; an officer rejects.")  # fmt: skip
+        declaration = self._load(context, command.declaration_id, principal,
+                                 command.expected_version)  # fmt: skip
+        declaration.cancel(self.clock.now(), principal.party, command.note)
+        return self._save(context, declaration, principal, "declaration.cancel")
+
+
+def _publish(uow: UnitOfWork, declaration: Declaration, events: Sequence[object], actor: str,
+             action: str) -> None:  # fmt: skip
+    """The change's events to the outbox, and one audit entry for the whole change."""
+    done = [e for e in events if isinstance(e, Event)]
+    if not done:
+        return
+    payloads = [event.payload() for event in done]
+    uow.outbox.add_many([(e.name, declaration.id, p, e.at)
+                         for e, p in zip(done, payloads, strict=True)])  # fmt: skip
+    uow.audit.append(done[-1].at, actor, action, declaration.id,
+                     {"version": declaration.version, "events": payloads})  # fmt: skip
+
+
+def _apply(declaration: Declaration, command: Decide, outcome: InspectionOutcome | None,
+           now: datetime) -> None:  # fmt: skip
+    who, note = command.principal.party, command.note
+    if command.action is Action.RELEASE:
+        declaration.release(now, who, note)
+    elif command.action is Action.REJECT:
+        declaration.reject(now, who, note)
+    elif command.action is Action.REQUEST_DOCUMENTS:
+        declaration.request_documents(now, who, note)
+    elif outcome is None:
+        declaration.order_inspection(now, who, note)
+    else:
+        declaration.record_inspection(outcome, now, who)
+
+
+def _check_acts_for(principal: Principal, goods: Goods) -> None:
+    if principal.role is Role.ADMIN:
+        return
+    if party_key(principal.party) not in (goods.importer.key, goods.declarant.key):
+        raise InvalidInput(
+            f"you act for '{principal.party}', who is neither the importer nor the declarant",
+            code="declaration.not_your_party",
+            hint="Lodge as the importer, or name yourself as the declarant.",
+            details={"field": "declarant.name"},
+        )
+
+
+def _who(role: Role) -> str:
+    """``an officer``, ``a gate operator``: the role, for a sentence."""
+    name = "gate operator" if role is Role.GATE else role.value
+    return f"{'an' if name[0] in 'aeiou' else 'a'} {name}"
+
+
+def _not_found(declaration_id: str) -> NotFound:
+    return NotFound(
+        f"no declaration {declaration_id}",
+        code="declaration.not_found",
+        hint="Check the id; you see only your own party's declarations.",
+    )
+
+
+def _changed(declaration_id: str, read: int, current: int) -> Conflict:
+    return Conflict(
+        f"declaration {declaration_id} changed: you read version {read}, "
+        f"it is now at version {current}",
+        code="declaration.version",
+        hint="Reload the declaration and try again.",
+    )
 
 
 def _may_read(principal: Principal, record: DeclarationRecord) -> bool:

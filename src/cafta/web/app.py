@@ -13,6 +13,8 @@ Mount it on the API's application (``create_app(..., extra_routes=[portal_router
 * ``GET /declarations``, ``GET /declarations/{id}``: a trader's or broker's own declarations,
   every declaration for officers (filtered by office, status, lane);
   ``POST /declarations/{id}/decision``: an officer's decision;
+  ``POST /declarations/{id}/amendment``, ``POST /declarations/{id}/cancellation``: the
+  declarant amends a declaration held for documents, or cancels one before release;
 * ``GET|POST /declarations/new``, ``POST /declarations/upload``: a trader or broker lodges a
   declaration, typed in or as a file;
 * ``GET /dashboard``: declarations per hour, clearance times, lanes against quotas, ACFTA use,
@@ -42,6 +44,7 @@ from cafta.web import charts
 from cafta.web.context import OPT_KEY, Portal
 from cafta.web.errors import HANDLERS
 from cafta.web.pages import (
+    amendments,
     certificates,
     dashboard,
     declarations,
@@ -80,6 +83,8 @@ PAGES: tuple[ControllerRouterHandler, ...] = (
     lodging.lodge_upload,
     declarations.declaration_detail,
     declarations.decide,
+    amendments.amend,
+    amendments.cancel,
     dashboard.dashboard,
 )
 """Every page handler."""

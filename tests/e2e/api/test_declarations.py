@@ -407,6 +407,181 @@ def test_deciding_an_unknown_declaration_is_a_404(
     expect_problem(response, 404, "declaration.not_found")
 
 
+# --- the declarant's amendments and cancellation ----------------------------------------------
+
+FORM_E = {"scheme": "ACFTA", "certificate": "E2026TH-7WACPJX52Z"}
+"""The example's Form E, which this node has never received: the claim falls, yellow lane."""
+
+
+def held_for_documents(client: Client, trader: Headers) -> dict[str, Any]:
+    """A declaration in the yellow lane: it cites a Form E the node has not received."""
+    response = client.post(URL, json=durian(preference=FORM_E), headers=trader)
+    assert response.status_code == 201, response.text
+    view: dict[str, Any] = response.json()
+    assert (view["status"], view["lane"]) == ("held_for_documents", "yellow")
+    return view
+
+
+def test_a_declarant_amends_a_held_declaration_and_it_is_released(
+    client: Client, trader: Headers
+) -> None:
+    yellow = held_for_documents(client, trader)
+    where = f"{URL}/{yellow['id']}/amendments"
+    # The claim withdrawn: MFN is paid, nothing is left to check, the goods are released.
+    amended = client.post(where, json=durian(), headers={**trader, "If-Match": '"1"'})
+    assert amended.status_code == 200, amended.text
+    assert amended.headers["etag"] == '"2"'
+    view = amended.json()
+    assert (view["id"], view["status"], view["lane"], view["version"]) == (
+        yellow["id"], "released", "green", 2)  # fmt: skip
+    assert view["preference"] is None and view["goods"][0]["preference"] is None
+    assert view["assessment"]["items"][0]["regime"] == "MFN"
+    events = [e["event"] for e in view["timeline"]]
+    assert events[:4] == [e["event"] for e in yellow["timeline"]]  # the history is kept
+    assert events[-4:] == ["DeclarationAmended", "DutyAssessed", "LaneAssigned", "GoodsReleased"]
+    amendment = next(e for e in view["timeline"] if e["event"] == "DeclarationAmended")
+    assert amendment["actor"] == IMPORTER and amendment["detail"] == {"items": 1}
+    read = client.get(f"{URL}/{yellow['id']}", headers=trader)
+    assert read.json() == view and read.headers["etag"] == '"2"'
+
+
+def test_an_amendment_that_still_falls_short_is_held_again(
+    client: Client, trader: Headers, expect_problem: ProblemCheck
+) -> None:
+    yellow = held_for_documents(client, trader)
+    where = f"{URL}/{yellow['id']}/amendments"
+    corrected = durian(preference=FORM_E, value={"amount": "640000.00", "currency": "CNY"})
+    amended = client.post(where, json=corrected, headers={**trader, "If-Match": '"1"'})
+    assert amended.status_code == 200, amended.text
+    view = amended.json()
+    assert (view["status"], view["lane"], view["version"]) == ("held_for_documents", "yellow", 2)
+    assert view["assessment"]["customs_value"] == "640000.00"
+    # A second tab still at version 1: refused, nothing changes.
+    stale = client.post(where, json=durian(), headers={**trader, "If-Match": '"1"'})
+    body = expect_problem(stale, 409, "declaration.version")
+    assert "version 1" in body["detail"] and "version 2" in body["detail"]
+    released = client.post(where, json=durian(), headers=trader)  # no If-Match: any version
+    assert released.json()["status"] == "released"
+    late = client.post(where, json=durian(), headers=trader)
+    body = expect_problem(late, 409, "declaration.transition")
+    assert body["details"] == {"status": "released", "action": "amend"}
+
+
+def test_who_may_amend_and_what(
+    client: Client,
+    trader: Headers,
+    other_trader: Headers,
+    officer: Headers,
+    expect_problem: ProblemCheck,
+) -> None:
+    yellow = held_for_documents(client, trader)
+    where = f"{URL}/{yellow['id']}/amendments"
+    expect_problem(client.post(where, json=durian(), headers=officer), 403, "auth.forbidden")
+    # Another trader, even naming itself as importer, cannot tell the declaration exists.
+    theirs = durian()
+    theirs["importer"]["name"] = "Qingdao Harvest Foods Co., Ltd."
+    expect_problem(client.post(where, json=theirs, headers=other_trader), 404,
+                   "declaration.not_found")  # fmt: skip
+    elsewhere = durian()
+    elsewhere["office"] = "CNPXG"
+    body = expect_problem(client.post(where, json=elsewhere, headers=trader), 400,
+                          "declaration.amend_identity")  # fmt: skip
+    assert "Cancel this declaration" in body["detail"]
+    # Only a declaration held for documents is amended; one held for inspection is not.
+    red = held(client, trader)
+    response = client.post(f"{URL}/{red['id']}/amendments", json=durian(), headers=trader)
+    body = expect_problem(response, 409, "declaration.transition")
+    assert body["details"] == {"status": "held_for_inspection", "action": "amend"}
+    untouched = client.get(f"{URL}/{yellow['id']}", headers=trader).json()
+    assert (untouched["status"], untouched["version"]) == ("held_for_documents", 1)
+
+
+@pytest.mark.parametrize(
+    ("document", "if_match", "field"),
+    [
+        (durian(value={"amount": "612,000.00", "currency": "CNY"}), None,
+         "items[0].value.amount"),
+        (durian(value={"amount": 612000, "currency": "CNY"}), None, "items[0].value.amount"),
+        (durian(origin="Atlantis"), None, "items[0].origin"),
+        ({"office": "CNYYG"}, None, "importer"),
+        (durian(), "W/\"1\"", "If-Match"),
+    ],
+)  # fmt: skip
+def test_a_bad_amendment_is_a_400_naming_the_field(
+    client: Client,
+    trader: Headers,
+    expect_problem: ProblemCheck,
+    document: dict[str, Any],
+    if_match: str | None,
+    field: str,
+) -> None:
+    yellow = held_for_documents(client, trader)
+    headers = {**trader, **({"If-Match": if_match} if if_match else {})}
+    response = client.post(f"{URL}/{yellow['id']}/amendments", json=document, headers=headers)
+    body = expect_problem(response, 400)
+    assert body["errors"][0]["field"] == field
+    assert client.get(f"{URL}/{yellow['id']}", headers=trader).json()["version"] == 1
+
+
+def test_the_declarant_cancels_before_release(
+    client: Client, trader: Headers, expect_problem: ProblemCheck
+) -> None:
+    yellow = held_for_documents(client, trader)
+    where = f"{URL}/{yellow['id']}/cancellation"
+    response = client.post(where, json={"note": "sold to another buyer"},
+                           headers={**trader, "If-Match": '"1"'})  # fmt: skip
+    assert response.status_code == 200, response.text
+    assert response.headers["etag"] == '"2"'
+    view = response.json()
+    assert (view["status"], view["version"]) == ("cancelled", 2)
+    last = view["timeline"][-1]
+    assert (last["event"], last["actor"]) == ("DeclarationCancelled", IMPORTER)
+    assert last["detail"] == {"note": "sold to another buyer"}
+    assert client.get(f"{URL}/{yellow['id']}", headers=trader).json() == view
+    again = client.post(where, headers=trader)  # cancelled is final
+    body = expect_problem(again, 409, "declaration.transition")
+    assert body["details"] == {"status": "cancelled", "action": "cancel"}
+    # The body may be left out; a red declaration is cancelled as well.
+    red = held(client, trader)
+    bare = client.post(f"{URL}/{red['id']}/cancellation", headers=trader)
+    assert bare.status_code == 200, bare.text
+    assert bare.json()["timeline"][-1]["detail"] == {"note": None}
+
+
+def test_a_released_declaration_cannot_be_cancelled(
+    client: Client, trader: Headers, expect_problem: ProblemCheck
+) -> None:
+    released = client.post(URL, json=durian(), headers=trader).json()
+    assert released["status"] == "released"
+    response = client.post(f"{URL}/{released['id']}/cancellation", json={}, headers=trader)
+    body = expect_problem(response, 409, "declaration.transition")
+    assert body["details"] == {"status": "released", "action": "cancel"}
+
+
+def test_who_may_cancel_and_how(
+    client: Client,
+    trader: Headers,
+    other_trader: Headers,
+    officer: Headers,
+    expect_problem: ProblemCheck,
+) -> None:
+    yellow = held_for_documents(client, trader)
+    where = f"{URL}/{yellow['id']}/cancellation"
+    expect_problem(client.post(where, json={}, headers=officer), 403, "auth.forbidden")
+    expect_problem(client.post(where, json={}, headers=other_trader), 404,
+                   "declaration.not_found")  # fmt: skip
+    stale = client.post(where, json={}, headers={**trader, "If-Match": '"7"'})
+    expect_problem(stale, 409, "declaration.version")
+    body = expect_problem(client.post(where, json={"note": 5}, headers=trader), 400)
+    assert body["errors"][0]["field"] == "note"
+    body = expect_problem(client.post(where, json={"note": "x" * 1001}, headers=trader), 400)
+    assert body["errors"][0]["field"] == "note"
+    expect_problem(client.post(f"{URL}/CD20260601-NOSUCH0000/cancellation", headers=trader), 404,
+                   "declaration.not_found")  # fmt: skip
+    assert client.get(f"{URL}/{yellow['id']}", headers=trader).json()["status"] == (
+        "held_for_documents")  # fmt: skip
+
+
 # --- the token store and an application without clearance -----------------------------------
 
 

@@ -57,6 +57,8 @@ def test_the_openapi_document_lists_every_route(client: TestClient[Litestar]) ->
         "/api/v1/declarations",
         "/api/v1/declarations/{declaration_id}",
         "/api/v1/declarations/{declaration_id}/decisions",
+        "/api/v1/declarations/{declaration_id}/amendments",
+        "/api/v1/declarations/{declaration_id}/cancellation",
     }
     assert document["components"]["securitySchemes"]["bearer"] == {
         "type": "http",

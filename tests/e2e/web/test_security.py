@@ -26,10 +26,13 @@ POST_ROUTES = [
     "/declarations/new",
     "/declarations/upload",
 ]
-DECISION = "/declarations/{declaration_id:str}/decision"
+ON_A_DECLARATION = ["decision", "amendment", "cancellation"]
+"""The forms of a declaration's page: ``/declarations/{declaration_id:str}/<form>``."""
 
 
-@pytest.mark.parametrize("path", [*POST_ROUTES, "/declarations/CD20260601-X/decision"])
+@pytest.mark.parametrize(
+    "path", [*POST_ROUTES, *(f"/declarations/CD20260601-X/{form}" for form in ON_A_DECLARATION)]
+)
 def test_a_post_without_the_token_is_refused(
     client: TestClient[Litestar], page: Parse, form_token: Token, path: str
 ) -> None:
@@ -48,7 +51,8 @@ def test_every_post_route_is_checked(app: Litestar) -> None:
         for route in app.routes
         if "POST" in getattr(route, "methods", ()) and not route.path.startswith("/api/")
     }
-    assert posts == {*POST_ROUTES, DECISION}
+    assert posts == {*POST_ROUTES, *(f"/declarations/{{declaration_id:str}}/{form}"
+                                     for form in ON_A_DECLARATION)}  # fmt: skip
 
 
 def test_every_post_form_carries_the_token(

@@ -91,11 +91,15 @@ def _lodged() -> Declaration:
     return Declaration.lodge("CD20260601-ABC", parse_goods(DOCUMENT), AT, "broker")
 
 
-def test_a_green_lane_releases_and_each_step_is_an_event() -> None:
+def test_a_green_lane_makes_it_releasable_and_each_step_is_an_event() -> None:
     declaration = _lodged()
     declaration.record_assessment(_assessment(), PreferenceCheck("accepted", "E1"), AT)
     declaration.assign_lane(LaneChoice(Lane.GREEN, "0.02", "score", ("green: low score",)), AT)
-    assert declaration.status is Status.RELEASED
+    assert declaration.status is Status.ASSESSED and declaration.releasable
+    with pytest.raises(Conflict, match="already has one"):
+        declaration.assign_lane(LaneChoice(Lane.RED, "0.9", "score", ()), AT)
+    declaration.release(AT, "system")
+    assert declaration.status is Status.RELEASED and not declaration.releasable
     names = [e.name for e in declaration.pull_events()]
     assert names == ["DeclarationLodged", "PreferenceChecked", "DutyAssessed", "LaneAssigned",
                      "GoodsReleased"]  # fmt: skip
@@ -110,9 +114,14 @@ def test_a_green_lane_releases_and_each_step_is_an_event() -> None:
 ])  # fmt: skip
 def test_lanes_decide_the_status(lane: Lane, status: Status, audit: bool) -> None:
     declaration = _lodged()
+    with pytest.raises(Conflict, match="lane to a declaration that is lodged"):
+        declaration.assign_lane(LaneChoice(lane, "0.5", "score", ()), AT)
     declaration.record_assessment(_assessment(), None, AT)
     declaration.assign_lane(LaneChoice(lane, "0.5", "score", ()), AT)
+    if declaration.releasable:
+        declaration.release(AT, "system")
     assert declaration.status is status and declaration.post_clearance_audit is audit
+    assert declaration.releasable is False
 
 
 def test_the_lifecycle_refuses_what_the_law_does_not_allow() -> None:

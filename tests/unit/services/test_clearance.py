@@ -20,6 +20,7 @@ from cafta.origin.rulebook import Rulebook
 from cafta.origin.scheme import ACFTA
 from cafta.refdata.exchange_rates import default_rate_provider
 from cafta.services.clearance import Action, Clearance, Decide, Lodge
+from cafta.services.pipeline import LaneSelector
 from cafta.services.ports import Principal, Role
 from cafta.services.preference import PreferenceChecker
 from cafta.tariff.schedule import bundled_schedule
@@ -69,7 +70,8 @@ def durian(certificate: str | None = None, **item: Any) -> dict[str, Any]:
 
 
 def clearance(trust: TrustList, lane: Lane = Lane.GREEN, memory: Memory | None = None,
-              received: dict[str, str] | None = None) -> tuple[Clearance, Memory]:  # fmt: skip
+              received: dict[str, str] | None = None,
+              lanes: LaneSelector | None = None) -> tuple[Clearance, Memory]:  # fmt: skip
     memory = memory or Memory()
     rules = Rulebook(ACFTA)
     checker = PreferenceChecker(
@@ -80,7 +82,7 @@ def clearance(trust: TrustList, lane: Lane = Lane.GREEN, memory: Memory | None =
     service = Clearance(
         uow=lambda read_only=False: FakeUnitOfWork(memory), clock=FixedClock(NOW),
         schedule=bundled_schedule,
-        rates=default_rate_provider(), preference=checker, lanes=FixedLanes(lane),
+        rates=default_rate_provider(), preference=checker, lanes=lanes or FixedLanes(lane),
     )  # fmt: skip
     return service, memory
 

@@ -16,8 +16,7 @@ from .test_clearance import TRADER, clearance, durian
 
 
 def _lodge(trust: TrustList, document: dict[str, Any], seed: int = 1) -> Any:
-    service, _ = clearance(trust)
-    service.lanes = RiskLanes(default_risk_engine(seed=seed))
+    service, _ = clearance(trust, lanes=RiskLanes(default_risk_engine(seed=seed)))
     return service.lodge(Lodge(document, TRADER)).declaration
 
 
@@ -75,9 +74,9 @@ def test_subject_of_marks_an_importer_on_the_register_on_the_day_lodged(trust: T
 def test_a_trusted_importer_goes_blue_with_its_register_entry_in_the_reasons(
     trust: TrustList,
 ) -> None:
-    service, _ = clearance(trust)
     quotas = QuotaTable(LaneQuota(blue=Decimal("0.02")))
-    service.lanes = RiskLanes(default_risk_engine(seed=1, quotas=quotas), _register())
+    lanes = RiskLanes(default_risk_engine(seed=1, quotas=quotas), _register())
+    service, _ = clearance(trust, lanes=lanes)
     declaration = service.lodge(Lodge(durian(), TRADER)).declaration
     assert declaration.lane is not None and declaration.lane.lane is Lane.BLUE
     assert declaration.status is Status.RELEASED and declaration.post_clearance_audit
@@ -93,10 +92,9 @@ def test_a_trusted_importer_goes_blue_with_its_register_entry_in_the_reasons(
 def test_without_a_blue_quota_a_trusted_importer_is_green_at_half_the_score(
     trust: TrustList,
 ) -> None:
-    service, _ = clearance(trust)
-    service.lanes = RiskLanes(default_risk_engine(seed=1), _register())
+    service, _ = clearance(trust, lanes=RiskLanes(default_risk_engine(seed=1), _register()))
     trusted = service.lodge(Lodge(durian(), TRADER)).declaration
-    service.lanes = RiskLanes(default_risk_engine(seed=1))
+    service, _ = clearance(trust, lanes=RiskLanes(default_risk_engine(seed=1)))
     plain = service.lodge(Lodge(durian(), TRADER)).declaration
     assert trusted.lane is not None and plain.lane is not None
     assert trusted.lane.lane is Lane.GREEN

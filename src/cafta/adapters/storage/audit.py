@@ -124,6 +124,13 @@ class SqlAuditLog:
 
     def __init__(self, db: StorageConnection) -> None:
         self._db = db
+        self._head: tuple[int, str] | None = None
+        """The head as this transaction left it after its last append (several appends in
+        one transaction, as group commit makes them, read it and take the lock once)."""
+
+    def end_of_transaction(self) -> None:
+        """Forget the cached head: the next transaction reads it again under its lock."""
+        self._head = None
 
     def append(
         self, at: datetime, actor: str, action: str, entity: str, payload: Mapping[str, Any]
@@ -133,17 +140,11 @@ class SqlAuditLog:
         # the text of that is canonical and is both stored and hashed.
         stored_payload = from_json_text(to_json_text(payload, "audit payload"))
         payload_text = to_json_text(stored_payload)
-        if self._db.is_postgresql:
-            self._db.execute(select(func.pg_advisory_xact_lock(AUDIT_LOCK_KEY)))
-        head = self._db.execute(_READ_HEAD).one_or_none()
-        if head is None:
-            # Only if the row made by the migration was removed: continue from the last entry.
-            last = self._db.execute(
-                select(audit_log.c.seq, audit_log.c.hash).order_by(audit_log.c.seq.desc()).limit(1)
-            ).one_or_none()
-            last_seq, prev_hash = (last.seq, last.hash) if last else (0, GENESIS_HASH)
+        head_row_exists = True
+        if self._head is not None:
+            last_seq, prev_hash = self._head
         else:
-            last_seq, prev_hash = head.last_seq, head.last_hash
+            last_seq, prev_hash, head_row_exists = self._read_head()
         seq = last_seq + 1
         digest = _entry_hash_of_text(prev_hash, seq=seq, at=at, actor=actor, action=action,
                                      entity=entity, payload_text=payload_text)  # fmt: skip
@@ -151,11 +152,26 @@ class SqlAuditLog:
             "seq": seq, "at": at, "actor": actor, "action": action, "entity": entity,
             "payload": payload_text, "prev_hash": prev_hash, "hash": digest,
         })  # fmt: skip
-        if head is None:
-            self._db.execute(insert(audit_head).values(id=_HEAD_ID, last_seq=seq, last_hash=digest))
-        else:
+        if head_row_exists:
             self._db.execute(_MOVE_HEAD, {"seq": seq, "digest": digest})
+        else:
+            self._db.execute(insert(audit_head).values(id=_HEAD_ID, last_seq=seq, last_hash=digest))
+        self._head = (seq, digest)
         return AuditEntry(seq, at, actor, action, entity, stored_payload, prev_hash, digest)
+
+    def _read_head(self) -> tuple[int, str, bool]:
+        """Take the append lock (PostgreSQL) and read the head: the last seq and hash, and
+        whether the head row exists."""
+        if self._db.is_postgresql:
+            self._db.execute(select(func.pg_advisory_xact_lock(AUDIT_LOCK_KEY)))
+        head = self._db.execute(_READ_HEAD).one_or_none()
+        if head is not None:
+            return head.last_seq, head.last_hash, True
+        # Only if the row made by the migration was removed: continue from the last entry.
+        last = self._db.execute(
+            select(audit_log.c.seq, audit_log.c.hash).order_by(audit_log.c.seq.desc()).limit(1)
+        ).one_or_none()
+        return (last.seq, last.hash, False) if last else (0, GENESIS_HASH, False)
 
     def entries(self, after_seq: int = 0, limit: int = 1000) -> Sequence[AuditEntry]:
         query = (

@@ -60,7 +60,8 @@ class SqlUnitOfWork:
         self.declarations = SqlDeclarationStore(self.db)
         self.idempotency = SqlIdempotencyStore(self.db)
         self.outbox = SqlOutbox(self.db)
-        self.audit = SqlAuditLog(self.db)
+        self._audit = SqlAuditLog(self.db)
+        self.audit = self._audit
         self.labels = SqlLabelStore(self.db)
         self.tokens = SqlTokenStore(self.db)
         self.trusted_keys = TrustedKeyStore(self.db)
@@ -80,9 +81,11 @@ class SqlUnitOfWork:
                 raise  # otherwise the block's own exception is the one worth seeing
 
     def commit(self) -> None:
+        self._audit.end_of_transaction()
         self.db.commit()
 
     def rollback(self) -> None:
+        self._audit.end_of_transaction()
         self.db.rollback()
 
 

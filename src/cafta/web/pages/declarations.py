@@ -5,7 +5,9 @@ newest first, and each one's lane, assessment with the working, Form E verdict, 
 timeline. Officers and administrators see every declaration, filtered by office, status and
 lane (the queue of the workbench); an officer decides on a held declaration from its page
 (release, reject, request documents, order an inspection or record its outcome) with a form
-protected against cross-site forgery. Visitors who have not signed in are sent to sign in.
+protected against cross-site forgery. The page also carries the declarant's forms (amend a
+declaration held for documents, cancel one before release), handled in :mod:`.amendments`.
+Visitors who have not signed in are sent to sign in.
 """
 
 from __future__ import annotations
@@ -34,10 +36,20 @@ from cafta.web.i18n import N_
 from cafta.web.rendering import AnyRequest, page
 from cafta.web.session import signed_in
 
-__all__ = ["clearance_of", "decide", "declaration_detail", "declaration_list"]
+__all__ = [
+    "DECLARANTS",
+    "clearance_of",
+    "decide",
+    "declaration_detail",
+    "declaration_list",
+    "show_declaration",
+]
 
 _READERS = frozenset({Role.TRADER, Role.BROKER, Role.OFFICER, Role.ADMIN})
 _ALL = frozenset({Role.OFFICER, Role.ADMIN})
+DECLARANTS = frozenset({Role.TRADER, Role.BROKER})
+"""Who gets the amend and cancel forms: traders and brokers (administrators only read here,
+although the API lets them act for anyone)."""
 _LIMIT = 200
 
 ACTIONS = {
@@ -140,28 +152,38 @@ async def declaration_detail(
         return principal
     clearance = clearance_of(request)
     declaration = await to_thread.run_sync(clearance.get, declaration_id[:100], principal)
-    lodged = request.query_params.get("lodged") == "1"
-    return await _show(request, declaration, principal, {}, 200, lodged=lodged)
+    done = next((n for n in _NOTICES if request.query_params.get(n) == "1"), None)
+    return await show_declaration(request, declaration, principal, {}, 200, done=done)
 
 
-async def _show(
+_NOTICES = ("lodged", "amended", "cancelled")
+"""What the page says was just done (``?lodged=1``): after a lodging, an amendment, a
+cancellation."""
+
+
+async def show_declaration(
     request: AnyRequest,
     declaration: Declaration,
     principal: Principal,
     errors: Errors,
     status: int,
     *,
-    lodged: bool = False,
+    done: str | None = None,
     posted: dict[str, str] | None = None,
 ) -> Response[str]:
+    """The declaration's page: the forms the principal may use on it, ``errors`` next to their
+    fields and what was ``posted`` kept."""
+    declarant = principal.role in DECLARANTS
     values = {
         "d": declaration_view(declaration),
         "can_decide": principal.role is Role.OFFICER and declaration.status.held,
+        "can_amend": declarant and declaration.status is Status.HELD_FOR_DOCUMENTS,
+        "can_cancel": declarant and not declaration.status.final,
         "actions": ACTIONS,
         "statuses": STATUSES,
         "lanes": LANES,
         "errors": errors,
-        "lodged": lodged,
+        "done": done,
         "posted": posted or {},
     }
     return await page(request, "declaration.html", values, status=status)
@@ -219,7 +241,7 @@ async def decide(request: AnyRequest, declaration_id: FromPath[str]) -> Response
     action = posted["action"]
     if action not in {a.value for a in Action}:
         errors: Errors = {"action": own(N_("Choose a decision."))}
-        return await _show(request, declaration, principal, errors, 400, posted=posted)
+        return await show_declaration(request, declaration, principal, errors, 400, posted=posted)
     currency = declaration.assessment.currency if declaration.assessment else "CNY"
     outcome = _outcome(form, currency) if action == Action.INSPECT.value else None
     version = text_of(form, "version", 10)
@@ -236,14 +258,18 @@ async def decide(request: AnyRequest, declaration_id: FromPath[str]) -> Response
     except Conflict as error:
         if error.code != "declaration.version":
             errors = {"action": engine_message(error)}
-            return await _show(request, declaration, principal, errors, 409, posted=posted)
+            return await show_declaration(
+                request, declaration, principal, errors, 409, posted=posted
+            )
         current = await to_thread.run_sync(clearance.get, declaration.id, principal)
         errors = {"": own(CHANGED_MEANWHILE)}
-        return await _show(request, current, principal, errors, 409)
+        return await show_declaration(request, current, principal, errors, 409)
     except DomainError as error:
         path = error.details.get("field")
         field = _DECISION_FIELDS.get(path, "") if isinstance(path, str) else ""
         status = 400 if isinstance(error, InvalidInput) else 422
         errors = {field: engine_message(error)}
-        return await _show(request, declaration, principal, errors, status, posted=posted)
+        return await show_declaration(
+            request, declaration, principal, errors, status, posted=posted
+        )
     return Redirect(f"/declarations/{quote(declaration.id)}", status_code=303)

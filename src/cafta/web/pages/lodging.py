@@ -32,11 +32,11 @@ from cafta.web.i18n import N_
 from cafta.web.pages.declarations import clearance_of
 from cafta.web.rendering import AnyRequest, page
 
-__all__ = ["lodge_form", "lodge_typed", "lodge_upload"]
+__all__ = ["MAX_FILE", "lodge_form", "lodge_typed", "lodge_upload"]
 
 _LODGERS = frozenset({Role.TRADER, Role.BROKER, Role.ADMIN})
 _NOT_ALLOWED = "declarations are lodged by traders and customs brokers"
-_MAX_FILE = 512_000
+MAX_FILE = 512_000
 ALREADY_SENT = N_(
     "This form was already sent and lodged; your declarations list has it. "
     "Send the form again to lodge it as a new declaration."
@@ -155,7 +155,7 @@ async def lodge_upload(request: AnyRequest) -> Response[str] | Redirect:
         return principal
     blank = DeclarationForm.blank_for(principal.party, broker=principal.role is Role.BROKER)
     upload = posted.get("declaration_file")
-    text, problem = await upload_text(upload, _MAX_FILE)
+    text, problem = await upload_text(upload, MAX_FILE)
     if text is None:
         missing = problem or own(N_("Choose a declaration file (JSON or YAML) to upload."))
         return await _show(request, blank, {"declaration_file": missing}, 400)

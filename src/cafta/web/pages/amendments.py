@@ -1,0 +1,165 @@
+"""The declarant's forms on a declaration's page: amend it, or cancel it.
+
+``POST /declarations/{id}/amendment`` takes the whole corrected declaration as a file (JSON or
+YAML, read as the lodging page reads one) while the declaration is held for documents;
+``POST /declarations/{id}/cancellation`` withdraws it before release, with an optional note.
+Both are for the trader or broker whose party the declaration names, go through the clearance
+services the API uses, and are protected against cross-site forgery; on success the visitor
+lands back on the declaration's page, which says what was done.
+
+Each form carries the version of the declaration it was shown with, and the change is made only
+on that version. So a form sent twice (a double click, a reload) changes the declaration once:
+the second sending finds the change already made by the same party and lands on the page as the
+first did. A change refused (a mistake in the file, a status that no longer allows it, a change
+made meanwhile by someone else) shows the page again with the reason.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import quote
+
+from anyio import to_thread
+from litestar import Response, post
+from litestar.exceptions import PermissionDeniedException
+from litestar.params import FromPath
+from litestar.response import Redirect
+
+from cafta.clearance.declaration import Declaration
+from cafta.clearance.lifecycle import Status
+from cafta.core.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
+from cafta.services.clearance import Amend, Cancel
+from cafta.services.ports import Principal
+from cafta.web.context import portal_of
+from cafta.web.documents import parse_document
+from cafta.web.forms import Errors, Message, engine_message, own, posted_form, text_of, upload_text
+from cafta.web.i18n import N_
+from cafta.web.pages.declarations import DECLARANTS, clearance_of, show_declaration
+from cafta.web.pages.lodging import MAX_FILE
+from cafta.web.rendering import AnyRequest
+from cafta.web.session import signed_in
+
+__all__ = ["amend", "cancel"]
+
+_NOT_ALLOWED = "only the declarant amends or cancels a declaration"
+CHOOSE_FILE = N_("Choose the corrected declaration file (JSON or YAML) to upload.")
+CHANGED_MEANWHILE = N_(
+    "This declaration was changed meanwhile, by a customs officer or by the system. Its current "
+    "state is shown below: amend or cancel it again if that is still needed."
+)
+
+
+async def _declarant(request: AnyRequest) -> Principal:
+    principal = await signed_in(request, portal_of(request).tokens)
+    if principal is None or principal.role not in DECLARANTS:
+        raise PermissionDeniedException(detail=_NOT_ALLOWED)
+    return principal
+
+
+def _version(form: Mapping[str, Any]) -> int:
+    """The version the form was shown with. A form without it (not one of ours) is made on
+    version 0, which no stored declaration has: it changes nothing."""
+    text = text_of(form, "version", 10)
+    return int(text) if text.isdigit() else 0
+
+
+def _last_by(declaration: Declaration, event: str, principal: Principal) -> bool:
+    """Whether ``declaration``'s latest ``event`` was ``principal``'s."""
+    found = [h for h in declaration.history if h["event"] == event]
+    return bool(found) and found[-1]["actor"] == principal.party
+
+
+def _same(first: object, second: object) -> bool:
+    def canonical(value: object) -> str:
+        return json.dumps(value, sort_keys=True, default=str, ensure_ascii=False)
+
+    return canonical(first) == canonical(second)
+
+
+def _declaration_file(text: str, name: str) -> dict[str, Any]:
+    """The uploaded declaration, read as the lodging page reads one."""
+    document = parse_document(text, name)
+    if not isinstance(document, dict):
+        raise InvalidInput("a declaration must be an object", code="declaration.not_an_object")
+    return document
+
+
+@post("/declarations/{declaration_id:str}/amendment", status_code=303)
+async def amend(request: AnyRequest, declaration_id: FromPath[str]) -> Response[str] | Redirect:
+    """The corrected declaration, uploaded: assessed again from the start; back to its page."""
+    form = await posted_form(request)
+    principal = await _declarant(request)
+    clearance = clearance_of(request)
+    declaration = await to_thread.run_sync(clearance.get, declaration_id[:100], principal)
+    upload = form.get("declaration_file")
+    text, problem = await upload_text(upload, MAX_FILE)
+    if text is None:
+        errors: Errors = {"declaration_file": problem or own(CHOOSE_FILE)}
+        return await show_declaration(request, declaration, principal, errors, 400)
+    name = str(getattr(upload, "filename", "") or "")
+    try:
+        document = await to_thread.run_sync(_declaration_file, text, name)
+        command = Amend(declaration.id, document, principal, _version(form))
+        await to_thread.run_sync(clearance.amend, command)
+    except Forbidden as error:
+        raise PermissionDeniedException(detail=error.message) from None
+    except Conflict as error:
+        current = await to_thread.run_sync(clearance.get, declaration.id, principal)
+        if error.code != "declaration.version":
+            errors = {"": engine_message(error)}
+        elif _last_by(current, "DeclarationAmended", principal) and _same(
+            current.goods.source, document
+        ):
+            return _back(current, "amended")  # this same form, sent again
+        else:
+            errors = {"": own(CHANGED_MEANWHILE)}
+        return await show_declaration(request, current, principal, errors, 409)
+    except (InvalidInput, NotFound) as error:
+        if error.code.startswith("config."):
+            raise
+        # The path stays in the message: it names a place in the visitor's own file.
+        message = Message(error.message, localized=False, hint=error.hint)
+        status = 404 if isinstance(error, NotFound) else 400
+        return await show_declaration(request, declaration, principal,
+                                      {"declaration_file": message}, status)  # fmt: skip
+    except DomainError as error:
+        errors = {"declaration_file": engine_message(error)}
+        return await show_declaration(request, declaration, principal, errors, 422)
+    return _back(declaration, "amended")
+
+
+@post("/declarations/{declaration_id:str}/cancellation", status_code=303)
+async def cancel(request: AnyRequest, declaration_id: FromPath[str]) -> Response[str] | Redirect:
+    """The declaration withdrawn before release; back to its page."""
+    form = await posted_form(request)
+    principal = await _declarant(request)
+    clearance = clearance_of(request)
+    declaration = await to_thread.run_sync(clearance.get, declaration_id[:100], principal)
+    note = text_of(form, "cancel_note", 500)
+    command = Cancel(declaration.id, principal, note or None, _version(form))
+    try:
+        await to_thread.run_sync(clearance.cancel, command)
+    except Forbidden as error:
+        raise PermissionDeniedException(detail=error.message) from None
+    except Conflict as error:
+        current = await to_thread.run_sync(clearance.get, declaration.id, principal)
+        if current.status is Status.CANCELLED and _last_by(
+            current, "DeclarationCancelled", principal
+        ):
+            return _back(current, "cancelled")  # this same form, sent again
+        message = own(CHANGED_MEANWHILE) if error.code == "declaration.version" else None
+        errors = {"": message or engine_message(error)}
+        return await show_declaration(request, current, principal, errors, 409,
+                                      posted={"cancel_note": note})  # fmt: skip
+    except DomainError as error:
+        errors = {"cancel_note": engine_message(error)}
+        status = 400 if isinstance(error, InvalidInput) else 422
+        return await show_declaration(request, declaration, principal, errors, status,
+                                      posted={"cancel_note": note})  # fmt: skip
+    return _back(declaration, "cancelled")
+
+
+def _back(declaration: Declaration, done: str) -> Redirect:
+    return Redirect(f"/declarations/{quote(declaration.id)}?{done}=1", status_code=303)
