@@ -16,10 +16,12 @@ function writes and does not commit) and gets its result back only once they are
   at the lock.
 
 If any write of a group fails (an idempotency key taken meanwhile, a declaration changed by
-someone else, the database refusing), the group's transaction is rolled back and each of its
-writes runs again in a transaction of its own, so each caller gets exactly its own outcome and
-nothing one caller wrote depends on another's. A write must therefore be safe to run twice
-after a rollback, which plain inserts and updates are.
+someone else), the group's transaction is rolled back and each of its writes runs again in a
+transaction of its own, so each caller gets exactly its own outcome and nothing one caller
+wrote depends on another's. If the transaction itself fails (the database busy past its
+timeout, or unreachable), every write of the group is answered with that error at once. A
+write must therefore be safe to run twice after a rollback, which plain inserts and updates
+are.
 """
 
 from __future__ import annotations
@@ -114,13 +116,23 @@ class GroupCommit:
                     queued.done = True
 
     def _together(self, group: list[_Queued[object]]) -> bool:
-        """Commit the whole group in one transaction; False (nothing kept) if any part fails."""
+        """Commit the whole group in one transaction (``True``). If one of its writes fails,
+        nothing is kept and each is to run alone (``False``). If the transaction itself
+        fails (the database busy or unreachable), every write of the group gets that error
+        (``True``): running each alone would only wait as long again, once per write."""
         try:
             with self.uow() as unit:
-                results = [queued.work(unit) for queued in group]
+                results = []
+                for queued in group:
+                    try:
+                        results.append(queued.work(unit))
+                    except Exception:  # its own failure: each write is tried again alone
+                        return False
                 unit.commit()
-        except Exception:  # each write is tried again alone
-            return False
+        except Exception as error:  # the transaction's failure, shared by every write
+            for queued in group:
+                queued.error, queued.done = error, True
+            return True
         self.groups += 1
         for queued, result in zip(group, results, strict=True):
             queued.result, queued.done = result, True

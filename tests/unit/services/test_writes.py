@@ -77,3 +77,28 @@ def test_an_interrupted_leader_answers_the_writes_it_carried() -> None:
     assert other.done and isinstance(other.error, CaftaError)
     assert other.error.code == "storage.unavailable"
     assert memory.commits == 0 and writer._queue == []
+
+
+class _BusyUnitOfWork(FakeUnitOfWork):
+    def commit(self) -> None:
+        raise CaftaError("the database is busy", code="storage.busy")
+
+
+def test_a_transaction_that_fails_fails_every_write_of_its_group_once() -> None:
+    memory, runs = Memory(), []
+
+    def counted(entity: str) -> Callable[[UnitOfWork], str]:
+        def work(uow: UnitOfWork) -> str:
+            runs.append(entity)
+            return _audit(entity)(uow)
+
+        return work
+
+    writer = GroupCommit(lambda read_only=False: _BusyUnitOfWork(memory))
+    other: _Queued[object] = _Queued(counted("a"))
+    writer._queue.append(other)
+    with pytest.raises(CaftaError) as caught:
+        writer.write(counted("b"))
+    assert caught.value.code == "storage.busy" and other.error is caught.value
+    assert runs == ["a", "b"]  # not run again alone: that would only wait as long again
+    assert memory.commits == 0 and writer.groups == 0
