@@ -14,7 +14,9 @@ Mount it on the API's application (``create_app(..., extra_routes=[portal_router
   every declaration for officers (filtered by office, status, lane);
   ``POST /declarations/{id}/decision``: an officer's decision;
   ``POST /declarations/{id}/amendment``, ``POST /declarations/{id}/cancellation``: the
-  declarant amends a declaration held for documents, or cancels one before release;
+  declarant amends a declaration held for documents (a corrected file), or cancels one before
+  release; ``GET|POST /declarations/{id}/amend``: the declarant amends it in the lodging form,
+  filled with what was declared;
 * ``GET|POST /declarations/new``, ``POST /declarations/upload``: a trader or broker lodges a
   declaration, typed in or as a file;
 * ``GET /dashboard``: declarations per hour, clearance times, lanes against quotas, ACFTA use,
@@ -44,6 +46,7 @@ from cafta.web import charts
 from cafta.web.context import OPT_KEY, Portal
 from cafta.web.errors import HANDLERS
 from cafta.web.pages import (
+    amending,
     amendments,
     certificates,
     dashboard,
@@ -84,6 +87,8 @@ PAGES: tuple[ControllerRouterHandler, ...] = (
     declarations.declaration_detail,
     declarations.decide,
     amendments.amend,
+    amending.amend_form,
+    amending.amend_typed,
     amendments.cancel,
     dashboard.dashboard,
 )

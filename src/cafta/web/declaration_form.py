@@ -9,6 +9,11 @@ each next to its field.
 Each form carries an idempotency key made when the blank form is shown: sending the same form
 twice (a double click, a reload after a lost answer) returns the declaration the first sending
 lodged instead of lodging a second one.
+
+The same form amends a declaration held for documents: :meth:`DeclarationForm.from_document`
+fills it with the declaration as it was filed, and :meth:`DeclarationForm.left_out` names what
+of that document the form cannot carry (a freight amount, an extension key), which sending the
+form would drop or change.
 """
 
 from __future__ import annotations
@@ -20,6 +25,9 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from cafta.core.errors import CaftaError
+from cafta.core.quantity import unit
+from cafta.refdata.countries import country
+from cafta.web.choices import CURRENCIES
 from cafta.web.forms import Errors, engine_message, own, text_of
 from cafta.web.i18n import N_
 from cafta.web.rows import adding, posted_rows, removing
@@ -121,6 +129,8 @@ class DeclarationForm:
 
     office: str = ""
     declarant_name: str = ""
+    declarant_country: str = ""
+    """Not a field of its own: kept (hidden) from the declaration being amended."""
     importer_name: str = ""
     importer_country: str = "CN"
     exporter_name: str = ""
@@ -158,6 +168,7 @@ class DeclarationForm:
         return cls(
             office=text_of(form, "office", 10),
             declarant_name=text_of(form, "declarant_name"),
+            declarant_country=text_of(form, "declarant_country", 60),
             importer_name=text_of(form, "importer_name"),
             importer_country=text_of(form, "importer_country", 60),
             exporter_name=text_of(form, "exporter_name"),
@@ -169,6 +180,51 @@ class DeclarationForm:
             key=text_of(form, "idempotency_key", 80) or new_key(),
             rows=rows or (ItemRow(),),
         )
+
+    @classmethod
+    def from_document(cls, document: Mapping[str, Any]) -> DeclarationForm:
+        """The form showing ``document``, a declaration as it was filed, as the browser will
+        send it back: a value a drop-down list does not offer is shown (and sent) as its first
+        choice, a net mass in another unit than kg is left empty (:meth:`left_out`)."""
+        items = [item for item in _list(document, "items") if isinstance(item, Mapping)]
+        declarant = _object(document, "declarant")
+        importer = _object(document, "importer")
+        exporter = _object(document, "exporter")
+        transport = _object(document, "transport")
+        currency = _text(_object(items[0], "value").get("currency")).upper() if items else ""
+        return cls(
+            office=_text(document.get("office")),
+            declarant_name=_text(declarant.get("name")),
+            declarant_country=_text(declarant.get("country")),
+            importer_name=_text(importer.get("name")),
+            importer_country=_country(importer.get("country")),
+            exporter_name=_text(exporter.get("name")),
+            exporter_country=_country(exporter.get("country")),
+            transport_mode=_chosen(_text(transport.get("mode")).lower(), TRANSPORT_MODES),
+            vehicle_plate=_text(transport.get("vehicle_plate")),
+            container=_text(transport.get("container")),
+            currency=_chosen(currency, CURRENCIES),
+            rows=tuple(_row(item) for item in items[:MAX_ITEMS]) or (ItemRow(),),
+        )
+
+    @classmethod
+    def left_out(cls, document: Mapping[str, Any]) -> list[str]:
+        """What of ``document`` (a declaration as filed) the form :meth:`from_document` fills
+        would drop or change when sent: paths into the document (``items[0].freight``)."""
+        form = cls.from_document(document)
+        sent, _, _ = form.document()
+        found = _missing(document, sent, "")
+        for index, item in enumerate(_list(document, "items")[:MAX_ITEMS]):
+            currency = _text(_object(item, "value").get("currency")).upper()
+            if currency and currency != form.currency:
+                found.append(f"items[{index}].value.currency")
+            incoterm = _text(item.get("incoterm") if isinstance(item, Mapping) else "").upper()
+            if incoterm and incoterm not in INCOTERMS:
+                found.append(f"items[{index}].incoterm")
+        mode = _text(_object(document, "transport").get("mode")).lower()
+        if mode and mode != form.transport_mode:
+            found.append("transport.mode")
+        return list(dict.fromkeys(found))
 
     def adding_rows(self) -> DeclarationForm:
         """The form with :data:`ROWS_ADDED` more blank rows (up to :data:`MAX_ITEMS`)."""
@@ -230,7 +286,7 @@ class DeclarationForm:
             "items": items,
         }
         if self.declarant_name:
-            document["declarant"] = {"name": self.declarant_name}
+            document["declarant"] = self._party(self.declarant_name, self.declarant_country)
         return document, numbers, errors
 
     @staticmethod
@@ -255,3 +311,77 @@ class DeclarationForm:
     def error_for(self, error: CaftaError, numbers: list[int]) -> Errors:
         """An engine's error, by the field it is about."""
         return {self.field_of(error, numbers): engine_message(error)}
+
+
+def _text(value: object) -> str:
+    """A value of a filed document as the form shows it ("" for an object, a list or nothing)."""
+    if isinstance(value, bool) or value is None or isinstance(value, Mapping | list):
+        return ""
+    return str(value).strip()
+
+
+def _object(document: object, key: str) -> Mapping[str, Any]:
+    """``document[key]`` when it is an object, else ``{}``."""
+    found = document.get(key) if isinstance(document, Mapping) else None
+    return found if isinstance(found, Mapping) else {}
+
+
+def _list(document: Mapping[str, Any], key: str) -> list[Any]:
+    found = document.get(key)
+    return found if isinstance(found, list) else []
+
+
+def _chosen(value: str, offered: tuple[str, ...]) -> str:
+    """What a drop-down list offering ``offered`` sends for ``value``: its first choice when
+    ``value`` is not among them."""
+    return value if value in offered else offered[0]
+
+
+def _country(value: object) -> str:
+    """A country as the country lists show it (alpha-2), "" when none or unknown."""
+    text = _text(value)
+    try:
+        return country(text).alpha2 if text else ""
+    except CaftaError:
+        return ""
+
+
+def _row(item: Mapping[str, Any]) -> ItemRow:
+    quantity = _object(item, "quantity")
+    net_mass = _object(item, "net_mass")
+    try:
+        in_kg = unit(_text(net_mass.get("unit")) or "kg") == "kg"
+    except CaftaError:
+        in_kg = False
+    return ItemRow(
+        description=_text(item.get("description")),
+        line=_text(item.get("line")),
+        origin=_text(item.get("origin")),
+        quantity=_text(quantity.get("amount")),
+        unit=_text(quantity.get("unit")),
+        net_mass=_text(net_mass.get("amount")) if in_kg else "",
+        value=_text(_object(item, "value").get("amount")),
+        incoterm=_chosen(_text(item.get("incoterm")).upper() or "CIF", INCOTERMS),
+        certificate=_text(_object(item, "preference").get("certificate")),
+    )
+
+
+def _missing(filed: object, sent: object, path: str) -> list[str]:
+    """The paths of ``filed`` that ``sent`` does not have (empty values aside)."""
+    if isinstance(filed, Mapping):
+        if not isinstance(sent, Mapping):
+            return [path]
+        found: list[str] = []
+        for key, value in filed.items():
+            where = f"{path}.{key}" if path else str(key)
+            if value is None or value == "":
+                continue
+            found += _missing(value, sent[key], where) if key in sent else [where]
+        return found
+    if isinstance(filed, list):
+        if not isinstance(sent, list):
+            return [path]
+        return [p for i, value in enumerate(filed)
+                for p in (_missing(value, sent[i], f"{path}[{i}]") if i < len(sent)
+                          else [f"{path}[{i}]"])]  # fmt: skip
+    return []

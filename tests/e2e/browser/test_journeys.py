@@ -92,6 +92,48 @@ def test_a_trader_finds_durian_compares_regimes_checks_a_bom_and_lodges(
     screenshot(page, "declaration-released")
 
 
+def test_a_trader_amends_a_held_declaration_in_the_form(page: Page, server: Server) -> None:
+    # Lodged as in the journey above, but citing a Form E this node never received: the claim
+    # falls and the declaration is held for documents (yellow lane).
+    sign_in(page, server.tokens["trader"])
+    page.goto("/declarations/new")
+    page.fill("#f-office", "CNYYG")
+    page.fill("#f-exporter_name", "Chanthaburi Durian Export (demo)")
+    page.select_option("#f-exporter_country", "TH")
+    page.fill("#f-vehicle_plate", "桂F·A1234")
+    page.fill("#f-container", "CSQU3054383")
+    page.fill("#f-i-0-description", "Fresh durian (Monthong)")
+    page.fill("#f-i-0-line", "0810.60.00")
+    page.fill("#f-i-0-origin", "TH")
+    page.fill("#f-i-0-quantity", "18000")
+    page.fill("#f-i-0-net_mass", "18000")
+    page.fill("#f-i-0-value", "612000.00")
+    page.fill("#f-i-0-certificate", "E2026TH-7WACPJX52Z")
+    page.locator("#declaration-form button[value=lodge]").last.click()
+    page.wait_for_url(re.compile(r"/declarations/CD[^/?]+\?lodged=1$"))
+    status = page.locator("#status")
+    expect(status).to_have_text(re.compile("held for documents|held for inspection"))
+    if status.inner_text() != "held for documents":  # pragma: no cover - a random red draw
+        pytest.fail(f"the declaration was not held for documents: {status.inner_text()}")
+    declaration = urlsplit(page.url).path
+
+    # The value was wrong: corrected in the form it was lodged with, filled as declared.
+    page.get_by_role("link", name="Edit and amend in a form").click()
+    page.wait_for_url(f"**{declaration}/amend")
+    expect(page.locator("h1")).to_contain_text("Amend declaration")
+    expect(page.locator("#f-i-0-value")).to_have_value("612000.00")
+    expect(page.locator("#f-container")).to_have_value("CSQU3054383")
+    expect(page.locator("#f-office")).to_have_attribute("readonly", "readonly")
+    screenshot(page, "amend-a-declaration")
+    page.fill("#f-i-0-value", "598000.00")
+    page.locator("#declaration-form button[value=lodge]").last.click()
+    page.wait_for_url(f"**{declaration}?amended=1")
+    expect(page.locator("main")).to_contain_text(
+        "Your amendment was filed and the declaration was assessed again."
+    )
+    expect(page.locator("ol.timeline")).to_contain_text("DeclarationAmended")
+
+
 def test_an_officer_releases_a_held_declaration_and_records_an_outcome(
     page: Page, server: Server, watch: Watch
 ) -> None:

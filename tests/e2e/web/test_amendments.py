@@ -271,3 +271,155 @@ def test_a_refused_cancellation_comes_back_on_the_page(
     refused = web.post(f"/declarations/{held}/cancellation", data=form)
     assert refused.status_code == 403 and "form has expired" not in refused.text
     assert _stored(node, held) == ("held_for_documents", 1)
+
+
+def _typed(shown: Page) -> dict[str, str]:
+    """What the browser sends with the declaration form of ``shown``: its inputs, and the
+    chosen option of each drop-down list (its first when none is chosen)."""
+    sent: dict[str, str] = {}
+    inside = False
+    listing: str | None = None
+    for tag, attrs in shown.elements:
+        if tag == "form":
+            inside = attrs.get("id") == "declaration-form"
+        if not inside:
+            continue
+        if tag == "input" and attrs.get("name") and attrs.get("type") not in ("file", "submit"):
+            sent[attrs["name"]] = attrs.get("value", "")
+        elif tag == "select":
+            listing = attrs["name"]
+        elif tag == "datalist":
+            listing = None
+        elif tag == "option" and listing and ("selected" in attrs or listing not in sent):
+            sent[listing] = attrs.get("value", "")
+    return sent
+
+
+def _filed(node: bootstrap.Node, declaration_id: str) -> dict[str, Any]:
+    with node.uow(read_only=True) as uow:
+        record = uow.declarations.get(declaration_id)
+    assert record is not None
+    filed: dict[str, Any] = record.document["filed"]
+    return filed
+
+
+def test_the_amend_form_shows_what_was_declared(
+    web: Client, node: bootstrap.Node, tokens: dict[str, str], page: Parse
+) -> None:
+    held = _held(node)
+    _sign_in(web, tokens["trader"])
+    detail = page(web.get(f"/declarations/{held}"))
+    assert detail.all("a", href=f"/declarations/{held}/amend")
+    assert "Edit and amend in a form" in detail.text
+    shown = page(web.get(f"/declarations/{held}/amend"))
+    assert f"Amend declaration {held}" in shown.title and "from the start" in shown.text
+    assert shown.all("form", action=f"/declarations/{held}/amend", method="post")
+    sent = _typed(shown)
+    assert sent["csrf_token"] and sent["version"] == "1" and "idempotency_key" not in sent
+    assert sent["i-0-value"] == "612000.00" and sent["container"] == "CSQU3054383"
+    assert sent["i-0-certificate"] == "E2026TH-7WACPJX52Z" and sent["i-0-line"] == "0810.60.00"
+    assert (sent["office"], sent["exporter_country"], sent["currency"]) == ("CNYYG", "TH", "CNY")
+    assert sent["declarant_name"] == "Pingxiang Border Brokers Co."
+    assert sent["declarant_country"] == "CN"  # kept although the form has no field for it
+    assert "readonly" in shown.all("input", name="office")[0]
+    assert "readonly" in shown.all("input", name="importer_name")[0]
+    assert "cannot show everything" not in shown.text  # the form carries all of it
+    assert not shown.all("form", action="/declarations/upload")
+    chinese = page(web.get(f"/declarations/{held}/amend", params={"lang": "zh"}))
+    assert f"修改报关单 {held}" in chinese.text
+    # A declaration filed with what the form has no field for says what would be dropped.
+    extra = durian()
+    extra["items"][0].update(incoterm="FOB", freight={"amount": "1200.00", "currency": "CNY"})
+    other = _lodged(node, extra)
+    warned = page(web.get(f"/declarations/{other}/amend", params={"lang": "en"}))
+    assert "cannot show everything" in warned.text and "items[0].freight" in warned.text
+
+
+def test_a_declarant_amends_in_the_form_once(
+    web: Client, node: bootstrap.Node, tokens: dict[str, str], page: Parse
+) -> None:
+    held = _held(node)
+    path = f"/declarations/{held}"
+    _sign_in(web, tokens["trader"])
+    form = {**_typed(page(web.get(f"{path}/amend"))), "i-0-value": "598000.00"}
+    forged = web.post(f"{path}/amend", data={**form, "csrf_token": "forged"})
+    assert forged.status_code == 403 and "form has expired" in forged.text
+    response = web.post(f"{path}/amend", data=form, follow_redirects=False)
+    assert response.status_code == 303, response.text[:500]
+    assert response.headers["location"] == f"{path}?amended=1"
+    after = page(web.get(response.headers["location"]))
+    assert "Your amendment was filed and the declaration was assessed again." in after.text
+    assert "DeclarationAmended" in after.text
+    # Still without its Form E, so held for documents again, on version 2.
+    assert _stored(node, held) == ("held_for_documents", 2)
+    filed = _filed(node, held)
+    assert filed["items"][0]["value"] == {"amount": "598000.00", "currency": "CNY"}
+    assert filed["transport"]["container"] == "CSQU3054383"
+    assert filed["declarant"] == {"name": "Pingxiang Border Brokers Co.", "country": "CN"}
+    # The same form sent again (a double click, a reload): nothing more is done.
+    again = web.post(f"{path}/amend", data=form, follow_redirects=False)
+    assert again.status_code == 303 and again.headers["location"] == f"{path}?amended=1"
+    assert _stored(node, held) == ("held_for_documents", 2)
+    # The next form amends version 2: without the claim, the goods are released.
+    form = {**_typed(page(web.get(f"{path}/amend"))), "i-0-certificate": ""}
+    assert form["version"] == "2" and form["i-0-value"] == "598000.00"
+    done = web.post(f"{path}/amend", data=form, follow_redirects=False)
+    assert done.status_code == 303, done.text[:500]
+    assert "The goods are released." in page(web.get(done.headers["location"])).text
+    assert _stored(node, held) == ("released", 3)
+
+
+def test_a_mistake_in_the_amend_form_comes_back_on_its_field(
+    web: Client, node: bootstrap.Node, tokens: dict[str, str], page: Parse
+) -> None:
+    held = _held(node)
+    path = f"/declarations/{held}"
+    _sign_in(web, tokens["trader"])
+    form = _typed(page(web.get(f"{path}/amend")))
+    typed = {**form, "i-0-value": "598000.00", "container": "CSQU3054384"}
+    typo = web.post(f"{path}/amend", data=typed)
+    assert typo.status_code == 400
+    shown = page(typo)
+    assert shown.all("input", name="container", **{"aria-invalid": "true"})
+    assert shown.all("input", name="container")[0]["value"] == "CSQU3054384"
+    assert shown.all("input", name="i-0-value")[0]["value"] == "598000.00"
+    assert shown.all("input", name="version")[0]["value"] == "1"
+    assert shown.all("form", action=f"{path}/amend")
+    empty = page(web.post(f"{path}/amend", data={**form, "exporter_name": ""}))
+    assert "Enter the exporter's name." in empty.text
+    assert empty.all("input", name="exporter_name", **{"aria-invalid": "true"})
+    moved = web.post(f"{path}/amend", data={**form, "office": "CNPXG"})
+    assert moved.status_code == 400
+    assert "may not change the customs office or the importer" in page(moved).text
+    # Rows are added and removed as on the lodging page, on the same version.
+    more = page(web.post(f"{path}/amend", data={**form, "action": "add_rows"}))
+    assert len(more.all("fieldset", **{"data-row": "3"})) == 1
+    assert more.all("input", name="version")[0]["value"] == "1"
+    assert _stored(node, held) == ("held_for_documents", 1)
+
+
+def test_the_amend_form_is_only_for_the_declarant_while_held(
+    web: Client, node: bootstrap.Node, tokens: dict[str, str], page: Parse
+) -> None:
+    held = _held(node)
+    released = _lodged(node, durian(claim=False))
+    path = f"/declarations/{held}"
+    anonymous = web.get(f"{path}/amend", follow_redirects=False)
+    assert anonymous.status_code == 303
+    assert anonymous.headers["location"].startswith("/signin?next=")
+    _sign_in(web, tokens["trader"])
+    form = _typed(page(web.get(f"{path}/amend")))
+    late = web.get(f"/declarations/{released}/amend")
+    assert late.status_code == 409
+    assert "can no longer be amended: only a declaration held for documents" in page(late).text
+    stale = web.post(f"{path}/amend", data={**form, "version": "7", "i-0-value": "1.00"})
+    assert stale.status_code == 409 and "changed meanwhile" in page(stale).text
+    assert _stored(node, held) == ("held_for_documents", 1)
+    form["csrf_token"] = _sign_in(web, tokens["stranger"])
+    assert web.get(f"{path}/amend").status_code == 404
+    assert web.post(f"{path}/amend", data=form).status_code == 404
+    form["csrf_token"] = _sign_in(web, tokens["officer"])
+    assert web.get(f"{path}/amend").status_code == 403
+    refused = web.post(f"{path}/amend", data=form)
+    assert refused.status_code == 403 and "form has expired" not in refused.text
+    assert _stored(node, held) == ("held_for_documents", 1)

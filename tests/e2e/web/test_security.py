@@ -26,7 +26,7 @@ POST_ROUTES = [
     "/declarations/new",
     "/declarations/upload",
 ]
-ON_A_DECLARATION = ["decision", "amendment", "cancellation"]
+ON_A_DECLARATION = ["decision", "amendment", "amend", "cancellation"]
 """The forms of a declaration's page: ``/declarations/{declaration_id:str}/<form>``."""
 
 

@@ -105,3 +105,44 @@ def test_a_blank_form_has_a_fresh_key_each_time() -> None:
     two = DeclarationForm.blank_for("Pingxiang Border Brokers", broker=True)
     assert one.key != two.key and one.key.startswith("portal-")
     assert one.importer_name == one.declarant_name and two.importer_name == ""
+
+
+def test_a_filed_declaration_fills_the_form_it_would_be_sent_back_by() -> None:
+    form = DeclarationForm.from_form(POSTED)
+    document, _, _ = form.document()
+    document["declarant"]["country"] = "CN"
+    document["exporter"]["country"] = "Thailand"
+    shown = DeclarationForm.from_document(document)
+    assert (shown.office, shown.exporter_country, shown.declarant_country) == ("CNYYG", "TH", "CN")
+    assert len(shown.rows) == 1 and shown.key == ""
+    row = shown.rows[0]
+    assert (row.value, row.net_mass, row.incoterm) == ("612000.00", "18000", "CIF")
+    assert row.certificate == "E2026TH-7WACPJX52Z"
+    again, _, errors = shown.document()
+    assert errors == {} and parse_goods(again).items == parse_goods(document).items
+    assert DeclarationForm.left_out(document) == []
+
+
+def test_what_the_form_cannot_carry_is_named() -> None:
+    document, _, _ = DeclarationForm.from_form(POSTED).document()
+    document["reference"] = "PO-2026-117"
+    first = document["items"][0]
+    first.update(incoterm="FOB", freight={"amount": "1200.00", "currency": "CNY"})
+    first["net_mass"] = {"amount": "18", "unit": "t"}
+    first["preference"]["certificate_item"] = 2
+    second = {**first, "value": {"amount": "10.00", "currency": "USD"}, "incoterm": "DPU"}
+    document["items"].append(second)
+    shown = DeclarationForm.from_document(document)
+    assert shown.rows[0].net_mass == "" and shown.rows[1].incoterm == "CIF"
+    assert set(DeclarationForm.left_out(document)) == {
+        "reference",
+        "items[0].net_mass",
+        "items[0].freight",
+        "items[0].preference.certificate_item",
+        "items[1].net_mass",
+        "items[1].freight",
+        "items[1].preference.certificate_item",
+        "items[1].value.currency",
+        "items[1].incoterm",
+    }
+    assert DeclarationForm.from_document({}).rows == (DeclarationForm().rows[0],)

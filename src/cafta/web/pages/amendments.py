@@ -5,7 +5,9 @@ YAML, read as the lodging page reads one) while the declaration is held for docu
 ``POST /declarations/{id}/cancellation`` withdraws it before release, with an optional note.
 Both are for the trader or broker whose party the declaration names, go through the clearance
 services the API uses, and are protected against cross-site forgery; on success the visitor
-lands back on the declaration's page, which says what was done.
+lands back on the declaration's page, which says what was done. (The same amendment typed in
+the lodging form, filled with what was declared, is :mod:`.amending`; it shares the helpers
+below.)
 
 Each form carries the version of the declaration it was shown with, and the change is made only
 on that version. So a form sent twice (a double click, a reload) changes the declaration once:
@@ -41,7 +43,7 @@ from cafta.web.pages.lodging import MAX_FILE
 from cafta.web.rendering import AnyRequest
 from cafta.web.session import signed_in
 
-__all__ = ["amend", "cancel"]
+__all__ = ["amend", "amended_or_refused", "back", "cancel", "declarant", "version_of"]
 
 _NOT_ALLOWED = "only the declarant amends or cancels a declaration"
 CHOOSE_FILE = N_("Choose the corrected declaration file (JSON or YAML) to upload.")
@@ -51,14 +53,15 @@ CHANGED_MEANWHILE = N_(
 )
 
 
-async def _declarant(request: AnyRequest) -> Principal:
+async def declarant(request: AnyRequest) -> Principal:
+    """The trader or broker who sent a declarant's form (a 403 page for anyone else)."""
     principal = await signed_in(request, portal_of(request).tokens)
     if principal is None or principal.role not in DECLARANTS:
         raise PermissionDeniedException(detail=_NOT_ALLOWED)
     return principal
 
 
-def _version(form: Mapping[str, Any]) -> int:
+def version_of(form: Mapping[str, Any]) -> int:
     """The version the form was shown with. A form without it (not one of ours) is made on
     version 0, which no stored declaration has: it changes nothing."""
     text = text_of(form, "version", 10)
@@ -90,7 +93,7 @@ def _declaration_file(text: str, name: str) -> dict[str, Any]:
 async def amend(request: AnyRequest, declaration_id: FromPath[str]) -> Response[str] | Redirect:
     """The corrected declaration, uploaded: assessed again from the start; back to its page."""
     form = await posted_form(request)
-    principal = await _declarant(request)
+    principal = await declarant(request)
     clearance = clearance_of(request)
     declaration = await to_thread.run_sync(clearance.get, declaration_id[:100], principal)
     upload = form.get("declaration_file")
@@ -101,21 +104,12 @@ async def amend(request: AnyRequest, declaration_id: FromPath[str]) -> Response[
     name = str(getattr(upload, "filename", "") or "")
     try:
         document = await to_thread.run_sync(_declaration_file, text, name)
-        command = Amend(declaration.id, document, principal, _version(form))
+        command = Amend(declaration.id, document, principal, version_of(form))
         await to_thread.run_sync(clearance.amend, command)
     except Forbidden as error:
         raise PermissionDeniedException(detail=error.message) from None
     except Conflict as error:
-        current = await to_thread.run_sync(clearance.get, declaration.id, principal)
-        if error.code != "declaration.version":
-            errors = {"": engine_message(error)}
-        elif _last_by(current, "DeclarationAmended", principal) and _same(
-            current.goods.source, document
-        ):
-            return _back(current, "amended")  # this same form, sent again
-        else:
-            errors = {"": own(CHANGED_MEANWHILE)}
-        return await show_declaration(request, current, principal, errors, 409)
+        return await amended_or_refused(request, error, declaration, principal, document)
     except (InvalidInput, NotFound) as error:
         if error.code.startswith("config."):
             raise
@@ -127,18 +121,18 @@ async def amend(request: AnyRequest, declaration_id: FromPath[str]) -> Response[
     except DomainError as error:
         errors = {"declaration_file": engine_message(error)}
         return await show_declaration(request, declaration, principal, errors, 422)
-    return _back(declaration, "amended")
+    return back(declaration, "amended")
 
 
 @post("/declarations/{declaration_id:str}/cancellation", status_code=303)
 async def cancel(request: AnyRequest, declaration_id: FromPath[str]) -> Response[str] | Redirect:
     """The declaration withdrawn before release; back to its page."""
     form = await posted_form(request)
-    principal = await _declarant(request)
+    principal = await declarant(request)
     clearance = clearance_of(request)
     declaration = await to_thread.run_sync(clearance.get, declaration_id[:100], principal)
     note = text_of(form, "cancel_note", 500)
-    command = Cancel(declaration.id, principal, note or None, _version(form))
+    command = Cancel(declaration.id, principal, note or None, version_of(form))
     try:
         await to_thread.run_sync(clearance.cancel, command)
     except Forbidden as error:
@@ -148,7 +142,7 @@ async def cancel(request: AnyRequest, declaration_id: FromPath[str]) -> Response
         if current.status is Status.CANCELLED and _last_by(
             current, "DeclarationCancelled", principal
         ):
-            return _back(current, "cancelled")  # this same form, sent again
+            return back(current, "cancelled")  # this same form, sent again
         message = own(CHANGED_MEANWHILE) if error.code == "declaration.version" else None
         errors = {"": message or engine_message(error)}
         return await show_declaration(request, current, principal, errors, 409,
@@ -158,8 +152,31 @@ async def cancel(request: AnyRequest, declaration_id: FromPath[str]) -> Response
         status = 400 if isinstance(error, InvalidInput) else 422
         return await show_declaration(request, declaration, principal, errors, status,
                                       posted={"cancel_note": note})  # fmt: skip
-    return _back(declaration, "cancelled")
+    return back(declaration, "cancelled")
 
 
-def _back(declaration: Declaration, done: str) -> Redirect:
+async def amended_or_refused(
+    request: AnyRequest,
+    error: Conflict,
+    declaration: Declaration,
+    principal: Principal,
+    document: Mapping[str, Any],
+) -> Response[str] | Redirect:
+    """An amendment with ``document`` refused by ``error``: the declaration's page as it is
+    now, with the reason (409), or the page the first sending led to when the declaration's
+    latest amendment is this party's with this same document (the form sent twice)."""
+    current = await to_thread.run_sync(clearance_of(request).get, declaration.id, principal)
+    if error.code != "declaration.version":
+        errors: Errors = {"": engine_message(error)}
+    elif _last_by(current, "DeclarationAmended", principal) and _same(
+        current.goods.source, document
+    ):
+        return back(current, "amended")  # this same form, sent again
+    else:
+        errors = {"": own(CHANGED_MEANWHILE)}
+    return await show_declaration(request, current, principal, errors, 409)
+
+
+def back(declaration: Declaration, done: str) -> Redirect:
+    """To the declaration's page, saying what was ``done`` (``?amended=1``)."""
     return Redirect(f"/declarations/{quote(declaration.id)}?{done}=1", status_code=303)

@@ -6,7 +6,8 @@ timeline. Officers and administrators see every declaration, filtered by office,
 lane (the queue of the workbench); an officer decides on a held declaration from its page
 (release, reject, request documents, order an inspection or record its outcome) with a form
 protected against cross-site forgery. The page also carries the declarant's forms (amend a
-declaration held for documents, cancel one before release), handled in :mod:`.amendments`.
+declaration held for documents, cancel one before release), handled in :mod:`.amendments`,
+and a link to amend it in the lodging form (:mod:`.amending`).
 Visitors who have not signed in are sent to sign in.
 """
 

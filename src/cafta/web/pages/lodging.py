@@ -7,12 +7,15 @@ declaration file (JSON or YAML, the API's document, ``docs/clearance.md``). Both
 clearance services the API uses: validation, the Form E check, the duty, the risk rules and the
 lane, release when the lane is green. The visitor then lands on the declaration's page. A form
 sent twice (a double click, a reload) lodges one declaration: each form carries its own
-idempotency key.
+idempotency key. The same form, filled with what was declared, amends a declaration held for
+documents (:mod:`.amending`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from typing import Any
 from urllib.parse import quote
 
 from anyio import to_thread
@@ -32,7 +35,7 @@ from cafta.web.i18n import N_
 from cafta.web.pages.declarations import clearance_of
 from cafta.web.rendering import AnyRequest, page
 
-__all__ = ["MAX_FILE", "lodge_form", "lodge_typed", "lodge_upload"]
+__all__ = ["MAX_FILE", "lodge_form", "lodge_typed", "lodge_upload", "removed_row", "show_form"]
 
 _LODGERS = frozenset({Role.TRADER, Role.BROKER, Role.ADMIN})
 _NOT_ALLOWED = "declarations are lodged by traders and customs brokers"
@@ -90,9 +93,18 @@ def _lodge_file(clearance: Clearance, text: str, name: str, principal: Principal
     return _lodge(clearance, parse_document(text, name), principal, key)
 
 
-async def _show(
-    request: AnyRequest, form: DeclarationForm, errors: Errors, status: int
+async def show_form(
+    request: AnyRequest,
+    form: DeclarationForm,
+    errors: Errors,
+    status: int,
+    *,
+    amending: Mapping[str, Any] | None = None,
 ) -> Response[str]:
+    """The declaration form with ``errors`` next to their fields: for lodging, or, with
+    ``amending`` (the declaration's ``id``, the ``version`` the form amends and what of the
+    filed document the form ``left_out``), for amending a declaration
+    (:mod:`cafta.web.pages.amending`)."""
     values = {
         "form": form,
         "errors": errors,
@@ -100,6 +112,7 @@ async def _show(
         "transport_modes": TRANSPORT_MODES,
         "incoterms": INCOTERMS,
         "upload_key": new_key(),
+        "amending": amending,
     }
     return await page(request, "declaration_new.html", values, status=status)
 
@@ -115,10 +128,11 @@ async def lodge_form(request: AnyRequest) -> Response[str] | Redirect:
     if isinstance(principal, Redirect):
         return principal
     blank = DeclarationForm.blank_for(principal.party, broker=principal.role is Role.BROKER)
-    return await _show(request, blank, {}, 200)
+    return await show_form(request, blank, {}, 200)
 
 
-def _removed_row(form: FormMultiDict) -> int | None:
+def removed_row(form: FormMultiDict) -> int | None:
+    """The row whose "Remove" button sent the form, if one did."""
     action = text_of(form, "remove", 10)
     return int(action) if action.isdigit() else None
 
@@ -131,11 +145,11 @@ async def lodge_typed(request: AnyRequest) -> Response[str] | Redirect:
     if isinstance(principal, Redirect):
         return principal
     form = DeclarationForm.from_form(posted)
-    removed = _removed_row(posted)
+    removed = removed_row(posted)
     if removed is not None:
-        return await _show(request, form.removing_row(removed), {}, 200)
+        return await show_form(request, form.removing_row(removed), {}, 200)
     if text_of(posted, "action", 20) == "add_rows":
-        return await _show(request, form.adding_rows(), {}, 200)
+        return await show_form(request, form.adding_rows(), {}, 200)
     clearance = clearance_of(request)
     try:
         outcome = await to_thread.run_sync(_lodge_form, clearance, form, principal)
@@ -143,7 +157,7 @@ async def lodge_typed(request: AnyRequest) -> Response[str] | Redirect:
         raise PermissionDeniedException(detail=error.message) from None
     if outcome.declaration_id is not None:
         return _lodged(outcome.declaration_id)
-    return await _show(request, outcome.form, outcome.errors, outcome.status)
+    return await show_form(request, outcome.form, outcome.errors, outcome.status)
 
 
 @post("/declarations/upload", status_code=200)
@@ -158,7 +172,7 @@ async def lodge_upload(request: AnyRequest) -> Response[str] | Redirect:
     text, problem = await upload_text(upload, MAX_FILE)
     if text is None:
         missing = problem or own(N_("Choose a declaration file (JSON or YAML) to upload."))
-        return await _show(request, blank, {"declaration_file": missing}, 400)
+        return await show_form(request, blank, {"declaration_file": missing}, 400)
     name = str(getattr(upload, "filename", "") or "")
     key = text_of(posted, "idempotency_key", 80)
     clearance = clearance_of(request)
@@ -177,5 +191,5 @@ async def lodge_upload(request: AnyRequest) -> Response[str] | Redirect:
         else:
             message = Message(error.message, localized=False, hint=error.hint)
         status = {NotFound: 404, Conflict: 409}.get(type(error), 400)
-        return await _show(request, blank, {"declaration_file": message}, status)
+        return await show_form(request, blank, {"declaration_file": message}, status)
     return _lodged(declaration_id)

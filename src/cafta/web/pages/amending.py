@@ -1,0 +1,115 @@
+"""``/declarations/{id}/amend``: the declarant amends a declaration in the lodging form.
+
+A trader whose declaration is held for documents usually has one value to put right, not a file
+to upload again. ``GET /declarations/{id}/amend`` shows the form ``/declarations/new`` lodges
+with, filled with the declaration as it was filed (:meth:`DeclarationForm.from_document`), the
+customs office and the importer read-only since an amendment cannot change them, and says what
+of the filed document the form cannot carry. ``POST /declarations/{id}/amend`` reads it as the
+lodging page does and amends through the clearance services: the declaration is checked,
+assessed and given a lane again from the start, and the visitor lands on its page.
+
+As with the uploaded amendment (:mod:`.amendments`), only the trader or broker whose party may
+read the declaration amends it, only while it is held for documents, and only on the version
+the form was shown with: a form sent twice lands on the page as the first sending did, and a
+change made meanwhile shows the declaration as it is now. A mistake the engines find comes back
+on the form, next to its field, with what was typed kept.
+"""
+
+from __future__ import annotations
+
+from anyio import to_thread
+from litestar import Response, get, post
+from litestar.exceptions import PermissionDeniedException
+from litestar.params import FromPath
+from litestar.response import Redirect
+
+from cafta.clearance.declaration import Declaration
+from cafta.clearance.lifecycle import Status
+from cafta.core.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
+from cafta.services.clearance import Amend
+from cafta.web.access import admitted
+from cafta.web.declaration_form import DeclarationForm
+from cafta.web.forms import Errors, own, posted_form, text_of
+from cafta.web.i18n import N_
+from cafta.web.pages.amendments import amended_or_refused, back, declarant, version_of
+from cafta.web.pages.declarations import DECLARANTS, clearance_of, show_declaration
+from cafta.web.pages.lodging import removed_row, show_form
+from cafta.web.rendering import AnyRequest
+
+__all__ = ["amend_form", "amend_typed"]
+
+_NOT_ALLOWED = "only the declarant amends a declaration"
+NOT_HELD = N_(
+    "This declaration can no longer be amended: only a declaration held for documents can be. "
+    "Its current state is shown below."
+)
+
+
+async def _show(
+    request: AnyRequest,
+    declaration: Declaration,
+    form: DeclarationForm,
+    version: int,
+    *,
+    errors: Errors | None = None,
+    status: int = 200,
+) -> Response[str]:
+    """The form amending ``declaration`` at ``version``, ``errors`` next to their fields."""
+    left_out = DeclarationForm.left_out(declaration.goods.source)
+    amending = {"id": declaration.id, "version": version, "left_out": left_out}
+    return await show_form(request, form, errors or {}, status, amending=amending)
+
+
+@get("/declarations/{declaration_id:str}/amend")
+async def amend_form(
+    request: AnyRequest, declaration_id: FromPath[str]
+) -> Response[str] | Redirect:
+    """The lodging form filled with the declaration as filed, to correct and send."""
+    principal = await admitted(request, DECLARANTS, _NOT_ALLOWED)
+    if isinstance(principal, Redirect):
+        return principal
+    clearance = clearance_of(request)
+    declaration = await to_thread.run_sync(clearance.get, declaration_id[:100], principal)
+    if declaration.status is not Status.HELD_FOR_DOCUMENTS:
+        errors: Errors = {"": own(NOT_HELD)}
+        return await show_declaration(request, declaration, principal, errors, 409)
+    form = DeclarationForm.from_document(declaration.goods.source)
+    return await _show(request, declaration, form, declaration.version)
+
+
+@post("/declarations/{declaration_id:str}/amend", status_code=303)
+async def amend_typed(
+    request: AnyRequest, declaration_id: FromPath[str]
+) -> Response[str] | Redirect:
+    """Rows added or removed, or the corrected declaration filed; back to its page."""
+    posted = await posted_form(request)
+    principal = await declarant(request)
+    clearance = clearance_of(request)
+    declaration = await to_thread.run_sync(clearance.get, declaration_id[:100], principal)
+    form = DeclarationForm.from_form(posted)
+    version = version_of(posted)
+    removed = removed_row(posted)
+    if removed is not None:
+        return await _show(request, declaration, form.removing_row(removed), version)
+    if text_of(posted, "action", 20) == "add_rows":
+        return await _show(request, declaration, form.adding_rows(), version)
+    document, numbers, errors = form.document()
+    if errors:
+        return await _show(request, declaration, form, version, errors=errors, status=400)
+    command = Amend(declaration.id, document, principal, version)
+    try:
+        await to_thread.run_sync(clearance.amend, command)
+    except Forbidden as error:
+        raise PermissionDeniedException(detail=error.message) from None
+    except Conflict as error:
+        return await amended_or_refused(request, error, declaration, principal, document)
+    except (InvalidInput, NotFound) as error:
+        if error.code.startswith("config."):
+            raise
+        status = 404 if isinstance(error, NotFound) else 400
+        errors = form.error_for(error, numbers)
+        return await _show(request, declaration, form, version, errors=errors, status=status)
+    except DomainError as error:
+        errors = form.error_for(error, numbers)
+        return await _show(request, declaration, form, version, errors=errors, status=422)
+    return back(declaration, "amended")
