@@ -108,7 +108,7 @@ class _Outbox:
         return self.uow.memory.outbox[:limit]  # no leases: the service tests run no relay
 
     def release(self, ids: Sequence[int], until: datetime) -> None:
-        pass
+        """Nothing to release: the fakes keep no leases."""
 
     def mark_sent(self, ids: Sequence[int], at: datetime) -> None:
         self.uow.memory.outbox = [m for m in self.uow.memory.outbox if m.id not in ids]

@@ -39,7 +39,7 @@ class Pinged:
 
 @dataclass(frozen=True)
 class Echoed(Pinged):
-    pass
+    """A subclass: its subscribers and those of :class:`Pinged` both get it."""
 
 
 @dataclass

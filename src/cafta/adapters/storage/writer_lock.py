@@ -75,6 +75,19 @@ def _open(lock_file: Path) -> int:
     return os.open(lock_file, os.O_RDONLY | os.O_CREAT | os.O_CLOEXEC, 0o666)
 
 
+def _try_flock(fd: int) -> bool | None:
+    """Take the file lock without waiting: ``True``; ``False`` when another process's writer
+    has it; ``None`` when the file system has no ``flock``."""
+    assert fcntl is not None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    except OSError:
+        return None
+    return True
+
+
 class WaitedTooLong(Exception):
     """A writer's wait for its turn ran out: ``by`` held it past ``timeout``."""
 
@@ -140,15 +153,12 @@ class WriterLock:
             self._finalizer = weakref.finalize(self, os.close, fd)
         started = time.monotonic()
         for pause in (*_PAUSES, None):
-            try:
-                fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                pass  # another process's writer has it
-            except OSError:
+            taken = _try_flock(self._fd)
+            if taken is None:
                 # A file system without flock (ENOLCK): SQLite's lock alone, as before.
                 self.lock_file = None
                 return True
-            else:
+            if taken:
                 self._held = self._fd
                 return True
             if pause is None or time.monotonic() - started + pause > timeout:
