@@ -22,6 +22,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.engine import Engine
 
 from cafta.adapters.storage.audit import verify_audit_chain
 from cafta.adapters.storage.engine import create_engine_for
@@ -79,6 +80,14 @@ for n in range(count):
 engine.dispose()
 results.put((tag, failures))
 """
+
+
+def _open_and_close(engine: Engine, *, read_only: bool = False) -> None:
+    """Open a unit of work and roll it back at once: these tests check the opening (the
+    writer's wait for its turn, or a read that takes no lock)."""
+    unit = SqlUnitOfWorkFactory(engine)(read_only=read_only)
+    with unit:
+        unit.rollback()
 
 
 def _in_two_processes(code: str, **names: Any) -> dict[str, list[str]]:
@@ -157,8 +166,7 @@ def test_the_lock_file_is_beside_the_database_and_made_by_the_first_writer(
     try:
         assert writer_lock(engine).lock_file == lock_file.resolve()
         assert writer_lock(other) is writer_lock(engine)  # one lock per file in a process
-        with SqlUnitOfWorkFactory(engine)(read_only=True):
-            pass
+        _open_and_close(engine, read_only=True)
         assert database.exists()
         assert not lock_file.exists()  # readers never take it
         with SqlUnitOfWorkFactory(engine)() as unit:
@@ -192,8 +200,8 @@ def test_a_writer_without_the_file_lock_is_still_waited_for_by_sqlite(sqlite_pat
     engine = create_engine_for(f"sqlite:///{sqlite_path}", busy_timeout_ms=50)
     try:
         other.execute("BEGIN IMMEDIATE")
-        with pytest.raises(CaftaError) as caught, SqlUnitOfWorkFactory(engine)():
-            pass
+        with pytest.raises(CaftaError) as caught:
+            _open_and_close(engine)
         assert caught.value.code == "storage.busy"
     finally:
         other.close()
@@ -298,8 +306,8 @@ def test_a_writer_gives_up_when_another_process_holds_the_lock_past_the_lock_tim
     try:
         with Holder(url) as holder:
             started = time.monotonic()
-            with pytest.raises(CaftaError) as caught, SqlUnitOfWorkFactory(engine)():
-                pass
+            with pytest.raises(CaftaError) as caught:
+                _open_and_close(engine)
             waited = time.monotonic() - started
             assert caught.value.code == "storage.busy"
             assert "another process" in caught.value.message
