@@ -11,24 +11,31 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from cafta.core.money import Money
+from cafta.core.frozen import direct_init
+from cafta.core.money import Money, quantum
 from cafta.core.provenance import Status, combine
 from cafta.tariff.duty import Assessment
 
 __all__ = ["DeclarationAssessment", "ItemAssessment", "item_assessment"]
 
 
+def _amount_text(m: Money) -> str:
+    """``m.rounded().amount`` as a plain decimal string, without building the rounded Money."""
+    return f"{m.amount.quantize(quantum(m.currency), ROUND_HALF_UP):f}"
+
+
 def _money(m: Money) -> dict[str, str]:
-    return {"amount": f"{m.rounded().amount:f}", "currency": m.currency}
+    return {"amount": _amount_text(m), "currency": m.currency}
 
 
 def _read_money(doc: Mapping[str, Any]) -> Money:
     return Money(Decimal(doc["amount"]), doc["currency"])
 
 
+@direct_init
 @dataclass(frozen=True, slots=True)
 class ItemAssessment:
     item: int
@@ -87,7 +94,7 @@ def item_assessment(number: int, assessed: Assessment, preference: str) -> ItemA
             "label": s.label,
             "basis": s.basis,
             "rate": s.rate,
-            "amount": f"{s.amount.rounded().amount:f}",
+            "amount": _amount_text(s.amount),
             "currency": s.amount.currency,
             "reference": s.reference,
             "status": s.status.value,

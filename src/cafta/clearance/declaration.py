@@ -41,6 +41,9 @@ from cafta.core.money import Money
 
 __all__ = ["Declaration", "InspectionOutcome", "LaneChoice", "PreferenceCheck"]
 
+_NOT_DETAIL = frozenset({"event", "declaration_id", "at", "actor"})
+"""An event's members that a history entry has as its own, not in its ``detail``."""
+
 
 @dataclass(frozen=True, slots=True)
 class PreferenceCheck:
@@ -236,9 +239,9 @@ class Declaration:
         self._events.append(event)
         self.updated_at = event.at
         payload = event.payload()
-        detail = {k: v for k, v in payload.items()
-                  if k not in ("event", "declaration_id", "at", "actor")}  # fmt: skip
-        self.history.append({"event": event.name, "at": event.at.isoformat(),
+        detail = {k: v for k, v in payload.items() if k not in _NOT_DETAIL}
+        # The payload has the name and the time as the entry gives them (``at`` in ISO 8601).
+        self.history.append({"event": payload["event"], "at": payload["at"],
                              "actor": event.actor, "detail": detail})  # fmt: skip
 
     @property

@@ -39,14 +39,28 @@ class Event:
     def payload(self) -> dict[str, Any]:
         """The event as a JSON-safe mapping (``at`` in ISO 8601)."""
         data: dict[str, Any] = {"event": self.name}
-        for f in fields(self):
-            value = getattr(self, f.name)
+        for name in _field_names(type(self)):
+            value = getattr(self, name)
             if isinstance(value, datetime):
                 value = value.isoformat()
             elif isinstance(value, tuple):
                 value = list(value)
-            data[f.name] = value
+            data[name] = value
         return data
+
+
+_FIELD_NAMES: dict[type[Event], tuple[str, ...]] = {}
+
+
+def _field_names(kind: type[Event]) -> tuple[str, ...]:
+    """The fields of an event class, in order, looked up once per class. Each event becomes a
+    payload twice (the history, then the outbox and audit log), several per declaration, and
+    :func:`dataclasses.fields` builds its answer anew on every call. Two threads filling the
+    same entry at once store the same names."""
+    names = _FIELD_NAMES.get(kind)
+    if names is None:
+        names = _FIELD_NAMES[kind] = tuple(f.name for f in fields(kind))
+    return names
 
 
 @dataclass(frozen=True, slots=True)

@@ -144,9 +144,23 @@ def _value(fields: Fields, key: str, parse: Any) -> Any:
         raise fields.error(key, str(error), "unknown_value") from None
 
 
+def _alpha2(text: str) -> str:
+    return country(text).alpha2
+
+
+def _transport_mode(text: str) -> TransportMode:
+    return parse_member(
+        TransportMode, text, what="transport mode", code="declaration.transport_mode"
+    )
+
+
+def _declaration_type(text: str) -> DeclarationType:
+    return parse_member(DeclarationType, text, what="declaration type", code="declaration.type")
+
+
 def _party(fields: Fields, key: str) -> Party:
     part = fields.object(key)
-    code = _value(part, "country", lambda t: country(t).alpha2) if part.has("country") else None
+    code = _value(part, "country", _alpha2) if part.has("country") else None
     return Party(part.text("name"), code)
 
 
@@ -197,7 +211,7 @@ def _item(fields: Fields, number: int) -> Item:
         number=number,
         line=line,
         description=fields.text("description"),
-        origin=_value(fields, "origin", lambda t: country(t).alpha2),
+        origin=_value(fields, "origin", _alpha2),
         quantity=_quantity(fields, "quantity"),
         value=_money(fields, "value"),
         incoterm=incoterm or Incoterm.CIF,
@@ -211,8 +225,7 @@ def _item(fields: Fields, number: int) -> Item:
 def _transport(fields: Fields | None) -> Transport | None:
     if fields is None:
         return None
-    mode = _value(fields, "mode", lambda t: parse_member(
-        TransportMode, t, what="transport mode", code="declaration.transport_mode"))  # fmt: skip
+    mode = _value(fields, "mode", _transport_mode)
     plate_ = (
         _value(fields, "vehicle_plate", plate.validate) if fields.has("vehicle_plate") else None
     )
@@ -225,8 +238,7 @@ def parse_goods(document: Mapping[str, Any] | object) -> Goods:
     fields = Fields(document, prefix="declaration")
     kind = DeclarationType.IMPORT
     if fields.has("type"):
-        kind = _value(fields, "type", lambda t: parse_member(
-            DeclarationType, t, what="declaration type", code="declaration.type"))  # fmt: skip
+        kind = _value(fields, "type", _declaration_type)
     office = _value(fields, "office", locode.validate)
     importer = _party(fields, "importer")
     items = tuple(_item(f, n) for n, f in enumerate(fields.objects("items"), start=1))

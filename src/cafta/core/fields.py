@@ -109,8 +109,14 @@ class Fields:
         return None if self._data.get(key) is None else self.text(key)
 
     def decimal(self, key: str) -> Decimal:
-        # to_decimal's messages start with the name it is given: here, the field's path.
-        return to_decimal(self._required(key), self.where(key))
+        value = self._required(key)
+        try:
+            return to_decimal(value)
+        except InvalidInput:
+            # to_decimal's messages start with the name it is given: the field's path, built
+            # only now, since most amounts are fine. The same call raises the same error again.
+            named = self.where(key)
+        return to_decimal(value, named)
 
     def optional_decimal(self, key: str) -> Decimal | None:
         return self.decimal(key) if self.has(key) else None
@@ -147,7 +153,20 @@ class Fields:
     def optional_money(self, key: str) -> Money | None:
         return self.money(key) if self.has(key) else None
 
+    def _child(self, data: dict[str, Any], step: str) -> Fields:
+        """A child object already known to be a dict: what ``__init__`` would build, without
+        its checks (a document's objects are read by the dozen per request)."""
+        child = Fields.__new__(Fields)
+        child._parent = self
+        child._step = step
+        child._prefix = self._prefix
+        child._data = data
+        return child
+
     def object(self, key: str) -> Fields:
+        value = self._data.get(key)
+        if type(value) is dict:
+            return self._child(value, key)
         return Fields(self._required(key), key, prefix=self._prefix, _parent=self)
 
     def optional_object(self, key: str) -> Fields | None:
@@ -163,7 +182,11 @@ class Fields:
         if not isinstance(value, list | tuple):
             raise self.error(key, f"expected a list, found {_kind(value)}", "invalid_field")
         for index, item in enumerate(value):
-            yield Fields(item, f"{key}[{index}]", prefix=self._prefix, _parent=self)
+            step = f"{key}[{index}]"
+            if type(item) is dict:
+                yield self._child(item, step)
+            else:
+                yield Fields(item, step, prefix=self._prefix, _parent=self)
 
     def texts(self, key: str) -> tuple[str, ...]:
         """A list of strings (empty when the field is absent)."""

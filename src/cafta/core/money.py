@@ -113,10 +113,7 @@ class Money:
                 f"'{self.currency}' is not a currency code", code="money.invalid_currency"
             )
         if not self.amount.is_finite() or abs(self.amount) >= MAX_AMOUNT:
-            raise InvalidInput(
-                f"amount {self.amount} {self.currency} is not a finite amount below 10^15",
-                code="money.too_large",
-            )
+            raise _too_large(self.amount, self.currency)
 
     @classmethod
     def of(cls, amount: object, currency: str) -> Money:
@@ -135,6 +132,19 @@ class Money:
         object.__setattr__(money, "currency", currency)
         return money
 
+    @classmethod
+    def computed(cls, amount: Decimal, currency: str) -> Money:
+        """An amount computed from valid Money, in that Money's currency code.
+
+        Checks only what the computation can break, that the amount is finite and below
+        10^15 (raising as ``Money(amount, currency)`` would): the currency code and the
+        ``Decimal`` type are the caller's to guarantee. The tariff engine builds a few of these
+        per regime of every item, where the full check showed up in profiles.
+        """
+        if not amount.is_finite() or abs(amount) >= MAX_AMOUNT:
+            raise _too_large(amount, currency)
+        return _build(amount, currency)
+
     def _same(self, other: Money) -> None:
         if other.currency != self.currency:
             raise InvalidInput(
@@ -143,17 +153,19 @@ class Money:
             )
 
     def __add__(self, other: Money) -> Money:
-        self._same(other)
-        return Money._trusted(self.amount + other.amount, self.currency)
+        if other.currency != self.currency:
+            self._same(other)
+        return _build(self.amount + other.amount, self.currency)
 
     def __sub__(self, other: Money) -> Money:
-        self._same(other)
-        return Money._trusted(self.amount - other.amount, self.currency)
+        if other.currency != self.currency:
+            self._same(other)
+        return _build(self.amount - other.amount, self.currency)
 
     def __mul__(self, factor: Decimal | int) -> Money:
         if isinstance(factor, float):
             raise TypeError("multiply Money by a Decimal, not a float")
-        return Money._trusted(self.amount * factor, self.currency)
+        return _build(self.amount * factor, self.currency)
 
     __rmul__ = __mul__
 
@@ -179,13 +191,40 @@ class Money:
 
     def rounded(self, rounding: str = ROUND_HALF_UP) -> Money:
         """Quantize to the currency's minor unit with the given ``decimal`` rounding mode."""
-        step = quantum(self.currency)
-        return Money._trusted(self.amount.quantize(step, rounding=rounding), self.currency)
+        currency = self.currency
+        # The rounding mode is passed by position: Decimal.quantize parses keywords slowly,
+        # and this runs for every amount of every assessment.
+        return _build(self.amount.quantize(quantum(currency), rounding), currency)
 
     def format(self) -> str:
         """``'30,800.00 CNY'``: grouped, at the currency's minor unit (rounded half up)."""
-        places = minor_unit(self.currency)
-        return f"{self.rounded().amount:,.{places}f} {self.currency}"
+        currency = self.currency
+        amount = self.amount.quantize(quantum(currency), ROUND_HALF_UP)
+        places = minor_unit(currency)
+        if places == 2:  # most currencies: a constant format spec is read faster
+            return f"{amount:,.2f} {currency}"
+        return f"{amount:,.{places}f} {currency}"
 
     def __str__(self) -> str:
         return self.format()
+
+
+# Money is a frozen dataclass, so its own __setattr__ refuses to set a field. Results of
+# arithmetic on valid Money are valid already; they are built by writing the two slots directly
+# (their descriptors), which is what a pricing run does over a hundred times per declaration and
+# costs a fraction of the dataclass __init__ with its checks.
+_set_amount = Money.__dict__["amount"].__set__
+_set_currency = Money.__dict__["currency"].__set__
+
+
+def _build(amount: Decimal, currency: str) -> Money:
+    money: Money = object.__new__(Money)
+    _set_amount(money, amount)
+    _set_currency(money, currency)
+    return money
+
+
+def _too_large(amount: Decimal, currency: str) -> InvalidInput:
+    return InvalidInput(
+        f"amount {amount} {currency} is not a finite amount below 10^15", code="money.too_large"
+    )

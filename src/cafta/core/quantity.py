@@ -46,8 +46,15 @@ _ALIASES = {
 }
 
 
+# Every name and alias as written here, to its canonical unit: most documents write ``kg``.
+_NAMES: dict[str, str] = {**{name: name for name in _UNITS}, **_ALIASES}
+
+
 def unit(text: str) -> str:
     """The canonical name of a unit (``kg``, ``t``, ``l``, ``u``, ...)."""
+    known = _NAMES.get(text) if type(text) is str else None
+    if known is not None:
+        return known
     key = text.strip().lower()
     key = _ALIASES.get(key, key)
     if key not in _UNITS:
@@ -77,6 +84,15 @@ class Quantity:
             raise InvalidInput(f"unknown unit '{self.unit}'", code="quantity.unknown_unit")
 
     @classmethod
+    def _trusted(cls, amount: Decimal, unit_name: str) -> Quantity:
+        """Build from parts already checked (a valid quantity converted to a known unit, which
+        cannot turn negative): skips the checks of ``__post_init__``, which they would pass."""
+        quantity = object.__new__(cls)
+        object.__setattr__(quantity, "amount", amount)
+        object.__setattr__(quantity, "unit", unit_name)
+        return quantity
+
+    @classmethod
     def of(cls, amount: Decimal, unit_name: str) -> Quantity:
         return cls(amount, unit(unit_name))
 
@@ -91,7 +107,7 @@ class Quantity:
                 code="quantity.incompatible_unit",
                 hint=f"Declare the quantity in {target}.",
             )
-        return Quantity(self.amount * size / target_size, target)
+        return Quantity._trusted(self.amount * size / target_size, target)
 
     def __str__(self) -> str:
         return f"{self.amount.normalize():f} {self.unit}"

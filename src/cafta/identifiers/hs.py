@@ -30,6 +30,8 @@ False
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from cafta.core.errors import InvalidInput
 
 __all__ = [
@@ -124,18 +126,7 @@ def _chapter_problem(digits: str) -> str | None:
     return None
 
 
-def validate(code: str) -> str:
-    """Return the compact digits of a well-formed HS code or national line, or raise.
-
-    Raises :class:`InvalidFormat`, :class:`InvalidLength` or :class:`InvalidComponent`.
-
-    >>> validate('0810 60 00')
-    '08106000'
-    >>> validate('81060')  # doctest: +ELLIPSIS
-    Traceback (most recent call last):
-        ...
-    cafta.identifiers.hs.InvalidLength: HS code '81060' has 5 digits; ... did you mean 081060?
-    """
+def _validate(code: str) -> str:
     digits = compact(code)
     _check_shape(code, digits)
     problem = _chapter_problem(digits)
@@ -148,6 +139,32 @@ def validate(code: str) -> str:
             details={"code": code, "chapter": digits[:2]},
         )
     return digits
+
+
+# The same few lines come back in declaration after declaration, and a line read from a
+# declaration is checked again when the risk engine sees it: a valid code's digits are
+# remembered. Errors are not cached (lru_cache never keeps an exception): each is raised anew.
+_CACHED_LENGTH = 64
+_validated = lru_cache(maxsize=4096)(_validate)
+
+
+def validate(code: str) -> str:
+    """Return the compact digits of a well-formed HS code or national line, or raise.
+
+    Raises :class:`InvalidFormat`, :class:`InvalidLength` or :class:`InvalidComponent`.
+
+    >>> validate('0810 60 00')
+    '08106000'
+    >>> validate('81060')  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+        ...
+    cafta.identifiers.hs.InvalidLength: HS code '81060' has 5 digits; ... did you mean 081060?
+    """
+    # Only short text goes through the cache (a valid identifier is short, and the cache
+    # must not keep long inputs alive); anything else is checked as it always was.
+    if type(code) is str and len(code) <= _CACHED_LENGTH:
+        return _validated(code)
+    return _validate(code)
 
 
 def is_valid(code: str) -> bool:

@@ -20,6 +20,8 @@ False
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from cafta.core.errors import InvalidInput
 
 __all__ = ["InvalidFormat", "InvalidLength", "compact", "country", "format", "is_valid", "validate"]
@@ -44,6 +46,14 @@ def compact(code: str) -> str:
 
 def validate(code: str) -> str:
     """The compact code, or raise :class:`InvalidLength` / :class:`InvalidFormat`."""
+    # Only short text goes through the cache (a valid identifier is short, and the cache
+    # must not keep long inputs alive); anything else is checked as it always was.
+    if type(code) is str and len(code) <= _CACHED_LENGTH:
+        return _validated(code)
+    return _validate(code)
+
+
+def _validate(code: str) -> str:
     value = compact(code)
     if len(value) != 5:
         raise InvalidLength(
@@ -62,6 +72,13 @@ def validate(code: str) -> str:
             hint="A place code has letters A-Z and digits 2-9 only (0 and 1 are not used).",
         )
     return value
+
+
+# A node sees the same few offices all day, in every declaration and again in the risk view:
+# a valid code's compact form is remembered. Errors are not cached (lru_cache never keeps an
+# exception): each is raised anew.
+_CACHED_LENGTH = 64
+_validated = lru_cache(maxsize=1024)(_validate)
 
 
 def is_valid(code: str) -> bool:

@@ -16,6 +16,8 @@ False
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from cafta.core.errors import InvalidInput
 
 __all__ = ["InvalidPlate", "compact", "is_valid", "validate"]
@@ -32,6 +34,14 @@ def compact(plate: str) -> str:
 
 
 def validate(plate: str) -> str:
+    # Only short text goes through the cache (a valid identifier is short, and the cache
+    # must not keep long inputs alive); anything else is checked as it always was.
+    if type(plate) is str and len(plate) <= _CACHED_LENGTH:
+        return _validated(plate)
+    return _validate(plate)
+
+
+def _validate(plate: str) -> str:
     value = compact(plate)
     if not 4 <= len(value) <= 12:
         raise InvalidPlate(
@@ -42,6 +52,12 @@ def validate(plate: str) -> str:
     if bad:
         raise InvalidPlate(f"vehicle plate {plate!r} contains {bad[0]!r}")
     return value
+
+
+# The same trucks cross every day: a valid plate's compact form is remembered. Errors are not
+# cached (lru_cache never keeps an exception): each is raised anew.
+_CACHED_LENGTH = 64
+_validated = lru_cache(maxsize=4096)(_validate)
 
 
 def is_valid(plate: str) -> bool:

@@ -38,6 +38,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from cafta.core.errors import InvalidInput
 from cafta.identifiers import locode
@@ -75,6 +76,11 @@ class _Office:
         self.periods: OrderedDict[str, _Tally] = OrderedDict()
 
 
+# Scores and thresholds take few distinct values (rule scores have 4 decimals), and every
+# reason shows some: the two helpers below remember their answers.
+
+
+@lru_cache(maxsize=4096)
 def _places(score: float, *thresholds: float) -> int:
     """Decimals (2 to 6) at which ``score`` compares with every threshold as it really does."""
     for places in range(2, 6):
@@ -86,9 +92,17 @@ def _places(score: float, *thresholds: float) -> int:
 
 def _num(value: float, places: int) -> str:
     """``value`` with at least ``places`` decimals, and up to 4 when it has them: 0.99, 0.995."""
+    # -0.0 is the same key as 0.0 but is written "-0.00": only positive values are remembered.
+    return _num_text(value, places) if value > 0 else _write(value, places)
+
+
+def _write(value: float, places: int) -> str:
     text = f"{value:.{max(places, 4)}f}"
     whole, _, decimals = text.partition(".")
     return f"{whole}.{decimals.rstrip('0').ljust(places, '0')}"
+
+
+_num_text = lru_cache(maxsize=4096)(_write)
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from functools import lru_cache
 
 from cafta.core.errors import InvalidInput
 from cafta.core.money import check_currency_code
@@ -49,6 +50,17 @@ class CertificateOutcome(StrEnum):
         return parse_member(cls, text, what="certificate outcome", code=_CODE)
 
 
+# Every item of every declaration names its currency (a handful of codes): a valid code's
+# checked form is remembered; a bad one raises anew each time (lru_cache keeps no exception).
+_currency = lru_cache(maxsize=256)(check_currency_code)
+
+
+def _same(normal: str | None, given: object) -> bool:
+    """Whether ``given`` is already ``normal``: equal, and plain text (not a subclass, such as
+    an enum member, which setting the normal form would have replaced)."""
+    return type(given) is str and given == normal
+
+
 def _problem(message: str, hint: str | None = None) -> InvalidInput:
     return InvalidInput(message, code=_CODE, hint=hint)
 
@@ -72,23 +84,35 @@ class RiskItem:
     description: str = ""
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "line", hs.validate(self.line))
+        # Views are built from declarations already read, so their values usually arrive in
+        # the stored form: a field is set again only when it is not already that very text.
+        line = hs.validate(self.line)
+        if not _same(line, self.line):
+            object.__setattr__(self, "line", line)
         origin = self.origin.strip().upper()
         if len(origin) != 2 or not origin.isascii() or not origin.isalpha():
             raise _problem(
                 f"origin '{self.origin}' is not an ISO 3166 alpha-2 code",
                 hint="Use two letters, e.g. TH or VN.",
             )
-        object.__setattr__(self, "origin", origin)
-        object.__setattr__(self, "currency", check_currency_code(self.currency))
+        if not _same(origin, self.origin):
+            object.__setattr__(self, "origin", origin)
+        currency = (
+            _currency(self.currency)
+            if type(self.currency) is str
+            else check_currency_code(self.currency)
+        )
+        if not _same(currency, self.currency):
+            object.__setattr__(self, "currency", currency)
         if not isinstance(self.value, Decimal) or not self.value.is_finite() or self.value < 0:
             raise _problem(f"item value {self.value!r} must be a Decimal of at least 0")
         mass = self.net_mass_kg
         if mass is not None and (not isinstance(mass, Decimal) or not mass.is_finite() or mass < 0):
             raise _problem(f"net mass {mass!r} must be a Decimal of at least 0 (kg)")
-        if self.certificate_outcome is not None:
-            outcome = CertificateOutcome.parse(self.certificate_outcome)
-            object.__setattr__(self, "certificate_outcome", outcome)
+        outcome = self.certificate_outcome
+        # A member is kept as it is: parsing it would give it back.
+        if outcome is not None and type(outcome) is not CertificateOutcome:
+            object.__setattr__(self, "certificate_outcome", CertificateOutcome.parse(outcome))
 
 
 def _optional_text(value: str | None) -> str | None:
@@ -139,13 +163,22 @@ class RiskSubject:
             raise _problem(f"declaration {self.declaration_id}: importer is empty")
         if not self.items:
             raise _problem(f"declaration {self.declaration_id} has no items")
-        object.__setattr__(self, "importer", " ".join(self.importer.split()))
-        object.__setattr__(self, "office", _locode(self.office))
-        object.__setattr__(self, "items", tuple(self.items))
+        # As for items: a field is set again only when it is not already its normal form.
+        importer = " ".join(self.importer.split())
+        if not _same(importer, self.importer):
+            object.__setattr__(self, "importer", importer)
+        office = _locode(self.office)
+        if not _same(office, self.office):
+            object.__setattr__(self, "office", office)
+        if type(self.items) is not tuple:
+            object.__setattr__(self, "items", tuple(self.items))
         origins = tuple(o.strip().upper() for o in self.origin_countries)
         object.__setattr__(self, "origin_countries", origins)
         for name in ("declarant", "exporter", "transport_mode", "vehicle_plate", "container"):
-            object.__setattr__(self, name, _optional_text(getattr(self, name)))
+            value = getattr(self, name)
+            text = _optional_text(value)
+            if text is not value and not _same(text, value):
+                object.__setattr__(self, name, text)
 
     @property
     def origins(self) -> tuple[str, ...]:

@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from functools import lru_cache
 
 from cafta.core.dates import Validity
 from cafta.core.errors import InvalidInput
@@ -60,12 +61,24 @@ class WatchKind(StrEnum):
 
 def normalise_party(name: str) -> str:
     """``'  ＡＢＣ  Trading\\tCo '`` → ``'abc trading co'``: NFKC, case-folded, single spaces."""
+    # Only text goes through the cache: anything else fails as it always did.
+    return _party_key(name) if type(name) is str else _normalise_party(name)
+
+
+def _normalise_party(name: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
+
+
+# Every declaration's three parties are folded for rule R1, and the same importers, brokers
+# and exporters come back all day: their folded names are remembered.
+_party_key = lru_cache(maxsize=4096)(_normalise_party)
 
 
 def normalise_conveyance(text: str) -> str:
     """``'29c-123.45'`` → ``'29C12345'``: letters and digits only, upper case."""
     folded = unicodedata.normalize("NFKC", text).upper()
+    if folded.isalnum():  # already compact, as the clearance package stores plates and boxes
+        return folded
     return "".join(char for char in folded if char.isalnum())
 
 

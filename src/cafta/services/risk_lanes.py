@@ -26,23 +26,28 @@ from cafta.risk.quotas import QuotaTable
 from cafta.risk.rules import Lane as RiskLane
 from cafta.risk.ruleset import RuleSet, default_rules
 from cafta.risk.scoring import RuleScorer, Scorer
-from cafta.risk.subject import RiskItem, RiskSubject
+from cafta.risk.subject import CertificateOutcome, RiskItem, RiskSubject
 from cafta.risk.traders import TrustedTrader, TrustedTraders
 from cafta.services.ports import DeclarationRecord
 
 __all__ = ["RiskLanes", "default_risk_engine", "subject_of", "trusted_entry"]
 
 
-def _certificate_outcome(preference: str, claimed: bool, outcome: str | None) -> str | None:
+def _certificate_outcome(
+    preference: str, claimed: bool, outcome: str | None
+) -> CertificateOutcome | None:
+    # Members, not their words: the risk view keeps a member as it is, without parsing it.
     if not claimed:
         return None
     if preference == "granted":
-        return "accepted"
+        return CertificateOutcome.ACCEPTED
     if preference == "granted with discrepancies":
-        return "accepted_with_discrepancies"
+        return CertificateOutcome.ACCEPTED_WITH_DISCREPANCIES
     if outcome == "waived":
-        return "waived"
-    return "missing" if "has been received" in preference or outcome == "missing" else "rejected"
+        return CertificateOutcome.WAIVED
+    if "has been received" in preference or outcome == "missing":
+        return CertificateOutcome.MISSING
+    return CertificateOutcome.REJECTED
 
 
 def trusted_entry(declaration: Declaration, traders: TrustedTraders | None) -> TrustedTrader | None:
@@ -57,6 +62,17 @@ def subject_of(declaration: Declaration, traders: TrustedTraders | None = None) 
     """The risk engine's view of ``declaration``; ``trusted_trader`` when ``traders`` lists its
     importer on the day it was lodged."""
     return _subject(declaration, trusted_entry(declaration, traders) is not None)
+
+
+_LANES: dict[RiskLane, Lane] = {}
+
+
+def _lane(lane: RiskLane) -> Lane:
+    """The clearance lane of the same name (looked up by value once per lane, not per call)."""
+    found = _LANES.get(lane)
+    if found is None:
+        found = _LANES[lane] = Lane(lane.value)
+    return found
 
 
 def _subject(declaration: Declaration, trusted: bool) -> RiskSubject:
@@ -106,7 +122,7 @@ class RiskLanes:
             # Next to the lane's own reason: what made the importer trusted, and on whose word.
             reasons = (*reasons[:1], f"importer {entry.describe()}", *reasons[1:])
         return LaneChoice(
-            lane=Lane(decision.lane.value),
+            lane=_lane(decision.lane),
             score=f"{decision.score:.4f}",
             selected_by=decision.selected_by.value,
             reasons=reasons,

@@ -27,6 +27,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
 from cafta.core.errors import InvalidInput
+from cafta.core.frozen import direct_init
 from cafta.core.money import Money, quantum
 from cafta.core.provenance import Status, combine
 from cafta.core.quantity import Quantity
@@ -65,6 +66,7 @@ class Incoterm(StrEnum):
         )  # fmt: skip
 
 
+@direct_init
 @dataclass(frozen=True, slots=True)
 class DutyRequest:
     line: str
@@ -79,6 +81,7 @@ class DutyRequest:
     proofs: frozenset[Proof] = frozenset()
 
 
+@direct_init
 @dataclass(frozen=True, slots=True)
 class Step:
     """One line of the working: what was computed, on what basis, at what rate, under what law."""
@@ -92,6 +95,7 @@ class Step:
     status: Status = Status.OFFICIAL
 
 
+@direct_init
 @dataclass(frozen=True, slots=True)
 class RegimeCost:
     """What the goods would cost under one duty measure (``total`` = duty + taxes)."""
@@ -112,6 +116,7 @@ class RegimeCost:
         return self.measure.proof
 
 
+@direct_init
 @dataclass(frozen=True, slots=True)
 class Assessment:
     """The duty and taxes due, the working, and what each other regime would cost."""
@@ -249,25 +254,31 @@ def _single(taxes: tuple[Measure, ...], kind: MeasureType) -> Measure | None:
 
 
 def _cost(
-    measure: Measure, eligible: bool, basis: Basis, ct: Measure | None, vat: Measure | None
+    measure: Measure,
+    eligible: bool,
+    basis: Basis,
+    ct: Measure | None,
+    *,
+    vat_rate: Decimal | None,
+    minor: Decimal,
 ) -> RegimeCost:
+    """The cost under ``measure``, each amount rounded to ``minor`` (the currency's quantum).
+    ``vat_rate`` and ``minor`` are the same for every regime of the item: :func:`assess` finds
+    them once."""
     currency = basis.currency
-    step = quantum(currency)
-    duty = measure.duty.amount(basis).quantize(step, ROUND_HALF_UP)
-    consumption = _consumption(ct, basis, duty).quantize(step, ROUND_HALF_UP)
+    duty = measure.duty.amount(basis).quantize(minor, ROUND_HALF_UP)
+    consumption = _consumption(ct, basis, duty).quantize(minor, ROUND_HALF_UP)
     vat_amount = Decimal(0)
-    if vat is not None:
-        assert isinstance(vat.duty, AdValorem)
-        vat_amount = ((basis.value + duty + consumption) * vat.duty.rate).quantize(
-            step, ROUND_HALF_UP
-        )
+    if vat_rate is not None:
+        vat_amount = ((basis.value + duty + consumption) * vat_rate).quantize(minor, ROUND_HALF_UP)
+    # The currency comes from the customs value, a valid Money: only the amounts need checking.
     return RegimeCost(
         measure,
         eligible,
-        Money(duty, currency),
-        Money(consumption, currency),
-        Money(vat_amount, currency),
-        Money(duty + consumption + vat_amount, currency),
+        Money.computed(duty, currency),
+        Money.computed(consumption, currency),
+        Money.computed(vat_amount, currency),
+        Money.computed(duty + consumption + vat_amount, currency),
     )
 
 
@@ -327,8 +338,16 @@ def assess(req: DutyRequest, schedule: Schedule, rates: RateProvider) -> Assessm
     basis = Basis(customs_value.amount, currency, req.quantity)
     ct = _single(tariff.taxes, MeasureType.CONSUMPTION)
     vat = _single(tariff.taxes, MeasureType.VAT)
+    vat_rate = None
+    if vat is not None:
+        assert isinstance(vat.duty, AdValorem)  # the schedule loader guarantees it
+        vat_rate = vat.duty.rate
+    minor = quantum(currency)
     costs = [
-        _cost(m, m.proof is None or m.proof in req.proofs, basis, ct, vat) for m in tariff.duties
+        _cost(
+            m, m.proof is None or m.proof in req.proofs, basis, ct, vat_rate=vat_rate, minor=minor
+        )
+        for m in tariff.duties
     ]
     applied = min((c for c in costs if c.eligible), key=_rank)
     alternatives = tuple(sorted((c for c in costs if c is not applied), key=_rank))

@@ -28,11 +28,33 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from cafta.core.errors import InvalidInput
+from cafta.core.frozen import direct_init
 from cafta.core.quantity import Quantity, unit
 
 _HUNDRED = Decimal(100)
+_PER_UNIT_PLACES = Decimal("0.0001")
+
+# The text of each expression, by identity: an expression is immutable, and pricing writes the
+# same schedule's expressions into every item's working several times over (the rate column,
+# the working, a band's chosen branch). The entry holds the expression itself, so its id cannot
+# be reused while the entry exists; equal expressions are not shared, since equal numbers may be
+# written differently. Bounded: emptied when full (schedules hold a few hundred expressions).
+_TEXTS: dict[int, tuple[object, str]] = {}
+_TEXTS_SIZE = 4096
 
 
+def _text(expr: Expression | _Choice) -> str:
+    found = _TEXTS.get(id(expr))
+    if found is not None and found[0] is expr:
+        return found[1]
+    text = expr.render()
+    if len(_TEXTS) >= _TEXTS_SIZE:
+        _TEXTS.clear()
+    _TEXTS[id(expr)] = (expr, text)
+    return text
+
+
+@direct_init
 @dataclass(frozen=True, slots=True)
 class Basis:
     """What an expression is applied to: a customs value (in the schedule's currency)."""
@@ -69,10 +91,11 @@ class AdValorem:
 
     @property
     def rate(self) -> Decimal:
-        fraction = Decimal(1)
         if self.base_fraction:
             fraction = Decimal(self.base_fraction[0]) / Decimal(self.base_fraction[1])
-        return self.percent / _HUNDRED * fraction
+            return self.percent / _HUNDRED * fraction
+        # Multiplying by a fraction of 1 would change neither digits nor exponent.
+        return self.percent / _HUNDRED
 
     def amount(self, basis: Basis) -> Decimal:
         return basis.value * self.rate
@@ -81,6 +104,10 @@ class AdValorem:
         return f"{_money(basis.value)} {basis.currency} × {self}"
 
     def __str__(self) -> str:
+        return _text(self)
+
+    def render(self) -> str:
+        """The text form, computed (``str()`` gives it from a cache)."""
         if self.base_fraction:
             return f"{_num(self.percent)}% * {self.base_fraction[0]}/{self.base_fraction[1]}"
         return f"{_num(self.percent)}%"
@@ -110,6 +137,10 @@ class Specific:
         return f"{_num(qty)} {self.unit} × {self}"
 
     def __str__(self) -> str:
+        return _text(self)
+
+    def render(self) -> str:
+        """The text form, computed (``str()`` gives it from a cache)."""
         return f"{_num(self.per_unit)} {self.currency}/{self.unit}"
 
 
@@ -126,6 +157,10 @@ class Compound:
         return " + ".join(f"({p.working(basis)})" for p in self.parts)
 
     def __str__(self) -> str:
+        return _text(self)
+
+    def render(self) -> str:
+        """The text form, computed (``str()`` gives it from a cache)."""
         return " + ".join(_nested(p) for p in self.parts)
 
 
@@ -148,6 +183,10 @@ class _Choice:
         return f"{word} of {self}: {pick} applies, {pick.working(basis)}"
 
     def __str__(self) -> str:
+        return _text(self)
+
+    def render(self) -> str:
+        """The text form, computed (``str()`` gives it from a cache)."""
         name = "min" if isinstance(self, LowerOf) else "max"
         return f"{name}({', '.join(str(o) for o in self.options)})"
 
@@ -197,16 +236,21 @@ class Banded:
     def working(self, basis: Basis) -> str:
         per_unit = self.unit_value(basis)
         op = "≤" if self.inclusive else "<"
-        inside = self.in_band(basis)
+        # As in_band(basis), from the value per unit already found.
+        inside = per_unit <= self.threshold if self.inclusive else per_unit < self.threshold
         pick = self.then if inside else self.otherwise
         relation = op if inside else ("> " if self.inclusive else "≥ ").strip()
         per = f"{self.currency}/{self.unit}"
         return (
-            f"value {_num(per_unit.quantize(Decimal('0.0001')))} {per} {relation} "
+            f"value {_num(per_unit.quantize(_PER_UNIT_PLACES))} {per} {relation} "
             f"{_num(self.threshold)} {per}, so {pick}: {pick.working(basis)}"
         )
 
     def __str__(self) -> str:
+        return _text(self)
+
+    def render(self) -> str:
+        """The text form, computed (``str()`` gives it from a cache)."""
         op = "<=" if self.inclusive else "<"
         return (
             f"{_nested(self.then)} if value {op} {_num(self.threshold)} "

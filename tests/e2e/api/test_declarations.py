@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
@@ -25,6 +26,7 @@ from cafta.adapters.storage.token_source import StoredTokens
 from cafta.adapters.storage.trust_source import records_of
 from cafta.adapters.storage.unit_of_work import SqlUnitOfWork
 from cafta.api.app import create_app
+from cafta.api.declaration_schemas import DeclarationView
 from cafta.certificates.issuance import issue
 from cafta.certificates.trust import IssuingAuthority, TrustedKey, TrustList
 from cafta.config import Settings
@@ -633,16 +635,32 @@ def test_a_deleted_token_is_refused_once_its_cache_entry_is_stale(
         expect_problem(fresh.get(URL, headers=headers), 401, "auth.unauthenticated")
 
 
+@pytest.mark.parametrize("case", ["green", "red", "form_e_not_received", "form_e_embedded"])
 def test_the_lodging_answer_is_the_declaration_as_read_back(
-    client: Client, trader: Headers, officer: Headers
+    client: Client, trader: Headers, officer: Headers, thai_key: Ed25519Signer, case: str
 ) -> None:
     """The answer to a lodging is built from the stored form just written; reading the
-    declaration back gives the same document."""
-    lodged = client.post(URL, json=durian(), headers=trader)
+    declaration back gives the same document. The answer is sent without converting it to
+    :class:`DeclarationView` first, so it must already be what that conversion gives: the
+    same bytes once read into the Struct and written again (no member missing, added or out
+    of order), whatever the lane and the Form E verdict."""
+    document = durian()
+    if case == "red":
+        document["transport"]["vehicle_plate"] = "ZZ-0000"
+    elif case == "form_e_not_received":
+        document = durian(preference=FORM_E)
+    elif case == "form_e_embedded":
+        request = json.loads((EXAMPLES / "form-e" / "durian-th.json").read_text(encoding="utf-8"))
+        document = durian(
+            preference={"scheme": "ACFTA", "certificate": issue(request, thai_key)[1]}
+        )
+    lodged = client.post(URL, json=document, headers=trader)
     assert lodged.status_code == 201
     read = client.get(lodged.headers["location"], headers=officer)
     assert read.status_code == 200
     assert read.json() == lodged.json()
+    as_struct = msgspec.json.decode(lodged.content, type=DeclarationView)
+    assert msgspec.json.encode(as_struct) == lodged.content
     assert read.headers["etag"] == lodged.headers["etag"] == '"1"'
 
 

@@ -15,6 +15,7 @@ from cafta.core.dates import Validity, parse_date
 from cafta.core.errors import CaftaError, InvalidInput, NotFound
 from cafta.core.money import Money, minor_unit, quantum, to_decimal
 from cafta.core.provenance import Status, combine
+from cafta.core.quantity import Quantity, unit
 from cafta.core.vocabulary import parse_member
 
 # --- money ------------------------------------------------------------------------------------
@@ -146,3 +147,41 @@ def test_vocabulary_matching_and_errors() -> None:
         parse_member(Colour, "green", what="colour", code="colour.unknown")
     assert error.value.code == "colour.unknown"
     assert str(error.value) == "unknown colour 'green'. Use one of: dark-red, BLUE."
+
+
+class Spelling(StrEnum):
+    HYPHEN = "a-b"
+    UNDERSCORE = "a_b"  # folds like the one before it: the first declared wins
+    UPPER = "Mixed Case"
+
+
+def test_vocabulary_lookups_are_remembered_and_answer_as_the_folding_does() -> None:
+    for _ in range(2):  # the first call builds the enum's tables, the second reads them
+        assert parse_member(Spelling, "a_b", what="w", code="c") is Spelling.HYPHEN
+        assert parse_member(Spelling, "A-B", what="w", code="c") is Spelling.HYPHEN
+        assert parse_member(Spelling, "MIXED CASE", what="w", code="c") is Spelling.UPPER
+        assert parse_member(Spelling, " mixed   case ", what="w", code="c") is Spelling.UPPER
+        # An alias may take a word that is also a value's spelling elsewhere.
+        assert (
+            parse_member(Spelling, "a-b", what="w", code="c", aliases={"a-b": "mixed case"})
+            is Spelling.UPPER
+        )
+        with pytest.raises(InvalidInput, match=r"unknown w 'a b'\. Use one of: a-b, a_b, Mixed"):
+            parse_member(Spelling, "a b", what="w", code="c")
+    with pytest.raises(AttributeError):
+        parse_member(Spelling, None, what="w", code="c")  # type: ignore[arg-type]
+
+
+def test_unit_names_and_conversions() -> None:
+    assert [unit(name) for name in ("kg", " KGS ", "Tonnes", "pcs", "1000u")] == [
+        "kg", "kg", "t", "u", "1000u",
+    ]  # fmt: skip
+    with pytest.raises(InvalidInput, match="unknown unit 'bag'"):
+        unit("bag")
+    tonnes = Quantity.of(Decimal("18.5"), "t").to("kg")
+    assert tonnes == Quantity(Decimal("18500.0"), "kg")
+    assert str(tonnes) == "18500 kg" and str(tonnes.amount) == "18500.0"
+    assert Quantity.of(Decimal("250"), "g").to(" KG ") == Quantity(Decimal("0.25"), "kg")
+    with pytest.raises(InvalidInput) as error:
+        Quantity.of(Decimal(1), "l").to("kg")
+    assert error.value.code == "quantity.incompatible_unit"

@@ -169,3 +169,12 @@ def test_compact_format_round_trip(code: str) -> None:
     assert hs.validate(formatted) == code
     assert hs.format(formatted) == formatted
     assert hs.level(formatted) == len(code)
+
+
+def test_valid_codes_are_remembered_and_errors_raised_every_time() -> None:
+    assert hs.validate("0810.60.00") == hs.validate("0810.60.00") == "08106000"
+    for _ in range(2):
+        with pytest.raises(hs.InvalidLength, match="did you mean 081060"):
+            hs.validate("81060")
+    with pytest.raises(AttributeError):
+        hs.validate(["0810"])  # type: ignore[arg-type]  # not through the cache

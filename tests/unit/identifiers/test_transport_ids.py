@@ -45,3 +45,27 @@ def test_container_check_digit() -> None:
     with pytest.raises(InvalidInput, match="not an ISO 6346 number"):
         container.validate("12345")
     assert not container.is_valid(None)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("module", "good", "compact", "bad", "not_text"),
+    [
+        (locode, "cn yyg", "CNYYG", "CN1AB", AttributeError),
+        (plate, "12C-345.67", "12C34567", "AB", AttributeError),
+        (container, "csqu 305438 3", "CSQU3054383", "CSQU3054384", InvalidInput),
+    ],
+)
+def test_valid_identifiers_are_remembered_and_errors_raised_every_time(
+    module: object, good: str, compact: str, bad: str, not_text: type[Exception]
+) -> None:
+    validate = module.validate  # type: ignore[attr-defined]
+    assert validate(good) == validate(good) == compact
+    messages = set()
+    for _ in range(2):
+        with pytest.raises(InvalidInput) as error:
+            validate(bad)
+        messages.add((error.value.code, str(error.value)))
+    assert len(messages) == 1
+    assert not module.is_valid(None)  # type: ignore[attr-defined]
+    with pytest.raises(not_text):
+        validate(["not", "text"])  # not through the cache: fails as it always did

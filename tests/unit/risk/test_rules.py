@@ -51,6 +51,9 @@ def watch_list(*entries: WatchEntry, status: Status = Status.OFFICIAL) -> WatchL
 def test_party_names_and_plates_are_normalised() -> None:
     assert normalise_party("  ＡＢＣ  Trading\tCo ") == "abc trading co"
     assert normalise_conveyance(" 29c-123.45 ") == "29C12345"
+    # Already compact (as declarations store them), and the same however often asked.
+    assert normalise_conveyance("桂a12345") == normalise_conveyance("桂A12345") == "桂A12345"
+    assert normalise_party("ＡＢＣ Co") == normalise_party("ＡＢＣ Co") == "abc co"
 
 
 def test_an_importer_on_a_watch_list_is_red(make_subject: MakeSubject) -> None:

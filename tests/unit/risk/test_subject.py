@@ -92,3 +92,24 @@ def test_bad_subjects_are_refused(
         make_subject(**changes)
     assert info.value.message == message
     assert info.value.code == "risk.invalid_subject"
+
+
+class _Text(str):
+    """Text of another type (an enum member, say): the view stores plain text instead."""
+
+
+def test_values_already_normal_are_kept_and_other_text_types_replaced(
+    make_subject: MakeSubject, make_item: MakeItem
+) -> None:
+    it = make_item(
+        line="08106000",
+        origin=_Text("TH"),
+        currency=_Text("CNY"),
+        certificate_outcome=CertificateOutcome.REJECTED,
+    )
+    assert (it.line, it.origin, it.currency) == ("08106000", "TH", "CNY")
+    assert type(it.origin) is str and type(it.currency) is str
+    assert it.certificate_outcome is CertificateOutcome.REJECTED
+    s = make_subject(it, office=_Text("CNPXG"), container=_Text("CSQU3054383"))
+    assert type(s.office) is str and type(s.container) is str
+    assert (s.office, s.container) == ("CNPXG", "CSQU3054383")

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from cafta.core.errors import InvalidInput
 from cafta.core.quantity import Quantity
+from cafta.tariff import expression
 from cafta.tariff.expression import (
     AdValorem,
     Banded,
@@ -160,3 +161,24 @@ def test_any_expression_round_trips_and_is_never_negative(
     assert first >= 0
     assert again.amount(b) == first
     assert expr.amount(b) == first  # type: ignore[attr-defined]
+
+
+def test_text_is_kept_per_expression_not_per_equal_value() -> None:
+    # Equal numbers can be written differently: each expression keeps its own text.
+    zero, minus_zero = AdValorem(Decimal("0")), AdValorem(Decimal("-0"))
+    assert zero == minus_zero
+    for _ in range(2):  # the second time from the cache
+        assert (str(zero), str(minus_zero)) == ("0%", "-0%")
+    band = parse("5% + (1% if value < 2 CNY/kg else 0%)")
+    assert str(band) == str(band) == band.render() == "5% + (1% if value < 2 CNY/kg else 0%)"
+
+
+def test_text_cache_is_emptied_when_full_and_still_answers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(expression, "_TEXTS", {})
+    monkeypatch.setattr(expression, "_TEXTS_SIZE", 3)
+    made = [AdValorem(Decimal(n)) for n in range(10)]
+    for _ in range(2):
+        assert [str(e) for e in made] == [f"{n}%" for n in range(10)]
+        assert len(expression._TEXTS) <= 3

@@ -2,9 +2,19 @@
 
 Times are stored as UTC instants and always come back time-zone aware: PostgreSQL keeps them in
 ``timestamptz``; SQLite has no time type, so they are stored as ISO text in UTC and read back
-with UTC attached. Documents and payloads are stored as canonical JSON *text*, never a JSON
-column type, so both databases keep exactly the characters written (amounts are decimal strings
-and no number is ever turned into a float by the database).
+with UTC attached. Documents and payloads are stored as JSON *text*, never a JSON column type,
+so both databases keep exactly the characters written (amounts are decimal strings and no
+number is ever turned into a float by the database).
+
+Two writers of that text:
+
+- :func:`to_json_text`, the canonical form (Python's ``json``: sorted keys, no spaces), for what
+  is hashed: the audit log's entries are verified by encoding what was read back again, so that
+  form must never change.
+- :func:`to_document_text`, for what is only stored and read back (a declaration's document, an
+  outbox message): msgspec, several times faster on a declaration's document (about 9 KB with
+  its assessment), with keys sorted too. The two differ only in how a float is spelled
+  (``1e16`` against ``1e+16``; the same number either way) and in what a NaN becomes (see there).
 """
 
 from __future__ import annotations
@@ -12,15 +22,17 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import Any
+from decimal import Decimal
+from typing import Any, NoReturn
 
+import msgspec
 from sqlalchemy import DateTime
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
 from cafta.core.errors import InvalidInput
 
-__all__ = ["UtcDateTime", "from_json_text", "to_json_text", "utc"]
+__all__ = ["UtcDateTime", "from_json_text", "to_document_text", "to_json_text", "utc"]
 
 
 def utc(value: datetime, what: str = "time") -> datetime:
@@ -70,5 +82,34 @@ def to_json_text(document: Mapping[str, Any], what: str = "document") -> str:
         ) from None
 
 
+def _refuse_decimal(value: Decimal) -> NoReturn:
+    raise TypeError(f"Object of type Decimal is not JSON serializable: {value}")
+
+
+_DOCUMENT_ENCODER = msgspec.json.Encoder(order="sorted", decimal_format=_refuse_decimal)
+
+
+def to_document_text(document: Mapping[str, Any], what: str = "document") -> str:
+    """JSON text of a document that is stored and read back but never hashed.
+
+    What the canonical encoder refuses is refused here too, with the same error: a ``Decimal``
+    (the documents carry amounts as strings), and anything msgspec cannot write (a key that is
+    not a string, an object) is handed to :func:`to_json_text`, which writes it as before or
+    gives ``storage.not_json``. One difference is left: a NaN or an infinity is written as
+    ``null`` where the canonical encoder refuses it. No document written this way holds a float
+    (amounts, quantities and rates are strings, scores are checked finite by the risk engine);
+    the label store, whose features are floats, keeps the canonical encoder."""
+    try:
+        return _DOCUMENT_ENCODER.encode(document).decode("utf-8")
+    except (TypeError, ValueError):
+        return to_json_text(document, what)
+
+
 def from_json_text(text: str) -> Any:
-    return json.loads(text)
+    """The JSON value of ``text``: msgspec's decoder (twice as fast as ``json`` on a
+    declaration's document), and ``json`` for what msgspec declines (a number too large for a
+    float, a lone surrogate escape), so the result is always what ``json.loads`` gives."""
+    try:
+        return msgspec.json.decode(text)
+    except msgspec.DecodeError:
+        return json.loads(text)

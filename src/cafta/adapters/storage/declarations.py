@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import Row, Select, and_, bindparam, func, or_, select, update
 
-from cafta.adapters.storage.columns import from_json_text, to_json_text, utc
+from cafta.adapters.storage.columns import from_json_text, to_document_text, utc
 from cafta.adapters.storage.connection import StorageConnection
 from cafta.adapters.storage.inserts import insert_new
 from cafta.adapters.storage.tables import declarations
@@ -38,7 +38,7 @@ def _values(record: DeclarationRecord) -> Mapping[str, Any]:
         "version": record.version,
         "lodged_at": utc(record.lodged_at, "lodged_at"),
         "updated_at": utc(record.updated_at, "updated_at"),
-        "document": to_json_text(record.document, f"document of declaration {record.id}"),
+        "document": to_document_text(record.document, f"document of declaration {record.id}"),
     }
 
 

@@ -20,7 +20,7 @@ from typing import Any
 
 from sqlalchemy import insert, or_, select, update
 
-from cafta.adapters.storage.columns import from_json_text, to_json_text, utc
+from cafta.adapters.storage.columns import from_json_text, to_document_text, utc
 from cafta.adapters.storage.connection import StorageConnection
 from cafta.adapters.storage.tables import outbox
 from cafta.core.errors import InvalidInput
@@ -45,7 +45,7 @@ class SqlOutbox:
         if not messages:
             return
         rows = [
-            {"topic": topic, "key": key, "payload": to_json_text(payload, f"{topic} message"),
+            {"topic": topic, "key": key, "payload": to_document_text(payload, f"{topic} message"),
              "created_at": utc(at, "created_at")}
             for topic, key, payload, at in messages
         ]  # fmt: skip
