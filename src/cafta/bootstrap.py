@@ -186,6 +186,7 @@ def open_node(
     # Imported here: commands that never touch the database do not load SQLAlchemy.
     from cafta.adapters.crypto import Ed25519Verifier  # noqa: PLC0415
     from cafta.adapters.storage.engine import create_engine_for  # noqa: PLC0415
+    from cafta.adapters.storage.idempotency import SqlKeyLookup  # noqa: PLC0415
     from cafta.adapters.storage.schema import upgrade_engine  # noqa: PLC0415
     from cafta.adapters.storage.trust_source import StoredTrust  # noqa: PLC0415
     from cafta.adapters.storage.unit_of_work import SqlUnitOfWork, SqlUnitOfWorkFactory  # noqa: PLC0415
@@ -224,6 +225,7 @@ def open_node(
         preference=checker,
         lanes=lanes,
         writer=GroupCommit(factory),
+        keys=SqlKeyLookup(engine),
     )
     return Node(url, engine, factory, clearance, trust)
 

@@ -48,6 +48,7 @@ from cafta.services.pipeline import LaneSelector, Pipeline
 from cafta.services.ports import (
     DeclarationRecord,
     InspectionLabel,
+    KeyLookup,
     Principal,
     Role,
     UnitOfWork,
@@ -169,6 +170,9 @@ class Clearance:
     new_id: Callable[[datetime], str] = field(default=new_declaration_id)
     writer: Writer | None = None
     """How changes are committed (:mod:`.writes`); ``None``: a transaction per change."""
+    keys: KeyLookup | None = None
+    """The idempotency look-up made before each lodging's pipeline; ``None``: through a
+    read-only unit of work."""
     bus: MessageBus = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -239,18 +243,25 @@ class Clearance:
             return Lodged(replay, True)
         return Lodged(declaration, False, record.document)
 
-    def _replay(self, scope: str, key: str, digest: str) -> Declaration | None:
+    def _find_key(self, scope: str, key: str) -> tuple[str, str] | None:
+        if self.keys is not None:
+            return self.keys.find(scope, key)
         with self.uow(read_only=True) as uow:
-            found = uow.idempotency.find(scope, key)
-            if found is None:
-                return None
-            first_hash, declaration_id = found
-            if first_hash != digest:
-                raise Conflict(
-                    "this Idempotency-Key was already used for a different declaration",
-                    code="idempotency.key_reused",
-                    hint="Use a new key for a new declaration; retry only with the same body.",
-                )
+            return uow.idempotency.find(scope, key)
+
+    def _replay(self, scope: str, key: str, digest: str) -> Declaration | None:
+        found = self._find_key(scope, key)
+        if found is None:
+            return None
+        first_hash, declaration_id = found
+        if first_hash != digest:
+            raise Conflict(
+                "this Idempotency-Key was already used for a different declaration",
+                code="idempotency.key_reused",
+                hint="Use a new key for a new declaration; retry only with the same body.",
+            )
+        # The key and its declaration are committed together: found the one, the other is there.
+        with self.uow(read_only=True) as uow:
             record = uow.declarations.get(declaration_id)
         if record is None:  # pragma: no cover - the key and the declaration commit together
             raise NotFound(f"declaration {declaration_id} is missing", code="declaration.missing")

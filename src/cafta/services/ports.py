@@ -26,6 +26,7 @@ __all__ = [
     "DeclarationStore",
     "IdempotencyStore",
     "InspectionLabel",
+    "KeyLookup",
     "LabelStore",
     "Outbox",
     "OutboxMessage",
@@ -99,6 +100,13 @@ class IdempotencyStore(Protocol):
 
     def remember(self, scope: str, key: str, request_hash: str, declaration_id: str) -> None:
         """Record a key; the same (scope, key) twice is a ``Conflict``."""
+
+
+class KeyLookup(Protocol):
+    def find(self, scope: str, key: str) -> tuple[str, str] | None:
+        """:meth:`IdempotencyStore.find` on its own, outside any unit of work: every lodging
+        with a key asks before it runs the pipeline, and the answer is almost always "not
+        seen", which needs no transaction (one statement reads committed data)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,8 +7,10 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from cafta.adapters.storage.engine import create_engine_for
+from cafta.adapters.storage.idempotency import SqlKeyLookup
 from cafta.adapters.storage.trusted_keys import TrustedKeyRecord
-from cafta.core.errors import Conflict
+from cafta.core.errors import CaftaError, Conflict
 from cafta.services.ports import InspectionLabel, Principal, Role
 
 AT = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
@@ -31,6 +33,36 @@ def test_an_idempotency_key_is_found_and_cannot_be_remembered_twice(uow_factory)
     with uow_factory() as uow:
         assert uow.idempotency.find("trader:CN:1", "key-1") == ("hash-a", "D1")
         assert uow.idempotency.find("trader:CN:2", "key-1") == ("hash-b", "D2")
+
+
+def test_the_lookup_outside_a_transaction_sees_what_is_committed(uow_factory, engine) -> None:
+    keys = SqlKeyLookup(engine)
+    assert keys.find("trader:CN:1", "key-1") is None
+    with uow_factory() as uow:
+        uow.idempotency.remember("trader:CN:1", "key-1", "hash-a", "D1")
+        # Not yet committed: a lodging racing this one does not see it (and then loses at the
+        # insert, as before).
+        assert keys.find("trader:CN:1", "key-1") is None
+        uow.commit()
+    assert keys.find("trader:CN:1", "key-1") == ("hash-a", "D1")
+    assert keys.find("trader:CN:2", "key-1") is None
+    assert keys.find("trader:CN:1", "key-2") is None
+    # The pooled connection it used is clean for the next unit of work (no transaction left).
+    for n in range(3):
+        with uow_factory() as uow:
+            uow.idempotency.remember("trader:CN:1", f"later-{n}", "hash-b", f"D{n + 2}")
+            uow.commit()
+        assert keys.find("trader:CN:1", f"later-{n}") == ("hash-b", f"D{n + 2}")
+
+
+def test_the_lookup_gives_a_storage_error_for_a_database_without_tables(backend) -> None:
+    bare = create_engine_for(backend.empty_url())
+    try:
+        with pytest.raises(CaftaError) as caught:
+            SqlKeyLookup(bare).find("trader:CN:1", "key-1")
+    finally:
+        bare.dispose()
+    assert caught.value.code == "storage.not_migrated"
 
 
 def test_a_token_is_found_by_its_hash(uow_factory) -> None:

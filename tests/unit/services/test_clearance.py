@@ -179,6 +179,35 @@ def test_a_retry_with_the_same_idempotency_key_returns_the_same_declaration(
     assert not service.lodge(Lodge(document, other, "key-1")).replayed
 
 
+class _CountedKeys:
+    """A ``KeyLookup`` over the fake store's committed keys, counting the questions."""
+
+    def __init__(self, memory: Memory) -> None:
+        self.memory = memory
+        self.asked: list[tuple[str, str]] = []
+
+    def find(self, scope: str, key: str) -> tuple[str, str] | None:
+        self.asked.append((scope, key))
+        return self.memory.keys.get((scope, key))
+
+
+def test_a_lodging_asks_the_key_lookup_when_it_has_one(
+    signer: Ed25519Signer, trust: TrustList
+) -> None:
+    service, memory = clearance(trust)
+    service.keys = keys = _CountedKeys(memory)
+    document = durian(form_e(signer))
+    first = service.lodge(Lodge(document, TRADER, "key-1"))
+    again = service.lodge(Lodge(copy.deepcopy(document), TRADER, "key-1"))
+    assert not first.replayed and again.replayed and again.declaration.id == first.declaration.id
+    assert [key for _, key in keys.asked] == ["key-1", "key-1"]
+    with pytest.raises(Conflict) as caught:
+        service.lodge(Lodge(durian(), TRADER, "key-1"))
+    assert caught.value.code == "idempotency.key_reused"
+    service.lodge(Lodge(durian(), TRADER))  # no key: nothing to ask
+    assert len(keys.asked) == 3
+
+
 def test_only_the_importer_or_declarant_may_lodge_and_read(trust: TrustList) -> None:
     service, _ = clearance(trust)
     stranger = Principal(Role.TRADER, "Another Importer Ltd")

@@ -10,13 +10,16 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from sqlalchemy import and_, bindparam, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 
 from cafta.adapters.storage.connection import StorageConnection
+from cafta.adapters.storage.failures import storage_error
 from cafta.adapters.storage.inserts import insert_new
 from cafta.adapters.storage.tables import idempotency_keys
 from cafta.core.errors import Conflict
 
-__all__ = ["SqlIdempotencyStore"]
+__all__ = ["SqlIdempotencyStore", "SqlKeyLookup"]
 
 # Built once: every lodging with a key looks it up, and building the statement per call costs
 # more than running it.
@@ -52,3 +55,48 @@ class SqlIdempotencyStore:
                 "exactly to get its result again.",
                 details={"scope": scope, "key": key},
             )
+
+
+class SqlKeyLookup:
+    """:class:`cafta.services.ports.KeyLookup`: the look-up a lodging makes before its pipeline,
+    as one ``SELECT`` on a pooled driver connection.
+
+    A read-only unit of work for the same question costs five times as much (checking out a
+    SQLAlchemy connection, ``BEGIN``, the statement through SQLAlchemy's execution machinery,
+    ``ROLLBACK``), and nearly every lodging pays it. One statement sees committed data whether
+    or not a transaction is open: on SQLite the connection is in autocommit mode (transactions
+    are begun explicitly, :mod:`.engine`), on PostgreSQL the pool rolls the implicit transaction
+    back when the connection is given back. The statement is the store's own, compiled once for
+    the engine's dialect. Driver failures become the same ``CaftaError`` as anywhere else.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        compiled = _FIND.compile(dialect=engine.dialect)
+        self._sql = compiled.string
+        self._order = compiled.positiontup  # the parameters' order for "?" placeholders
+
+    def find(self, scope: str, key: str) -> tuple[str, str] | None:
+        named = {"scope": scope, "key": key}
+        parameters = tuple(named[name] for name in self._order) if self._order else named
+        driver_error = self._engine.dialect.loaded_dbapi.Error
+        try:
+            connection = self._engine.raw_connection()
+        except DBAPIError as error:
+            raise storage_error(error, self._engine.url, connecting=True) from error
+        try:
+            cursor = connection.cursor()
+            try:
+                cursor.execute(self._sql, parameters)
+                row = cursor.fetchone()
+            finally:
+                cursor.close()
+        except driver_error as error:
+            # As SQLAlchemy wraps a driver's error (OperationalError, ProgrammingError, ...).
+            wrapped = DBAPIError.instance(self._sql, parameters, error, driver_error)
+            if not isinstance(wrapped, DBAPIError):  # pragma: no cover - a driver error always is
+                raise wrapped from error
+            raise storage_error(wrapped, self._engine.url) from error
+        finally:
+            connection.close()
+        return None if row is None else (row[0], row[1])
