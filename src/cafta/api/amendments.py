@@ -20,12 +20,11 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import msgspec
-from anyio import to_thread
 from litestar import Controller, Request, Response, post
 from litestar.params import Body
 
-from cafta.api.auth import allow, principal_of
-from cafta.api.bodies import strict_body
+from cafta.api.auth import only, principal_of
+from cafta.api.bodies import StrictBody, strict, strict_body
 from cafta.api.context import context_of
 from cafta.api.declaration_schemas import (
     CancellationBody,
@@ -50,7 +49,7 @@ __all__ = ["AmendmentsController"]
 
 AnyRequest = Request[Any, Any, Any]
 
-_DECLARANTS = (Role.TRADER, Role.BROKER, Role.ADMIN)
+_DECLARANTS = only(Role.TRADER, Role.BROKER, Role.ADMIN)
 
 
 class AmendmentsController(Controller):
@@ -59,7 +58,8 @@ class AmendmentsController(Controller):
 
     @post(
         "/{declaration_id:str}/amendments",
-        guards=[allow(_DECLARANTS)],
+        opt=_DECLARANTS,
+        dto=StrictBody,
         status_code=200,
         summary="Amend a declaration held for documents",
         response_headers=[ETAG],
@@ -82,21 +82,22 @@ class AmendmentsController(Controller):
         ``declaration.transition`` when the declaration is not held for documents; 409
         ``declaration.version`` when ``If-Match`` names a version that is no longer current.
         """
-        clearance = context_of(request).clearance_service()
+        context = context_of(request)
+        clearance = context.clearance_service()
         expected = expected_version(if_match)
-        body = await strict_body(request, CustomsDeclarationBody)
+        body = strict(request, data)
         command = Amend(
             declaration_id=checked_id(declaration_id),
             document=without_nulls(msgspec.to_builtins(body)),
             principal=principal_of(request),
             expected_version=expected,
         )
-        declaration = await to_thread.run_sync(clearance.amend, command)
+        declaration = await context.workers.run(clearance.amend, command)
         return answer(declaration)
 
     @post(
         "/{declaration_id:str}/cancellation",
-        guards=[allow(_DECLARANTS)],
+        opt=_DECLARANTS,
         status_code=200,
         summary="Cancel a declaration before release",
         response_headers=[ETAG],
@@ -116,7 +117,8 @@ class AmendmentsController(Controller):
         cancelled; 409 ``declaration.version`` when ``If-Match`` names a version that is no
         longer current.
         """
-        clearance = context_of(request).clearance_service()
+        context = context_of(request)
+        clearance = context.clearance_service()
         expected = expected_version(if_match)
         raw = (await request.body()).strip()
         body = (
@@ -130,5 +132,5 @@ class AmendmentsController(Controller):
             note=body.note,
             expected_version=expected,
         )
-        declaration = await to_thread.run_sync(clearance.cancel, command)
+        declaration = await context.workers.run(clearance.cancel, command)
         return answer(declaration)

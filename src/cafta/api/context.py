@@ -1,5 +1,5 @@
-"""What the request handlers share: the services, the token store, the trust list and, on a
-server with a database, the clearance services.
+"""What the request handlers share: the services, the token store, the trust list, the worker
+threads and, on a server with a database, the clearance services.
 
 It lives in the application's state (``app.state``) rather than in Litestar's dependency
 injection, which would validate the services as if they were request data.
@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 from litestar.connection import ASGIConnection
 
 from cafta.adapters.crypto import Ed25519Verifier
+from cafta.api.workers import WorkerThreads
 from cafta.bootstrap import Services, configured
 from cafta.certificates.trust import TrustList
 from cafta.core.errors import CaftaError
@@ -36,6 +37,9 @@ class ApiContext:
     """One for the application: it keeps the public keys it has built."""
     clearance: Clearance | None = None
     """The declarations' services over the node's database; ``None`` on an engines-only app."""
+    workers: WorkerThreads = field(default_factory=WorkerThreads)
+    """Where the handlers run the synchronous services; stopped when the application shuts
+    down."""
 
     def clearance_service(self) -> Clearance:
         """The clearance services; a 503 (``clearance.unavailable``) when the application was

@@ -21,7 +21,10 @@
   (declarants): corrected goods for a declaration held for documents, and its withdrawal before
   release (:mod:`.amendments`, which shares this module's helpers).
 
-The clearance services are synchronous (database and engines): they run in worker threads.
+The clearance services are synchronous (database and engines): they run in the application's
+worker threads (:class:`~cafta.api.workers.WorkerThreads`, a cheaper hop than anyio's). A body
+is decoded once, strictly (:class:`~cafta.api.bodies.StrictBody`), and routes open to only some
+roles say so in their ``opt`` (:func:`~cafta.api.auth.only`).
 An application built without them (:func:`cafta.api.app.create_app` with ``clearance=None``)
 answers these routes with 503 ``clearance.unavailable``.
 """
@@ -33,14 +36,13 @@ from collections.abc import Mapping
 from typing import Annotated, Any
 
 import msgspec
-from anyio import to_thread
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import ResponseHeader
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import Body, HeaderParameter, Parameter
 
-from cafta.api.auth import allow, principal_of
-from cafta.api.bodies import strict_body
+from cafta.api.auth import only, principal_of
+from cafta.api.bodies import StrictBody, strict
 from cafta.api.context import context_of
 from cafta.api.declaration_schemas import (
     CustomsDeclarationBody,
@@ -86,7 +88,7 @@ _IDEMPOTENCY_KEY = re.compile(IDEMPOTENCY_KEY_PATTERN)
 _IF_MATCH = re.compile(IF_MATCH_PATTERN)
 _DECLARATION_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,63}$")
 
-_LODGERS = (Role.TRADER, Role.BROKER, Role.ADMIN)
+_LODGERS = only(Role.TRADER, Role.BROKER, Role.ADMIN)
 _SEE_ALL = frozenset({Role.OFFICER, Role.ADMIN})
 MAX_PAGE = 500
 MAX_OFFSET = 1_000_000
@@ -245,7 +247,8 @@ class DeclarationsController(Controller):
 
     @post(
         "/",
-        guards=[allow(_LODGERS)],
+        opt=_LODGERS,
+        dto=StrictBody,
         status_code=201,
         summary="Lodge a declaration",
         response_headers=[_LOCATION, ETAG],
@@ -272,10 +275,11 @@ class DeclarationsController(Controller):
         lodge for anyone). 404 when no rate is known for an item's line, origin and day, or no
         exchange rate for its currency.
         """
-        clearance = context_of(request).clearance_service()
+        context = context_of(request)
+        clearance = context.clearance_service()
         key = _idempotency_key(idempotency_key)
-        body = await strict_body(request, CustomsDeclarationBody)
-        declaration, replayed, view = await to_thread.run_sync(
+        body = strict(request, data)
+        declaration, replayed, view = await context.workers.run(
             _lodge, clearance, body, principal_of(request), key
         )
         headers = {"ETag": _etag(declaration),
@@ -337,7 +341,8 @@ class DeclarationsController(Controller):
 
     @post(
         "/{declaration_id:str}/decisions",
-        guards=[allow((Role.OFFICER,))],
+        opt=only(Role.OFFICER),
+        dto=StrictBody,
         status_code=200,
         summary="Decide on a declaration",
         response_headers=[ETAG],
@@ -357,9 +362,10 @@ class DeclarationsController(Controller):
         released declaration is final); 409 ``declaration.version`` when ``If-Match`` names a
         version that is no longer current.
         """
-        clearance = context_of(request).clearance_service()
+        context = context_of(request)
+        clearance = context.clearance_service()
         expected = expected_version(if_match)
-        body = await strict_body(request, DecisionBody)
+        body = strict(request, data)
         outcome = without_nulls(msgspec.to_builtins(body.outcome)) if body.outcome else None
         command = Decide(
             declaration_id=checked_id(declaration_id),
@@ -369,5 +375,5 @@ class DeclarationsController(Controller):
             outcome=outcome,
             expected_version=expected,
         )
-        declaration = await to_thread.run_sync(clearance.decide, command)
+        declaration = await context.workers.run(clearance.decide, command)
         return answer(declaration)

@@ -10,12 +10,12 @@ strings.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from cafta.core.frozen import direct_init
-from cafta.core.money import Money, quantum
+from cafta.core.money import Money, quantum, summed
 from cafta.core.provenance import Status, combine
 from cafta.tariff.duty import Assessment
 
@@ -25,6 +25,10 @@ __all__ = ["DeclarationAssessment", "ItemAssessment", "item_assessment"]
 def _amount_text(m: Money) -> str:
     """``m.rounded().amount`` as a plain decimal string, without building the rounded Money."""
     return f"{m.amount.quantize(quantum(m.currency), ROUND_HALF_UP):f}"
+
+
+# ``member._value_`` below is ``member.value``: in Python 3.11 ``value`` is a descriptor written
+# in Python, which costs ten times the plain attribute, and an assessment reads a dozen of them.
 
 
 def _money(m: Money) -> dict[str, str]:
@@ -65,7 +69,7 @@ class ItemAssessment:
             "preference": self.preference,
             "working": [dict(step) for step in self.working],
             "notes": list(self.notes),
-            "status": self.status.value,
+            "status": self.status._value_,
         }
 
     @classmethod
@@ -97,14 +101,14 @@ def item_assessment(number: int, assessed: Assessment, preference: str) -> ItemA
             "amount": _amount_text(s.amount),
             "currency": s.amount.currency,
             "reference": s.reference,
-            "status": s.status.value,
+            "status": s.status._value_,
         }
         for s in assessed.steps
     )
     return ItemAssessment(
         item=number,
         line=assessed.request.line,
-        regime=assessed.regime.value,
+        regime=assessed.regime._value_,
         customs_value=assessed.customs_value.rounded(),
         duty=assessed.duty.rounded(),
         consumption_tax=assessed.consumption.rounded(),
@@ -123,12 +127,18 @@ class DeclarationAssessment:
 
     currency: str
     items: tuple[ItemAssessment, ...]
+    _totals: dict[str, Money] = field(default_factory=dict, init=False, repr=False, compare=False)
+    """Each total once found: lodging reads them for the ``DutyAssessed`` event, the stored
+    document and the answer. The assessment never changes, so neither do they; a total that
+    cannot be found (items in another currency) is not kept and raises again."""
 
     def _sum(self, name: str) -> Money:
-        total = Money.zero(self.currency)
-        for item in self.items:
-            total = total + getattr(item, name)
-        return total
+        found = self._totals.get(name)
+        if found is None:
+            found = self._totals[name] = summed(
+                self.currency, [getattr(item, name) for item in self.items]
+            )
+        return found
 
     @property
     def duty(self) -> Money:
@@ -162,7 +172,7 @@ class DeclarationAssessment:
             "consumption_tax": _money(self.consumption_tax),
             "vat": _money(self.vat),
             "total": _money(self.total),
-            "status": self.status.value,
+            "status": self.status._value_,
             "items": [i.to_document() for i in self.items],
         }
 

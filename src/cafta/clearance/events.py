@@ -10,6 +10,8 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
 
+from cafta.core.frozen import direct_init
+
 __all__ = [
     "DeclarationAmended",
     "DeclarationCancelled",
@@ -26,6 +28,7 @@ __all__ = [
 ]
 
 
+@direct_init
 @dataclass(frozen=True, slots=True)
 class Event:
     declaration_id: str
@@ -63,6 +66,7 @@ def _field_names(kind: type[Event]) -> tuple[str, ...]:
     return names
 
 
+@direct_init
 @dataclass(frozen=True, slots=True)
 class DeclarationLodged(Event):
     office: str
@@ -70,6 +74,7 @@ class DeclarationLodged(Event):
     items: int
 
 
+@direct_init
 @dataclass(frozen=True, slots=True)
 class PreferenceChecked(Event):
     outcome: str
@@ -77,6 +82,7 @@ class PreferenceChecked(Event):
     findings: int
 
 
+@direct_init
 @dataclass(frozen=True, slots=True)
 class DutyAssessed(Event):
     currency: str
@@ -85,6 +91,7 @@ class DutyAssessed(Event):
     total: str
 
 
+@direct_init
 @dataclass(frozen=True, slots=True)
 class LaneAssigned(Event):
     lane: str
@@ -93,22 +100,26 @@ class LaneAssigned(Event):
     reasons: tuple[str, ...]
 
 
+@direct_init
 @dataclass(frozen=True, slots=True)
 class GoodsReleased(Event):
     lane: str | None
     note: str | None
 
 
+@direct_init
 @dataclass(frozen=True, slots=True)
 class DocumentsRequested(Event):
     note: str | None
 
 
+@direct_init
 @dataclass(frozen=True, slots=True)
 class InspectionOrdered(Event):
     note: str | None
 
 
+@direct_init
 @dataclass(frozen=True, slots=True)
 class InspectionRecorded(Event):
     found: bool
@@ -117,16 +128,19 @@ class InspectionRecorded(Event):
     currency: str | None
 
 
+@direct_init
 @dataclass(frozen=True, slots=True)
 class DeclarationRejected(Event):
     note: str | None
 
 
+@direct_init
 @dataclass(frozen=True, slots=True)
 class DeclarationCancelled(Event):
     note: str | None
 
 
+@direct_init
 @dataclass(frozen=True, slots=True)
 class DeclarationAmended(Event):
     items: int

@@ -180,6 +180,19 @@ def is_valid(code: str) -> bool:
     return True
 
 
+def _format(code: str) -> str:
+    digits = validate(code)
+    if len(digits) <= 4:
+        return digits
+    groups = [digits[:4]] + [digits[i : i + 2] for i in range(4, len(digits), 2)]
+    return ".".join(groups)
+
+
+# Every view of a declaration writes each item's line in dotted form: as for validate(), a
+# valid code's answer is remembered (and an error raised anew).
+_formatted = lru_cache(maxsize=4096)(_format)
+
+
 def format(code: str) -> str:
     """The conventional dotted form: ``0810``, ``0810.60``, ``0810.60.00``, ``0810.60.00.10``.
 
@@ -190,11 +203,9 @@ def format(code: str) -> str:
     >>> format('0810600010')
     '0810.60.00.10'
     """
-    digits = validate(code)
-    if len(digits) <= 4:
-        return digits
-    groups = [digits[:4]] + [digits[i : i + 2] for i in range(4, len(digits), 2)]
-    return ".".join(groups)
+    if type(code) is str and len(code) <= _CACHED_LENGTH:
+        return _formatted(code)
+    return _format(code)
 
 
 def level(code: str) -> int:

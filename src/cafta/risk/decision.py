@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
+from cafta.core.frozen import direct_init
 from cafta.core.provenance import Status, combine
 from cafta.risk.rules import Lane, RuleHit
 
@@ -27,6 +28,7 @@ class SelectedBy(StrEnum):
     DEFAULT = "default"
 
 
+@direct_init
 @dataclass(frozen=True, slots=True)
 class LaneDecision:
     """A lane and why: the first reason is the decision in one line, then notes, rule hits and

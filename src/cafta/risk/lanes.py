@@ -41,6 +41,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from cafta.core.errors import InvalidInput
+from cafta.core.frozen import direct_init
 from cafta.identifiers import locode
 from cafta.risk.decision import LaneDecision, LaneStats, SelectedBy
 from cafta.risk.quotas import LaneQuota, QuotaTable
@@ -105,6 +106,7 @@ def _write(value: float, places: int) -> str:
 _num_text = lru_cache(maxsize=4096)(_write)
 
 
+@direct_init
 @dataclass(frozen=True, slots=True)
 class _Context:
     """One decision in progress, decided under the allocator's lock."""

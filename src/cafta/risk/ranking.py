@@ -28,9 +28,12 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from cafta.core.frozen import direct_init
+
 __all__ = ["Cut", "ScoreWindow"]
 
 
+@direct_init
 @dataclass(frozen=True, slots=True)
 class Cut:
     """A threshold on the next score, with the chance of selection when it ties."""

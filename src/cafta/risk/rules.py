@@ -30,6 +30,7 @@ from typing import Protocol
 
 from cafta.core.dates import Validity
 from cafta.core.errors import InvalidInput
+from cafta.core.frozen import direct_init
 from cafta.core.money import minor_unit
 from cafta.core.provenance import Status, combine
 from cafta.core.vocabulary import parse_member
@@ -140,6 +141,7 @@ class Effect:
         return cls(lane, (weights or LaneWeights()).of(lane))
 
 
+@direct_init
 @dataclass(frozen=True, slots=True)
 class RuleHit:
     """One rule's finding on one declaration: lane forced (or none), weight, reason, status."""
@@ -160,6 +162,7 @@ class RuleHit:
         return f"{self.label}: {self.reason}"
 
 
+@direct_init
 @dataclass(frozen=True, slots=True)
 class Finding:
     """One matched condition inside a rule (a rule may match several items or entries)."""

@@ -29,6 +29,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Protocol
 
 from cafta.core.errors import InvalidInput
+from cafta.core.frozen import direct_init
 from cafta.risk.rules import RuleHit
 from cafta.risk.subject import RiskSubject
 
@@ -37,6 +38,7 @@ __all__ = ["RuleScorer", "Score", "Scorer"]
 _PLACES = Decimal("0.0001")
 
 
+@direct_init
 @dataclass(frozen=True, slots=True)
 class Score:
     """A risk score in [0, 1] and the few reasons that weighed most, in words."""

@@ -22,6 +22,7 @@ from enum import StrEnum
 from functools import lru_cache
 
 from cafta.core.errors import InvalidInput
+from cafta.core.frozen import direct_init
 from cafta.core.money import check_currency_code
 from cafta.core.vocabulary import parse_member
 from cafta.identifiers import hs, locode
@@ -65,6 +66,7 @@ def _problem(message: str, hint: str | None = None) -> InvalidInput:
     return InvalidInput(message, code=_CODE, hint=hint)
 
 
+@direct_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class RiskItem:
     """One item (goods line) of a declaration, as the risk rules see it.
@@ -133,6 +135,7 @@ def _locode(text: str) -> str:
         ) from None
 
 
+@direct_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class RiskSubject:
     """One import declaration, as the risk engine sees it.

@@ -44,6 +44,10 @@ from cafta.tariff.schedule import Schedule
 __all__ = ["ClaimsVerified", "LaneSelector", "Pipeline"]
 
 
+_FORM_E = frozenset({Proof.FORM_E})
+_NO_PROOF: frozenset[Proof] = frozenset()
+
+
 class LaneSelector(Protocol):
     def select(self, declaration: Declaration) -> LaneChoice: ...
 
@@ -87,7 +91,7 @@ class Pipeline:
         schedule = self.schedule()
         items = []
         for item in goods.items:
-            proofs = frozenset({Proof.FORM_E}) if item.number in verdicts.granted else frozenset()
+            proofs = _FORM_E if item.number in verdicts.granted else _NO_PROOF
             request = DutyRequest(
                 line=item.line, origin=item.origin, destination=goods.destination,
                 value=item.value, on=on, incoterm=item.incoterm, freight=item.freight,

@@ -29,7 +29,7 @@ from enum import StrEnum
 from cafta.core.errors import InvalidInput
 from cafta.core.frozen import direct_init
 from cafta.core.money import Money, quantum
-from cafta.core.provenance import Status, combine
+from cafta.core.provenance import Status
 from cafta.core.quantity import Quantity
 from cafta.core.vocabulary import parse_member
 from cafta.identifiers import hs
@@ -224,9 +224,12 @@ def _customs_value(req: DutyRequest, party: str) -> tuple[Money, list[Step]]:
     return cost_and_freight + insurance, steps
 
 
+_ZERO = Decimal(0)
+
+
 def _consumption(measure: Measure | None, basis: Basis, duty: Decimal) -> Decimal:
     if measure is None:
-        return Decimal(0)
+        return _ZERO
     parts = measure.duty.parts if isinstance(measure.duty, Compound) else (measure.duty,)
     rate = sum((p.rate for p in parts if isinstance(p, AdValorem)), Decimal(0))
     specific = sum((p.amount(basis) for p in parts if isinstance(p, Specific)), Decimal(0))
@@ -240,6 +243,33 @@ def _consumption_working(measure: Measure, basis: Basis, duty: Money) -> str:
         rate = measure.duty
         return f"({value} + duty {duty.format()}) / (1 - {rate}) × {rate}"
     return f"({value} + duty {duty.format()} + specific) / (1 - rate) × rate + specific"
+
+
+_Taxes = tuple[Measure | None, Measure | None, Decimal | None]
+
+# The consumption tax, the VAT and its rate of each tariff answer, by identity: lookup() gives
+# the same answer object for the same line, origin, destination and date all day, and every
+# item priced would otherwise search its taxes again. The entry holds the answer, so its id
+# cannot be reused while the entry exists. Bounded: emptied when full. A conflict is not kept:
+# it raises again, from the same place.
+_TAXES: dict[int, tuple[TariffLookup, _Taxes]] = {}
+_TAXES_SIZE = 4096
+
+
+def _taxes(tariff: TariffLookup) -> _Taxes:
+    found = _TAXES.get(id(tariff))
+    if found is not None and found[0] is tariff:
+        return found[1]
+    ct = _single(tariff.taxes, MeasureType.CONSUMPTION)
+    vat = _single(tariff.taxes, MeasureType.VAT)
+    vat_rate = None
+    if vat is not None:
+        assert isinstance(vat.duty, AdValorem)  # the schedule loader guarantees it
+        vat_rate = vat.duty.rate
+    if len(_TAXES) >= _TAXES_SIZE:
+        _TAXES.clear()
+    _TAXES[id(tariff)] = (tariff, (ct, vat, vat_rate))
+    return ct, vat, vat_rate
 
 
 def _single(taxes: tuple[Measure, ...], kind: MeasureType) -> Measure | None:
@@ -288,8 +318,9 @@ _TIE_ORDER = {MeasureType.PROVISIONAL: 0, MeasureType.MFN: 1}
 
 
 def _rank(cost: RegimeCost) -> tuple[Decimal, int, int]:
-    needs_proof = 0 if cost.requires is None else 1
-    return (cost.total.amount, needs_proof, _TIE_ORDER.get(cost.regime, 2))
+    measure = cost.measure
+    needs_proof = 0 if measure.proof is None else 1
+    return (cost.total.amount, needs_proof, _TIE_ORDER.get(measure.measure_type, 2))
 
 
 def _conversion_step(rate: ExchangeRate, converted: Money, on: date) -> tuple[Step, str | None]:
@@ -336,17 +367,11 @@ def assess(req: DutyRequest, schedule: Schedule, rates: RateProvider) -> Assessm
         notes.extend([stale] if stale else [])
 
     basis = Basis(customs_value.amount, currency, req.quantity)
-    ct = _single(tariff.taxes, MeasureType.CONSUMPTION)
-    vat = _single(tariff.taxes, MeasureType.VAT)
-    vat_rate = None
-    if vat is not None:
-        assert isinstance(vat.duty, AdValorem)  # the schedule loader guarantees it
-        vat_rate = vat.duty.rate
+    ct, vat, vat_rate = _taxes(tariff)
     minor = quantum(currency)
+    proofs = req.proofs
     costs = [
-        _cost(
-            m, m.proof is None or m.proof in req.proofs, basis, ct, vat_rate=vat_rate, minor=minor
-        )
+        _cost(m, m.proof is None or m.proof in proofs, basis, ct, vat_rate=vat_rate, minor=minor)
         for m in tariff.duties
     ]
     applied = min((c for c in costs if c.eligible), key=_rank)
@@ -392,15 +417,25 @@ def assess(req: DutyRequest, schedule: Schedule, rates: RateProvider) -> Assessm
         )
     steps.append(Step("total", "Total duty and taxes", "", "", applied.total))
 
-    unused = sorted(p for p in req.proofs if not any(d.proof == p for d in tariff.duties))
-    notes.extend(
-        f"A {p.label} was presented, but no preferential rate needing it applies to "
-        f"{hs.format(tariff.line)} from {tariff.origin}: it does not lower the duty."
-        for p in unused
-    )
+    if proofs:  # most items present none
+        unused = sorted(p for p in proofs if not any(d.proof == p for d in tariff.duties))
+        notes.extend(
+            f"A {p.label} was presented, but no preferential rate needing it applies to "
+            f"{hs.format(tariff.line)} from {tariff.origin}: it does not lower the duty."
+            for p in unused
+        )
     notes.extend(tariff.notes)
-    used = [m, *(t for t in (ct, vat) if t is not None)]
-    status = combine([*(x.status for x in used), *(s.status for s in steps)])
+    # combine() of the measures used and of every step, without building the list: each of
+    # them is illustrative or official, and one illustrative makes the result illustrative.
+    illustrative = Status.ILLUSTRATIVE
+    status = (
+        illustrative
+        if m.status is illustrative
+        or (ct is not None and ct.status is illustrative)
+        or (vat is not None and vat.status is illustrative)
+        or any(s.status is illustrative for s in steps)
+        else Status.OFFICIAL
+    )
     return Assessment(
         request=req,
         tariff=tariff,

@@ -148,7 +148,9 @@ def lookup(schedule: Schedule, line: str, origin: str, destination: str, on: dat
     failures are not kept): declarations repeat the same lines, origins and dates all day.
     """
     key = (line, origin, destination, on)
-    memo = _MEMOS.setdefault(schedule, {})
+    memo = _MEMOS.get(schedule)
+    if memo is None:  # setdefault() alone would build an empty dict on every call
+        memo = _MEMOS.setdefault(schedule, {})
     found = memo.get(key)
     if found is None:
         found = _lookup(schedule, line, origin, destination, on)

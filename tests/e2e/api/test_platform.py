@@ -20,7 +20,7 @@ from litestar.testing import TestClient
 
 from cafta import bootstrap
 from cafta.api.app import create_app
-from cafta.api.auth import BearerAuthentication, allow
+from cafta.api.auth import BearerAuthentication, only
 from cafta.api.context import STATE_KEY, ApiContext
 from cafta.api.docs_ui import as_openapi_30
 from cafta.api.errors import http_error_handler
@@ -173,7 +173,7 @@ def test_a_role_a_route_does_not_admit_is_403(
         path="/api/v1",
         route_handlers=[inspections],
         middleware=[DefineMiddleware(BearerAuthentication)],
-        guards=[allow({Role.OFFICER})],
+        opt=only(Role.OFFICER),
     )
     context = ApiContext(services=services, tokens=tokens)
     app = Litestar(

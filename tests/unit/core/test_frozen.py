@@ -65,3 +65,46 @@ def test_only_frozen_slotted_dataclasses_with_plain_fields() -> None:
     for cls in (NoSlots, Factory, int):
         with pytest.raises(TypeError):
             direct_init(cls)
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class PlainKeywords:
+    a: int
+    b: str = "b"
+    c: int
+
+
+@direct_init
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class DirectKeywords:
+    a: int
+    b: str = "b"
+    c: int
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class PlainChild(Plain):
+    c: int = 3
+
+
+@direct_init
+@dataclasses.dataclass(frozen=True, slots=True)
+class DirectChild(Direct):
+    c: int = 3
+
+
+def test_keyword_only_fields() -> None:
+    assert str(inspect.signature(DirectKeywords)) == str(inspect.signature(PlainKeywords))
+    assert repr(DirectKeywords(a=1, c=2)) == "DirectKeywords(a=1, b='b', c=2)"
+    with pytest.raises(TypeError):
+        DirectKeywords(1, "b", 2)  # type: ignore[misc]
+
+
+def test_inherited_fields_are_written_through_the_base_slots() -> None:
+    assert str(inspect.signature(DirectChild)) == str(inspect.signature(PlainChild))
+    child = DirectChild(1, "x", 4)
+    assert (child.a, child.b, child.c) == (1, "x", 4)
+    assert child == DirectChild(1, "x", 4) != DirectChild(1, "x", 5)
+    assert pickle.loads(pickle.dumps(child)) == child
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        child.a = 2  # type: ignore[misc]
