@@ -27,10 +27,6 @@ def _amount_text(m: Money) -> str:
     return f"{m.amount.quantize(quantum(m.currency), ROUND_HALF_UP):f}"
 
 
-# ``member._value_`` below is ``member.value``: in Python 3.11 ``value`` is a descriptor written
-# in Python, which costs ten times the plain attribute, and an assessment reads a dozen of them.
-
-
 def _money(m: Money) -> dict[str, str]:
     return {"amount": _amount_text(m), "currency": m.currency}
 
@@ -69,7 +65,7 @@ class ItemAssessment:
             "preference": self.preference,
             "working": [dict(step) for step in self.working],
             "notes": list(self.notes),
-            "status": self.status._value_,
+            "status": self.status.value,
         }
 
     @classmethod
@@ -101,14 +97,14 @@ def item_assessment(number: int, assessed: Assessment, preference: str) -> ItemA
             "amount": _amount_text(s.amount),
             "currency": s.amount.currency,
             "reference": s.reference,
-            "status": s.status._value_,
+            "status": s.status.value,
         }
         for s in assessed.steps
     )
     return ItemAssessment(
         item=number,
         line=assessed.request.line,
-        regime=assessed.regime._value_,
+        regime=assessed.regime.value,
         customs_value=assessed.customs_value.rounded(),
         duty=assessed.duty.rounded(),
         consumption_tax=assessed.consumption.rounded(),
@@ -172,7 +168,7 @@ class DeclarationAssessment:
             "consumption_tax": _money(self.consumption_tax),
             "vat": _money(self.vat),
             "total": _money(self.total),
-            "status": self.status._value_,
+            "status": self.status.value,
             "items": [i.to_document() for i in self.items],
         }
 

@@ -53,9 +53,6 @@ _LANE_STATUS = {
 }
 """Where a lane leaves a declaration: yellow holds it for documents, red for inspection."""
 
-# ``member._value_`` below is ``member.value``: in Python 3.11 ``value`` is a descriptor written
-# in Python, which costs ten times the plain attribute, on every declaration stored.
-
 
 @direct_init
 @dataclass(frozen=True, slots=True)
@@ -87,7 +84,7 @@ class LaneChoice:
     reasons: tuple[str, ...]
 
     def to_document(self) -> dict[str, Any]:
-        return {"lane": self.lane._value_, "score": self.score, "selected_by": self.selected_by,
+        return {"lane": self.lane.value, "score": self.score, "selected_by": self.selected_by,
                 "reasons": list(self.reasons)}  # fmt: skip
 
     @classmethod
@@ -173,7 +170,7 @@ class Declaration:
                 details={"status": self.status.value, "action": "assign a lane to"},
             )
         self.lane = choice
-        self._record(LaneAssigned(self.id, at, "system", choice.lane._value_, choice.score,
+        self._record(LaneAssigned(self.id, at, "system", choice.lane.value, choice.score,
                                   choice.selected_by, choice.reasons))  # fmt: skip
         self.post_clearance_audit = choice.lane is Lane.BLUE
         self.status = target
@@ -193,7 +190,7 @@ class Declaration:
     def release(self, at: datetime, by: str, note: str | None = None) -> None:
         check_transition(self.status, Status.RELEASED, "release")
         self.status = Status.RELEASED
-        self._record(GoodsReleased(self.id, at, by, self.lane.lane._value_ if self.lane else None,
+        self._record(GoodsReleased(self.id, at, by, self.lane.lane.value if self.lane else None,
                                    note))  # fmt: skip
 
     def reject(self, at: datetime, by: str, note: str | None = None) -> None:
@@ -283,7 +280,7 @@ class Declaration:
             "filed": dict(self.goods.source),
             "lodged_at": self.lodged_at.isoformat(),
             "lodged_by": self.lodged_by,
-            "status": self.status._value_,
+            "status": self.status.value,
             "assessment": self.assessment.to_document() if self.assessment else None,
             "preference": self.preference.to_document() if self.preference else None,
             "lane": self.lane.to_document() if self.lane else None,

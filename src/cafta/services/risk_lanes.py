@@ -100,7 +100,7 @@ def _subject(declaration: Declaration, trusted: bool) -> RiskSubject:
         declarant=goods.declarant.name,
         exporter=goods.exporter.name,
         origin_countries=tuple(sorted({i.origin for i in goods.items})),
-        transport_mode=transport.mode._value_ if transport else None,
+        transport_mode=transport.mode.value if transport else None,
         vehicle_plate=transport.vehicle_plate if transport else None,
         container=transport.container if transport else None,
         items=tuple(items),
@@ -124,7 +124,7 @@ class RiskLanes:
         return LaneChoice(
             lane=_lane(decision.lane),
             score=f"{decision.score:.4f}",
-            selected_by=decision.selected_by._value_,  # .value, without its slow descriptor
+            selected_by=decision.selected_by.value,
             reasons=reasons,
         )
 

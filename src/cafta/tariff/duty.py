@@ -21,6 +21,7 @@ it used is.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -29,7 +30,7 @@ from enum import StrEnum
 from cafta.core.errors import InvalidInput
 from cafta.core.frozen import direct_init
 from cafta.core.money import Money, quantum
-from cafta.core.provenance import Status
+from cafta.core.provenance import Status, combine
 from cafta.core.quantity import Quantity
 from cafta.core.vocabulary import parse_member
 from cafta.identifiers import hs
@@ -425,17 +426,8 @@ def assess(req: DutyRequest, schedule: Schedule, rates: RateProvider) -> Assessm
             for p in unused
         )
     notes.extend(tariff.notes)
-    # combine() of the measures used and of every step, without building the list: each of
-    # them is illustrative or official, and one illustrative makes the result illustrative.
-    illustrative = Status.ILLUSTRATIVE
-    status = (
-        illustrative
-        if m.status is illustrative
-        or (ct is not None and ct.status is illustrative)
-        or (vat is not None and vat.status is illustrative)
-        or any(s.status is illustrative for s in steps)
-        else Status.OFFICIAL
-    )
+    taxes = (t.status for t in (ct, vat) if t is not None)
+    status = combine(itertools.chain((m.status,), taxes, (s.status for s in steps)))
     return Assessment(
         request=req,
         tariff=tariff,
