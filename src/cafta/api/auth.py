@@ -1,4 +1,4 @@
-"""Who is calling: bearer tokens resolved to a principal, and guards on its role.
+"""Who is calling: bearer tokens resolved to a principal, and the roles each route admits.
 
 Every route under ``/api/v1`` needs ``Authorization: Bearer <token>``. The middleware hashes the
 token (:func:`cafta.services.tokens.hash_token`) and looks the hash up in the application's
