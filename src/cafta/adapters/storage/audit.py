@@ -26,6 +26,7 @@ from sqlalchemy.engine import Engine
 
 from cafta.adapters.storage.columns import from_json_text, to_json_text, utc
 from cafta.adapters.storage.connection import StorageConnection
+from cafta.adapters.storage.driver import DriverStatement
 from cafta.adapters.storage.tables import audit_head, audit_log
 from cafta.services.ports import AuditEntry
 
@@ -108,15 +109,16 @@ def _entry(row: Row[Any]) -> AuditEntry:
     )
 
 
-_INSERT_ENTRY = insert(audit_log)
+_INSERT_ENTRY = DriverStatement(insert(audit_log))
 _READ_HEAD = select(audit_head.c.last_seq, audit_head.c.last_hash).where(
     audit_head.c.id == _HEAD_ID
 )
-_MOVE_HEAD = (
+_MOVE_HEAD = DriverStatement(
     update(audit_head)
     .where(audit_head.c.id == _HEAD_ID)
     .values(last_seq=bindparam("seq"), last_hash=bindparam("digest"))
 )
+"""The entry and the head are written on the driver (:mod:`.driver`): every change does."""
 
 
 class SqlAuditLog:
@@ -148,12 +150,12 @@ class SqlAuditLog:
         seq = last_seq + 1
         digest = _entry_hash_of_text(prev_hash, seq=seq, at=at, actor=actor, action=action,
                                      entity=entity, payload_text=payload_text)  # fmt: skip
-        self._db.execute(_INSERT_ENTRY, {
+        self._db.execute_on_driver(_INSERT_ENTRY, [{
             "seq": seq, "at": at, "actor": actor, "action": action, "entity": entity,
             "payload": payload_text, "prev_hash": prev_hash, "hash": digest,
-        })  # fmt: skip
+        }])  # fmt: skip
         if head_row_exists:
-            self._db.execute(_MOVE_HEAD, {"seq": seq, "digest": digest})
+            self._db.execute_on_driver(_MOVE_HEAD, [{"seq": seq, "digest": digest}])
         else:
             self._db.execute(insert(audit_head).values(id=_HEAD_ID, last_seq=seq, last_hash=digest))
         self._head = (seq, digest)

@@ -11,6 +11,8 @@ their own, more precise ``Conflict``). Anything else is unexpected and becomes
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError
 
@@ -114,3 +116,14 @@ def busy(
         hint="Retry; if it keeps happening, shorten transactions or move to PostgreSQL.",
         details={"database": redact_url(url)},
     )
+
+
+def driver_failure(
+    error: Exception, statement: str, parameters: Any, driver_error: type[Exception], url: str | URL
+) -> CaftaError:
+    """:func:`storage_error` for an error the driver raised outside SQLAlchemy's execution (a
+    statement run on the driver's cursor): wrapped first as SQLAlchemy wraps it."""
+    wrapped = DBAPIError.instance(statement, parameters, error, driver_error)
+    if not isinstance(wrapped, DBAPIError):  # pragma: no cover - a driver's error always is
+        return CaftaError(f"the database failed: {error}", code="storage.failed")
+    return storage_error(wrapped, url)

@@ -14,7 +14,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 
 from cafta.adapters.storage.connection import StorageConnection
-from cafta.adapters.storage.failures import storage_error
+from cafta.adapters.storage.failures import driver_failure, storage_error
 from cafta.adapters.storage.inserts import insert_new
 from cafta.adapters.storage.tables import idempotency_keys
 from cafta.core.errors import Conflict
@@ -92,11 +92,9 @@ class SqlKeyLookup:
             finally:
                 cursor.close()
         except driver_error as error:
-            # As SQLAlchemy wraps a driver's error (OperationalError, ProgrammingError, ...).
-            wrapped = DBAPIError.instance(self._sql, parameters, error, driver_error)
-            if not isinstance(wrapped, DBAPIError):  # pragma: no cover - a driver error always is
-                raise wrapped from error
-            raise storage_error(wrapped, self._engine.url) from error
+            raise driver_failure(
+                error, self._sql, parameters, driver_error, self._engine.url
+            ) from error
         finally:
             connection.close()
         return None if row is None else (row[0], row[1])

@@ -16,11 +16,13 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.dml import Insert
 
 from cafta.adapters.storage.connection import StorageConnection
+from cafta.adapters.storage.driver import DriverStatement
 
 __all__ = ["insert_new"]
 
 
 _STATEMENTS: dict[tuple[str, str], Insert] = {}
+_ON_DRIVER: dict[tuple[str, str], DriverStatement] = {}
 
 
 def _statement(dialect: str, table: Table) -> Insert:
@@ -38,4 +40,8 @@ def _statement(dialect: str, table: Table) -> Insert:
 def insert_new(db: StorageConnection, table: Table, values: Mapping[str, Any]) -> bool:
     """Insert one row unless a unique key is taken; ``True`` if the row was inserted."""
     dialect = "postgresql" if db.is_postgresql else "sqlite"
-    return db.execute(_statement(dialect, table), values).first() is not None
+    statement = _ON_DRIVER.get((dialect, table.name))
+    if statement is None:
+        # Lodgings insert their declaration and key this way: run on the driver (.driver).
+        statement = _ON_DRIVER[dialect, table.name] = DriverStatement(_statement(dialect, table))
+    return db.execute_on_driver(statement, [values], fetch=True) is not None

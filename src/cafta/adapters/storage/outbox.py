@@ -22,6 +22,7 @@ from sqlalchemy import insert, or_, select, update
 
 from cafta.adapters.storage.columns import from_json_text, to_document_text, utc
 from cafta.adapters.storage.connection import StorageConnection
+from cafta.adapters.storage.driver import DriverStatement
 from cafta.adapters.storage.tables import outbox
 from cafta.core.errors import InvalidInput
 from cafta.services.ports import OutboxMessage
@@ -29,7 +30,7 @@ from cafta.services.ports import OutboxMessage
 __all__ = ["SqlOutbox"]
 
 
-_INSERT = insert(outbox)
+_INSERT = DriverStatement(insert(outbox))
 
 
 class SqlOutbox:
@@ -49,9 +50,9 @@ class SqlOutbox:
              "created_at": utc(at, "created_at")}
             for topic, key, payload, at in messages
         ]  # fmt: skip
-        # One prepared statement, executed for every row: building ``.values(...)`` per call
-        # costs more than the insert itself.
-        self._db.execute(_INSERT, rows)
+        # One statement compiled once, run on the driver for every row (.driver): building
+        # ``.values(...)`` per call, or SQLAlchemy's execution, costs more than the insert.
+        self._db.execute_on_driver(_INSERT, rows)
 
     def claim(self, limit: int, at: datetime, until: datetime) -> Sequence[OutboxMessage]:
         """Unsent messages, oldest first, not leased at ``at``; leased until ``until``."""
