@@ -104,6 +104,8 @@ class StorageConnection:
         ``execute``, several: ``executemany``; every row names the same columns). With
         ``fetch``, the first row its ``RETURNING`` gives (one row only), or ``None``."""
         connection = self.connection
+        if not rows:
+            return None
         dialect = connection.dialect
         columns = frozenset(rows[0])
         if any(frozenset(row) != columns for row in rows[1:]):
