@@ -139,14 +139,6 @@ class Money:
         return cls(Decimal(0), currency)
 
     @classmethod
-    def _trusted(cls, amount: Decimal, currency: str) -> Money:
-        """Build from parts already checked (arithmetic on valid Money): skips validation."""
-        money = object.__new__(cls)
-        object.__setattr__(money, "amount", amount)
-        object.__setattr__(money, "currency", currency)
-        return money
-
-    @classmethod
     def computed(cls, amount: Decimal, currency: str) -> Money:
         """An amount computed from valid Money, in that Money's currency code.
 
@@ -164,13 +156,11 @@ class Money:
             raise _mismatch(self.currency, other.currency)
 
     def __add__(self, other: Money) -> Money:
-        if other.currency != self.currency:
-            self._same(other)
+        self._same(other)
         return _build(self.amount + other.amount, self.currency)
 
     def __sub__(self, other: Money) -> Money:
-        if other.currency != self.currency:
-            self._same(other)
+        self._same(other)
         return _build(self.amount - other.amount, self.currency)
 
     def __mul__(self, factor: Decimal | int) -> Money:

@@ -12,12 +12,11 @@ False
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from stdnum import iso6346
 from stdnum.exceptions import InvalidChecksum, ValidationError
 
 from cafta.core.errors import InvalidInput
+from cafta.core.remembered import Remembered
 
 __all__ = ["InvalidContainer", "compact", "format", "is_valid", "validate"]
 
@@ -31,11 +30,7 @@ def compact(number: str) -> str:
 
 
 def validate(number: str) -> str:
-    # Only short text goes through the cache (a valid identifier is short, and the cache
-    # must not keep long inputs alive); anything else is checked as it always was.
-    if type(number) is str and len(number) <= _CACHED_LENGTH:
-        return _validated(number)
-    return _validate(number)
+    return _validated(number)
 
 
 def _validate(number: str) -> str:
@@ -56,10 +51,8 @@ def _validate(number: str) -> str:
 
 
 # python-stdnum's check (clean-up and check digit) costs 10-15 microseconds, and a container
-# comes back in the declarations of every load it carries: a valid number's compact form is
-# remembered. Errors are not cached (lru_cache never keeps an exception): each is raised anew.
-_CACHED_LENGTH = 64
-_validated = lru_cache(maxsize=4096)(_validate)
+# comes back in the declarations of every load it carries: answers are remembered.
+_validated = Remembered(_validate, size=4096)
 
 
 def is_valid(number: str) -> bool:

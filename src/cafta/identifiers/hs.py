@@ -30,9 +30,8 @@ False
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from cafta.core.errors import InvalidInput
+from cafta.core.remembered import Remembered
 
 __all__ = [
     "InvalidComponent",
@@ -143,9 +142,8 @@ def _validate(code: str) -> str:
 
 # The same few lines come back in declaration after declaration, and a line read from a
 # declaration is checked again when the risk engine sees it: a valid code's digits are
-# remembered. Errors are not cached (lru_cache never keeps an exception): each is raised anew.
-_CACHED_LENGTH = 64
-_validated = lru_cache(maxsize=4096)(_validate)
+# remembered (errors are raised anew each time).
+_validated = Remembered(_validate, size=4096)
 
 
 def validate(code: str) -> str:
@@ -160,11 +158,7 @@ def validate(code: str) -> str:
         ...
     cafta.identifiers.hs.InvalidLength: HS code '81060' has 5 digits; ... did you mean 081060?
     """
-    # Only short text goes through the cache (a valid identifier is short, and the cache
-    # must not keep long inputs alive); anything else is checked as it always was.
-    if type(code) is str and len(code) <= _CACHED_LENGTH:
-        return _validated(code)
-    return _validate(code)
+    return _validated(code)
 
 
 def is_valid(code: str) -> bool:
@@ -190,7 +184,7 @@ def _format(code: str) -> str:
 
 # Every view of a declaration writes each item's line in dotted form: as for validate(), a
 # valid code's answer is remembered (and an error raised anew).
-_formatted = lru_cache(maxsize=4096)(_format)
+_formatted = Remembered(_format, size=4096)
 
 
 def format(code: str) -> str:
@@ -203,9 +197,7 @@ def format(code: str) -> str:
     >>> format('0810600010')
     '0810.60.00.10'
     """
-    if type(code) is str and len(code) <= _CACHED_LENGTH:
-        return _formatted(code)
-    return _format(code)
+    return _formatted(code)
 
 
 def level(code: str) -> int:

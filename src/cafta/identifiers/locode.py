@@ -20,9 +20,8 @@ False
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from cafta.core.errors import InvalidInput
+from cafta.core.remembered import Remembered
 
 __all__ = ["InvalidFormat", "InvalidLength", "compact", "country", "format", "is_valid", "validate"]
 
@@ -46,11 +45,7 @@ def compact(code: str) -> str:
 
 def validate(code: str) -> str:
     """The compact code, or raise :class:`InvalidLength` / :class:`InvalidFormat`."""
-    # Only short text goes through the cache (a valid identifier is short, and the cache
-    # must not keep long inputs alive); anything else is checked as it always was.
-    if type(code) is str and len(code) <= _CACHED_LENGTH:
-        return _validated(code)
-    return _validate(code)
+    return _validated(code)
 
 
 def _validate(code: str) -> str:
@@ -75,10 +70,8 @@ def _validate(code: str) -> str:
 
 
 # A node sees the same few offices all day, in every declaration and again in the risk view:
-# a valid code's compact form is remembered. Errors are not cached (lru_cache never keeps an
-# exception): each is raised anew.
-_CACHED_LENGTH = 64
-_validated = lru_cache(maxsize=1024)(_validate)
+# answers are remembered (errors are raised anew each time).
+_validated = Remembered(_validate, size=1024)
 
 
 def is_valid(code: str) -> bool:

@@ -16,9 +16,8 @@ False
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from cafta.core.errors import InvalidInput
+from cafta.core.remembered import Remembered
 
 __all__ = ["InvalidPlate", "compact", "is_valid", "validate"]
 
@@ -34,11 +33,7 @@ def compact(plate: str) -> str:
 
 
 def validate(plate: str) -> str:
-    # Only short text goes through the cache (a valid identifier is short, and the cache
-    # must not keep long inputs alive); anything else is checked as it always was.
-    if type(plate) is str and len(plate) <= _CACHED_LENGTH:
-        return _validated(plate)
-    return _validate(plate)
+    return _validated(plate)
 
 
 def _validate(plate: str) -> str:
@@ -54,10 +49,8 @@ def _validate(plate: str) -> str:
     return value
 
 
-# The same trucks cross every day: a valid plate's compact form is remembered. Errors are not
-# cached (lru_cache never keeps an exception): each is raised anew.
-_CACHED_LENGTH = 64
-_validated = lru_cache(maxsize=4096)(_validate)
+# The same trucks cross every day: answers are remembered (errors are raised anew each time).
+_validated = Remembered(_validate, size=4096)
 
 
 def is_valid(plate: str) -> bool:

@@ -19,11 +19,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
-from functools import lru_cache
 
 from cafta.core.errors import InvalidInput
 from cafta.core.frozen import direct_init
 from cafta.core.money import check_currency_code
+from cafta.core.remembered import Remembered
 from cafta.core.vocabulary import parse_member
 from cafta.identifiers import hs, locode
 
@@ -51,9 +51,8 @@ class CertificateOutcome(StrEnum):
         return parse_member(cls, text, what="certificate outcome", code=_CODE)
 
 
-# Every item of every declaration names its currency (a handful of codes): a valid code's
-# checked form is remembered; a bad one raises anew each time (lru_cache keeps no exception).
-_currency = lru_cache(maxsize=256)(check_currency_code)
+# Every item of every declaration names its currency (a handful of codes): answers remembered.
+_currency = Remembered(check_currency_code, size=256)
 
 
 def _same(normal: str | None, given: object) -> bool:
@@ -99,11 +98,7 @@ class RiskItem:
             )
         if not _same(origin, self.origin):
             object.__setattr__(self, "origin", origin)
-        currency = (
-            _currency(self.currency)
-            if type(self.currency) is str
-            else check_currency_code(self.currency)
-        )
+        currency = _currency(self.currency)
         if not _same(currency, self.currency):
             object.__setattr__(self, "currency", currency)
         if not isinstance(self.value, Decimal) or not self.value.is_finite() or self.value < 0:

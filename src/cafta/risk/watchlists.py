@@ -20,11 +20,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
-from functools import lru_cache
 
 from cafta.core.dates import Validity
 from cafta.core.errors import InvalidInput
 from cafta.core.provenance import Status
+from cafta.core.remembered import Remembered
 from cafta.core.vocabulary import parse_member
 from cafta.risk.rules import Effect, Finding, RuleContext, RuleHit, hit_from, illustrative_note
 from cafta.risk.subject import RiskSubject
@@ -61,8 +61,7 @@ class WatchKind(StrEnum):
 
 def normalise_party(name: str) -> str:
     """``'  ＡＢＣ  Trading\\tCo '`` → ``'abc trading co'``: NFKC, case-folded, single spaces."""
-    # Only text goes through the cache: anything else fails as it always did.
-    return _party_key(name) if type(name) is str else _normalise_party(name)
+    return _party_key(name)
 
 
 def _normalise_party(name: str) -> str:
@@ -71,7 +70,7 @@ def _normalise_party(name: str) -> str:
 
 # Every declaration's three parties are folded for rule R1, and the same importers, brokers
 # and exporters come back all day: their folded names are remembered.
-_party_key = lru_cache(maxsize=4096)(_normalise_party)
+_party_key = Remembered(_normalise_party, size=4096, longest=300)
 
 
 def normalise_conveyance(text: str) -> str:
