@@ -17,7 +17,7 @@ from sqlalchemy.sql.base import Executable
 
 from cafta.adapters.storage.driver import DriverStatement
 from cafta.adapters.storage.engine import READ_ONLY_OPTION
-from cafta.adapters.storage.failures import driver_failure, storage_error
+from cafta.adapters.storage.failures import storage_error
 from cafta.adapters.storage.writer_lock import WriterLock, take_turn
 
 __all__ = ["StorageConnection"]
@@ -100,32 +100,10 @@ class StorageConnection:
     def execute_on_driver(
         self, statement: DriverStatement, rows: Sequence[Mapping[str, Any]], *, fetch: bool = False
     ) -> Any:
-        """Run ``statement`` on the driver's cursor of this transaction, once per row (one row:
-        ``execute``, several: ``executemany``; every row names the same columns). With
-        ``fetch``, the first row its ``RETURNING`` gives (one row only), or ``None``."""
+        """:meth:`DriverStatement.run` on this transaction's own driver connection."""
         connection = self.connection
-        if not rows:
-            return None
-        dialect = connection.dialect
-        columns = frozenset(rows[0])
-        if any(frozenset(row) != columns for row in rows[1:]):
-            raise ValueError("every row of one statement must name the same columns")
-        compiled = statement.compiled(dialect, columns)
-        arguments = [compiled.arguments(row) for row in rows]
-        driver_error: type[Exception] = dialect.loaded_dbapi.Error
-        cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
-        try:
-            if len(arguments) == 1:
-                cursor.execute(compiled.sql, arguments[0])
-            else:
-                cursor.executemany(compiled.sql, arguments)
-            return cursor.fetchone() if fetch else None
-        except driver_error as error:
-            raise driver_failure(
-                error, compiled.sql, arguments, driver_error, self.engine.url
-            ) from error
-        finally:
-            cursor.close()
+        driver = connection.connection.driver_connection
+        return statement.run(driver, connection.dialect, self.engine.url, rows, fetch=fetch)
 
     def commit(self) -> None:
         try:

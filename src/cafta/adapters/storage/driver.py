@@ -14,13 +14,15 @@ statement's own, so both databases get exactly what SQLAlchemy would have sent.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy.engine import Dialect
+from sqlalchemy.engine import URL, Dialect
 from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.compiler import SQLCompiler
+
+from cafta.adapters.storage.failures import driver_failure
 
 __all__ = ["CompiledStatement", "DriverStatement"]
 
@@ -49,7 +51,8 @@ class CompiledStatement:
 
 
 class DriverStatement:
-    """A Core ``INSERT`` or ``UPDATE`` compiled once per dialect and set of columns."""
+    """A Core statement compiled once per dialect and set of columns, run on a driver's
+    connection (:meth:`run`)."""
 
     def __init__(self, statement: ClauseElement) -> None:
         self._statement = statement
@@ -80,3 +83,37 @@ class DriverStatement:
             )
             self._compiled[dialect.name, columns] = found
         return found
+
+    def run(
+        self,
+        connection: Any,
+        dialect: Dialect,
+        url: str | URL,
+        rows: Sequence[Mapping[str, Any]],
+        *,
+        fetch: bool = False,
+    ) -> Any:
+        """Run on a cursor of the DBAPI ``connection``, once per row (one row: ``execute``,
+        several: ``executemany``; every row names the same columns). With ``fetch``, the
+        first row the statement gives (one row only), or ``None``. A driver error becomes the
+        ``CaftaError`` SQLAlchemy's execution would have led to (``url`` names the database)."""
+        if not rows:
+            return None
+        columns = frozenset(rows[0])
+        if any(frozenset(row) != columns for row in rows[1:]):
+            raise ValueError("every row of one statement must name the same columns")
+        compiled = self.compiled(dialect, columns)
+        arguments = [compiled.arguments(row) for row in rows]
+        driver_error: type[Exception] = dialect.loaded_dbapi.Error
+        try:
+            cursor = connection.cursor()
+            try:
+                if len(arguments) == 1:
+                    cursor.execute(compiled.sql, arguments[0])
+                else:
+                    cursor.executemany(compiled.sql, arguments)
+                return cursor.fetchone() if fetch else None
+            finally:
+                cursor.close()
+        except driver_error as error:
+            raise driver_failure(error, compiled.sql, arguments, driver_error, url) from error

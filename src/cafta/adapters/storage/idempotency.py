@@ -14,7 +14,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 
 from cafta.adapters.storage.connection import StorageConnection
-from cafta.adapters.storage.failures import driver_failure, storage_error
+from cafta.adapters.storage.driver import DriverStatement
+from cafta.adapters.storage.failures import storage_error
 from cafta.adapters.storage.inserts import insert_new
 from cafta.adapters.storage.tables import idempotency_keys
 from cafta.core.errors import Conflict
@@ -57,6 +58,9 @@ class SqlIdempotencyStore:
             )
 
 
+_FIND_ON_DRIVER = DriverStatement(_FIND)
+
+
 class SqlKeyLookup:
     """:class:`cafta.services.ports.KeyLookup`: the look-up a lodging makes before its pipeline,
     as one ``SELECT`` on a pooled driver connection.
@@ -66,35 +70,22 @@ class SqlKeyLookup:
     ``ROLLBACK``), and nearly every lodging pays it. One statement sees committed data whether
     or not a transaction is open: on SQLite the connection is in autocommit mode (transactions
     are begun explicitly, :mod:`.engine`), on PostgreSQL the pool rolls the implicit transaction
-    back when the connection is given back. The statement is the store's own, compiled once for
-    the engine's dialect. Driver failures become the same ``CaftaError`` as anywhere else.
+    back when the connection is given back. The statement is the store's own, run as the writes
+    on the driver are (:mod:`.driver`).
     """
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
-        compiled = _FIND.compile(dialect=engine.dialect)
-        self._sql = compiled.string
-        self._order = compiled.positiontup  # the parameters' order for "?" placeholders
 
     def find(self, scope: str, key: str) -> tuple[str, str] | None:
-        named = {"scope": scope, "key": key}
-        parameters = tuple(named[name] for name in self._order) if self._order else named
-        driver_error = self._engine.dialect.loaded_dbapi.Error
+        engine = self._engine
         try:
-            connection = self._engine.raw_connection()
+            connection = engine.raw_connection()
         except DBAPIError as error:
-            raise storage_error(error, self._engine.url, connecting=True) from error
+            raise storage_error(error, engine.url, connecting=True) from error
         try:
-            cursor = connection.cursor()
-            try:
-                cursor.execute(self._sql, parameters)
-                row = cursor.fetchone()
-            finally:
-                cursor.close()
-        except driver_error as error:
-            raise driver_failure(
-                error, self._sql, parameters, driver_error, self._engine.url
-            ) from error
+            row = _FIND_ON_DRIVER.run(connection, engine.dialect, engine.url,
+                                      [{"scope": scope, "key": key}], fetch=True)  # fmt: skip
         finally:
             connection.close()
         return None if row is None else (row[0], row[1])
