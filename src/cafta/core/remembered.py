@@ -1,5 +1,6 @@
-"""Answers about short text, remembered: checks and normalisations that the same few values go
-through all day (each declaration's office, lines, truck, container, parties and currency).
+"""Answers remembered: checks and normalisations that the same few values go through all day
+(each declaration's office, lines, truck, container, parties and currency), and what is worked
+out from the same immutable objects for every item (a rate's text, a tariff answer's taxes).
 
 :class:`Remembered` wraps a function of one string. A plain ``str`` of at most ``longest``
 characters goes through a least-recently-used cache of ``size`` answers; anything else is
@@ -14,8 +15,9 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import Generic, TypeVar
 
-__all__ = ["Remembered"]
+__all__ = ["Remembered", "RememberedByIdentity"]
 
+K = TypeVar("K")
 T = TypeVar("T")
 
 
@@ -33,3 +35,29 @@ class Remembered(Generic[T]):
         if type(text) is str and len(text) <= self._longest:
             return self._cached(text)
         return self._answer(text)
+
+
+class RememberedByIdentity(Generic[K, T]):
+    """``answer`` of immutable objects, remembered by identity.
+
+    For objects that are not hashable cheaply or must not be shared between equal ones (two
+    equal rates may be written differently, ``0%`` and ``-0%``). An entry holds its object, so
+    the object's ``id`` cannot be reused while the entry exists. Bounded: the entries are
+    dropped together when ``size`` is reached. An exception is never remembered."""
+
+    __slots__ = ("_answer", "_entries", "_size")
+
+    def __init__(self, answer: Callable[[K], T], size: int) -> None:
+        self._answer = answer
+        self._entries: dict[int, tuple[K, T]] = {}
+        self._size = size
+
+    def __call__(self, key: K) -> T:
+        found = self._entries.get(id(key))
+        if found is not None and found[0] is key:
+            return found[1]
+        value = self._answer(key)
+        if len(self._entries) >= self._size:
+            self._entries.clear()
+        self._entries[id(key)] = (key, value)
+        return value

@@ -32,6 +32,7 @@ from cafta.core.frozen import direct_init
 from cafta.core.money import Money, quantum
 from cafta.core.provenance import Status, combine
 from cafta.core.quantity import Quantity
+from cafta.core.remembered import RememberedByIdentity
 from cafta.core.vocabulary import parse_member
 from cafta.identifiers import hs
 from cafta.refdata.countries import country
@@ -248,29 +249,21 @@ def _consumption_working(measure: Measure, basis: Basis, duty: Money) -> str:
 
 _Taxes = tuple[Measure | None, Measure | None, Decimal | None]
 
-# The consumption tax, the VAT and its rate of each tariff answer, by identity: lookup() gives
-# the same answer object for the same line, origin, destination and date all day, and every
-# item priced would otherwise search its taxes again. The entry holds the answer, so its id
-# cannot be reused while the entry exists. Bounded: emptied when full. A conflict is not kept:
-# it raises again, from the same place.
-_TAXES: dict[int, tuple[TariffLookup, _Taxes]] = {}
-_TAXES_SIZE = 4096
 
-
-def _taxes(tariff: TariffLookup) -> _Taxes:
-    found = _TAXES.get(id(tariff))
-    if found is not None and found[0] is tariff:
-        return found[1]
+def _find_taxes(tariff: TariffLookup) -> _Taxes:
     ct = _single(tariff.taxes, MeasureType.CONSUMPTION)
     vat = _single(tariff.taxes, MeasureType.VAT)
     vat_rate = None
     if vat is not None:
         assert isinstance(vat.duty, AdValorem)  # the schedule loader guarantees it
         vat_rate = vat.duty.rate
-    if len(_TAXES) >= _TAXES_SIZE:
-        _TAXES.clear()
-    _TAXES[id(tariff)] = (tariff, (ct, vat, vat_rate))
     return ct, vat, vat_rate
+
+
+# The consumption tax, the VAT and its rate of each tariff answer, by identity: lookup() gives
+# the same answer object for the same line, origin, destination and date all day, and every
+# item priced would otherwise search its taxes again. A conflict is not kept: it raises again.
+_taxes: RememberedByIdentity[TariffLookup, _Taxes] = RememberedByIdentity(_find_taxes, size=4096)
 
 
 def _single(taxes: tuple[Measure, ...], kind: MeasureType) -> Measure | None:

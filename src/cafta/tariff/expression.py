@@ -30,28 +30,20 @@ from decimal import Decimal, InvalidOperation
 from cafta.core.errors import InvalidInput
 from cafta.core.frozen import direct_init
 from cafta.core.quantity import Quantity, unit
+from cafta.core.remembered import RememberedByIdentity
 
 _HUNDRED = Decimal(100)
 _PER_UNIT_PLACES = Decimal("0.0001")
 
-# The text of each expression, by identity: an expression is immutable, and pricing writes the
-# same schedule's expressions into every item's working several times over (the rate column,
-# the working, a band's chosen branch). The entry holds the expression itself, so its id cannot
-# be reused while the entry exists; equal expressions are not shared, since equal numbers may be
-# written differently. Bounded: emptied when full (schedules hold a few hundred expressions).
-_TEXTS: dict[int, tuple[object, str]] = {}
-_TEXTS_SIZE = 4096
+
+def _render(expr: Expression | _Choice) -> str:
+    return expr.render()
 
 
-def _text(expr: Expression | _Choice) -> str:
-    found = _TEXTS.get(id(expr))
-    if found is not None and found[0] is expr:
-        return found[1]
-    text = expr.render()
-    if len(_TEXTS) >= _TEXTS_SIZE:
-        _TEXTS.clear()
-    _TEXTS[id(expr)] = (expr, text)
-    return text
+# The text of each expression, by identity: pricing writes the same schedule's expressions into
+# every item's working several times over (the rate column, the working, a band's chosen
+# branch). Equal expressions are not shared, since equal numbers may be written differently.
+_text: RememberedByIdentity[Expression | _Choice, str] = RememberedByIdentity(_render, size=4096)
 
 
 @direct_init

