@@ -60,32 +60,33 @@ class _Rate:
     __hash__ = None  # type: ignore[assignment]
 
 
-def test_equal_objects_keep_their_own_answers() -> None:
-    seen: list[str] = []
+class _Written:
+    """A rate's text, counting the rates it was asked for."""
 
-    def written(rate: _Rate) -> str:
-        seen.append(rate.text)
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+
+    def __call__(self, rate: _Rate) -> str:
+        self.seen.append(rate.text)
         return f"{rate.text}%"
 
+
+def test_equal_objects_keep_their_own_answers() -> None:
+    written = _Written()
     remembered = RememberedByIdentity(written, size=8)
     zero, minus_zero = _Rate("0"), _Rate("-0")
     assert zero == minus_zero
     for _ in range(2):
         assert (remembered(zero), remembered(minus_zero)) == ("0%", "-0%")
-    assert seen == ["0", "-0"]
+    assert written.seen == ["0", "-0"]
 
 
 def test_the_entries_are_bounded_and_answers_stay_right() -> None:
-    seen: list[str] = []
-
-    def written(rate: _Rate) -> str:
-        seen.append(rate.text)
-        return f"{rate.text}%"
-
+    written = _Written()
     remembered = RememberedByIdentity(written, size=3)
     rates = [_Rate(str(n)) for n in range(10)]
     for _ in range(2):
         assert [remembered(r) for r in rates] == [f"{n}%" for n in range(10)]
-    assert len(seen) == 20  # ten kinds, three at most kept: every pass works them out again
+    assert len(written.seen) == 20  # ten kinds, three at most kept: every pass works them out again
     last = rates[-1]
-    assert remembered(last) == "9%" and len(seen) == 20  # the most recent one is still kept
+    assert remembered(last) == "9%" and len(written.seen) == 20  # the most recent one is still kept
