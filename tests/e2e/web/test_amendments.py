@@ -101,6 +101,17 @@ def _held(node: bootstrap.Node) -> str:
     return declaration_id
 
 
+def _open_held(
+    web: Client, node: bootstrap.Node, tokens: dict[str, str], page: Parse
+) -> tuple[str, str, dict[str, str]]:
+    """A declaration held for documents, its page's path, signed in as its trader, and the
+    fields every form of that page sends (the CSRF token and the version shown)."""
+    held = _held(node)
+    path = f"/declarations/{held}"
+    _sign_in(web, tokens["trader"])
+    return held, path, {"csrf_token": page(web.get(path)).csrf(), "version": "1"}
+
+
 def _stored(node: bootstrap.Node, declaration_id: str) -> tuple[str, int]:
     with node.uow(read_only=True) as uow:
         record = uow.declarations.get(declaration_id)
@@ -141,10 +152,7 @@ def test_the_declarant_gets_the_forms_its_declaration_allows(
 def test_a_declarant_amends_by_uploading_the_corrected_file_once(
     web: Client, node: bootstrap.Node, tokens: dict[str, str], page: Parse
 ) -> None:
-    held = _held(node)
-    path = f"/declarations/{held}"
-    _sign_in(web, tokens["trader"])
-    form = {"csrf_token": page(web.get(path)).csrf(), "version": "1"}
+    held, path, form = _open_held(web, node, tokens, page)
     forged = web.post(f"{path}/amendment", data={**form, "csrf_token": "forged"},
                       files=_file(durian(claim=False)))  # fmt: skip
     assert forged.status_code == 403 and "form has expired" in forged.text
@@ -168,10 +176,7 @@ def test_a_declarant_amends_by_uploading_the_corrected_file_once(
 def test_an_amendment_still_falling_short_is_held_again(
     web: Client, node: bootstrap.Node, tokens: dict[str, str], page: Parse
 ) -> None:
-    held = _held(node)
-    path = f"/declarations/{held}"
-    _sign_in(web, tokens["trader"])
-    form = {"csrf_token": page(web.get(path)).csrf(), "version": "1"}
+    held, path, form = _open_held(web, node, tokens, page)
     response = web.post(f"{path}/amendment", data=form, files=_file(durian(), "again.json"),
                         follow_redirects=False)  # fmt: skip
     assert response.status_code == 303, response.text[:500]
@@ -192,10 +197,7 @@ def test_an_amendment_still_falling_short_is_held_again(
 def test_a_refused_amendment_comes_back_on_the_page(
     web: Client, node: bootstrap.Node, tokens: dict[str, str], page: Parse
 ) -> None:
-    held = _held(node)
-    path = f"/declarations/{held}"
-    _sign_in(web, tokens["trader"])
-    form = {"csrf_token": page(web.get(path)).csrf(), "version": "1"}
+    held, path, form = _open_held(web, node, tokens, page)
     empty = web.post(f"{path}/amendment", data=form)
     assert empty.status_code == 400
     shown = page(empty)
@@ -226,11 +228,8 @@ def test_a_refused_amendment_comes_back_on_the_page(
 def test_a_declarant_cancels_with_a_note_once(
     web: Client, node: bootstrap.Node, tokens: dict[str, str], page: Parse
 ) -> None:
-    held = _held(node)
-    path = f"/declarations/{held}"
-    _sign_in(web, tokens["trader"])
-    form = {"csrf_token": page(web.get(path)).csrf(), "version": "1",
-            "cancel_note": "sold to another buyer"}  # fmt: skip
+    held, path, form = _open_held(web, node, tokens, page)
+    form["cancel_note"] = "sold to another buyer"
     assert web.post(f"{path}/cancellation", data={**form, "csrf_token": "x"}).status_code == 403
     response = web.post(f"{path}/cancellation", data=form, follow_redirects=False)
     assert response.status_code == 303, response.text[:500]
