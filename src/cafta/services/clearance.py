@@ -209,7 +209,8 @@ class Clearance:
             raise Forbidden(f"{_who(principal.role)} cannot lodge declarations",
                             hint="Lodge with a trader or broker token.")  # fmt: skip
         scope = party_key(principal.party)
-        digest = _request_hash(command.document)
+        # Only a request with a key is ever compared with another.
+        digest = _request_hash(command.document) if command.idempotency_key else ""
         if command.idempotency_key:
             replay = self._replay(scope, command.idempotency_key, digest)
             if replay is not None:

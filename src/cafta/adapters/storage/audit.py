@@ -24,7 +24,12 @@ from typing import Any, Protocol
 from sqlalchemy import Row, bindparam, func, insert, select, update
 from sqlalchemy.engine import Engine
 
-from cafta.adapters.storage.columns import from_json_text, to_json_text, utc
+from cafta.adapters.storage.columns import (
+    from_json_text,
+    to_canonical_json,
+    to_json_text,
+    utc,
+)
 from cafta.adapters.storage.connection import StorageConnection
 from cafta.adapters.storage.driver import DriverStatement
 from cafta.adapters.storage.tables import audit_head, audit_log
@@ -110,15 +115,17 @@ def _entry(row: Row[Any]) -> AuditEntry:
 
 
 _INSERT_ENTRY = DriverStatement(insert(audit_log))
-_READ_HEAD = select(audit_head.c.last_seq, audit_head.c.last_hash).where(
-    audit_head.c.id == _HEAD_ID
+_READ_HEAD = DriverStatement(
+    select(audit_head.c.last_seq, audit_head.c.last_hash).where(audit_head.c.id == _HEAD_ID)
 )
+_APPEND_LOCK = DriverStatement(select(func.pg_advisory_xact_lock(AUDIT_LOCK_KEY)))
 _MOVE_HEAD = DriverStatement(
     update(audit_head)
     .where(audit_head.c.id == _HEAD_ID)
     .values(last_seq=bindparam("seq"), last_hash=bindparam("digest"))
 )
-"""The entry and the head are written on the driver (:mod:`.driver`): every change does."""
+"""The head is read, and the entry and the head written, on the driver (:mod:`.driver`): every
+change does."""
 
 
 class SqlAuditLog:
@@ -138,10 +145,9 @@ class SqlAuditLog:
         self, at: datetime, actor: str, action: str, entity: str, payload: Mapping[str, Any]
     ) -> AuditEntry:
         at = utc(at, "audit time")
-        # Read back once, so what is hashed is what the verification will read (keys as text);
-        # the text of that is canonical and is both stored and hashed.
-        stored_payload = from_json_text(to_json_text(payload, "audit payload"))
-        payload_text = to_json_text(stored_payload)
+        # What is hashed is what the verification will read back (keys as text), in the
+        # canonical text that is both stored and hashed.
+        payload_text, stored_payload = to_canonical_json(payload, "audit payload")
         head_row_exists = True
         if self._head is not None:
             last_seq, prev_hash = self._head
@@ -165,10 +171,10 @@ class SqlAuditLog:
         """Take the append lock (PostgreSQL) and read the head: the last seq and hash, and
         whether the head row exists."""
         if self._db.is_postgresql:
-            self._db.execute(select(func.pg_advisory_xact_lock(AUDIT_LOCK_KEY)))
-        head = self._db.execute(_READ_HEAD).one_or_none()
+            self._db.execute_on_driver(_APPEND_LOCK, [{}], fetch=True)
+        head = self._db.execute_on_driver(_READ_HEAD, [{}], fetch=True)
         if head is not None:
-            return head.last_seq, head.last_hash, True
+            return int(head[0]), str(head[1]), True
         # Only if the row made by the migration was removed: continue from the last entry.
         last = self._db.execute(
             select(audit_log.c.seq, audit_log.c.hash).order_by(audit_log.c.seq.desc()).limit(1)

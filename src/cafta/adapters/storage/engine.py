@@ -31,7 +31,7 @@ from typing import Any
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import URL, Connection, Engine, make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, DBAPIError
 
 from cafta.adapters.storage.checkpoints import Checkpointer
 from cafta.adapters.storage.failures import redact_url, unavailable
@@ -193,7 +193,15 @@ def _sqlite_engine(
     @event.listens_for(engine, "begin")
     def _begin(connection: Connection) -> None:
         read_only = connection.get_execution_options().get(READ_ONLY_OPTION, False)
-        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+        statement = "BEGIN" if read_only else "BEGIN IMMEDIATE"
+        # On the driver's connection: SQLAlchemy's execution machinery costs more than the
+        # statement. A failure is wrapped as that machinery would have wrapped it.
+        driver = connection.connection.driver_connection
+        assert driver is not None  # a connection being begun has its driver's
+        try:
+            driver.execute(statement)
+        except sqlite3.Error as error:
+            raise DBAPIError.instance(statement, (), error, sqlite3.Error) from error
 
     return engine
 
