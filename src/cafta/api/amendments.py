@@ -24,7 +24,7 @@ from litestar import Controller, Request, Response, post
 from litestar.params import Body
 
 from cafta.api.auth import only, principal_of
-from cafta.api.bodies import StrictBody, strict, strict_body
+from cafta.api.bodies import StrictBody, strict
 from cafta.api.context import context_of
 from cafta.api.declaration_schemas import (
     CancellationBody,
@@ -98,6 +98,7 @@ class AmendmentsController(Controller):
     @post(
         "/{declaration_id:str}/cancellation",
         opt=_DECLARANTS,
+        dto=StrictBody,
         status_code=200,
         summary="Cancel a declaration before release",
         response_headers=[ETAG],
@@ -120,16 +121,11 @@ class AmendmentsController(Controller):
         context = context_of(request)
         clearance = context.clearance_service()
         expected = expected_version(if_match)
-        raw = (await request.body()).strip()
-        body = (
-            await strict_body(request, CancellationBody)
-            if raw not in (b"", b"null")
-            else CancellationBody()
-        )
+        body = strict(request, data)  # None: the body was left out, or null
         command = Cancel(
             declaration_id=checked_id(declaration_id),
             principal=principal_of(request),
-            note=body.note,
+            note=body.note if body is not None else None,
             expected_version=expected,
         )
         declaration = await context.workers.run(clearance.cancel, command)

@@ -4,9 +4,9 @@ They compute and store nothing, and are open to every authenticated role. Each a
 document its CLI command prints with ``--json``. Dates default to today in the server's zone
 (``CAFTA_TIMEZONE``). Engine work runs in a worker thread, off the event loop.
 
-A body is declared as the handler's ``data`` (which gives the OpenAPI document its schema and a
-first, lenient check) and then read strictly (:func:`cafta.api.bodies.strict_body`): that
-strict reading is what the engines get.
+A body is declared as the handler's ``data``, which gives the OpenAPI document its schema, and
+is decoded once, strictly (:class:`~cafta.api.bodies.StrictBody`, the handler's ``dto``, read
+through :func:`~cafta.api.bodies.strict`): that strict reading is what the engines get.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from litestar import Controller, Request, get, post
 from litestar.params import Body, Parameter
 
 from cafta.api import serialize
-from cafta.api.bodies import strict_body
+from cafta.api.bodies import StrictBody, strict
 from cafta.api.context import ApiContext, context_of
 from cafta.api.errors import problem_responses
 from cafta.api.examples import BOM_EXAMPLE, DUTY_EXAMPLE, VERIFICATION_EXAMPLE
@@ -147,6 +147,7 @@ class DutyController(Controller):
 
     @post(
         "/",
+        dto=StrictBody,
         status_code=200,
         summary="Duty and import taxes for a consignment",
         responses=problem_responses(400, 401, 403, 404, 503),
@@ -159,7 +160,7 @@ class DutyController(Controller):
         404 when no rate is known for the line, origin and day, or no exchange rate for the
         value's currency on that day.
         """
-        body = await strict_body(request, DutyBody)
+        body = strict(request, data)
         return await to_thread.run_sync(_assess_duty, context_of(request), body)
 
 
@@ -181,6 +182,7 @@ class OriginController(Controller):
 
     @post(
         "/assessments",
+        dto=StrictBody,
         status_code=200,
         summary="Decide origin from a bill of materials",
         responses=problem_responses(400, 401, 403, 404, 503),
@@ -195,7 +197,7 @@ class OriginController(Controller):
         The body is a bill of materials as in ``docs/origin.md`` (with an optional ``on``);
         the answer is the evidence pack of ``cafta origin assess --json``. Nothing is stored.
         """
-        body = await strict_body(request, BillOfMaterialsBody)
+        body = strict(request, data)
         return await to_thread.run_sync(_assess_origin, context_of(request), body)
 
 
@@ -226,6 +228,7 @@ class CertificatesController(Controller):
 
     @post(
         "/verifications",
+        dto=StrictBody,
         status_code=200,
         summary="Verify a signed Form E",
         responses=problem_responses(400, 401, 403, 503),
@@ -241,5 +244,5 @@ class CertificatesController(Controller):
         error: only a body that cannot be read is a 400. Without a trust list configured on the
         server, every certificate is untrusted.
         """
-        body = await strict_body(request, VerificationBody)
+        body = strict(request, data)
         return await to_thread.run_sync(_verify, context_of(request), body)
