@@ -45,6 +45,20 @@ __all__ = ["Declaration", "InspectionOutcome", "LaneChoice", "PreferenceCheck"]
 _NOT_DETAIL = frozenset({"event", "declaration_id", "at", "actor"})
 """An event's members that a history entry has as its own, not in its ``detail``."""
 
+_DETAIL_KEYS: dict[type[Event], tuple[str, ...]] = {}
+"""Each event class's ``detail`` members, sorted: see :meth:`Declaration._record`."""
+
+
+def _detail_keys(kind: type[Event], payload: Mapping[str, Any]) -> tuple[str, ...]:
+    """The members of ``payload`` (an event of ``kind``) that go into its ``detail``, in sorted
+    order, worked out once per class (every payload of a class has the same members). Two
+    threads filling the same entry at once store the same names."""
+    keys = _DETAIL_KEYS.get(kind)
+    if keys is None:
+        keys = _DETAIL_KEYS[kind] = tuple(sorted(k for k in payload if k not in _NOT_DETAIL))
+    return keys
+
+
 _LANE_STATUS = {
     Lane.GREEN: Status.ASSESSED,
     Lane.BLUE: Status.ASSESSED,
@@ -245,7 +259,11 @@ class Declaration:
         self._events.append(event)
         self.updated_at = event.at
         payload = event.payload()
-        detail = {k: v for k, v in payload.items() if k not in _NOT_DETAIL}
+        # ``detail`` in sorted order, as the stored document has it (its writer sorts every
+        # object's keys) and so as a declaration read back has it: the answer to a lodging,
+        # built from this declaration, is then the same bytes as a later GET of it. Sorting
+        # here, once per event class, is cheaper than sorting each view or encoding it twice.
+        detail = {k: payload[k] for k in _detail_keys(type(event), payload)}
         # The payload has the name and the time as the entry gives them (``at`` in ISO 8601).
         self.history.append({"event": payload["event"], "at": payload["at"],
                              "actor": event.actor, "detail": detail})  # fmt: skip
