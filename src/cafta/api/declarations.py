@@ -54,6 +54,7 @@ from cafta.api.declaration_schemas import (
 from cafta.api.errors import problem_responses
 from cafta.api.examples import DECISION_EXAMPLE, DECLARATION_EXAMPLE
 from cafta.api.inputs import checked
+from cafta.api.openapi import SortedHeaders
 from cafta.clearance.declaration import Declaration
 from cafta.clearance.goods import party_key
 from cafta.clearance.lifecycle import Lane, Status
@@ -252,6 +253,7 @@ class DeclarationsController(Controller):
         status_code=201,
         summary="Lodge a declaration",
         response_headers=[_LOCATION, ETAG],
+        operation_class=SortedHeaders,  # two headers: listed by name, not in a set's order
         responses={
             200: ResponseSpec(
                 data_container=DeclarationView,
