@@ -44,6 +44,7 @@ unit: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/tariff.py
 	$(BIN)/python bench/origin.py
+	$(BIN)/python bench/nomenclature.py
 	$(BIN)/python bench/certificates.py
 	$(BIN)/python bench/clearance.py
 	$(BIN)/python bench/risk.py

