@@ -18,12 +18,25 @@ Two ways to get there:
   handler calls :func:`strict`, after its own checks of the headers, as before. The OpenAPI
   document is the same: the request body's schema comes from the handler's ``data`` annotation
   (and its examples) as it does without a DTO.
+
+The API's routes with a body all use :class:`StrictBody`; :func:`strict_body` is kept as the
+reference the tests hold it to (``tests/e2e/api/test_strict_bodies.py``,
+``test_strict_routes.py``).
+
+Both refuse, before decoding it, a body whose arrays and objects are nested more than
+:data:`MAX_DEPTH` levels deep (:func:`nested_deeper_than`): 400 ``request.nested_too_deeply``.
+Decoding JSON recurses once per level, in msgspec and in Litestar's lenient reading, and a body
+nested about a thousand levels deep would otherwise reach Python's recursion limit (where
+exactly depends on the caller's stack) and be answered 500; the documents the API reads are
+nested 5 levels at most. A :class:`RecursionError` while decoding, which the limit leaves no
+room for, is answered the same way.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Generator
+from itertools import accumulate
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 
 import msgspec
@@ -35,12 +48,21 @@ from litestar.exceptions import ValidationException
 from litestar.serialization import decode_json
 from litestar.typing import FieldDefinition
 
+from cafta.core.errors import InvalidInput
+
 if TYPE_CHECKING:
     from litestar._openapi.schema_generation import SchemaCreator
     from litestar.dto.data_structures import DTOFieldDefinition
     from litestar.openapi.spec import Reference, Schema
 
-__all__ = ["StrictBody", "field_path", "strict", "strict_body"]
+__all__ = [
+    "MAX_DEPTH",
+    "StrictBody",
+    "field_path",
+    "nested_deeper_than",
+    "strict",
+    "strict_body",
+]
 
 T = TypeVar("T")
 
@@ -48,6 +70,79 @@ _LITESTAR_PATH = re.compile(r"`\$\.(.+)`$")
 """The path in a msgspec error, as Litestar's signature model finds it."""
 _DEFERRED = "cafta.strict_body_error"
 """Where :class:`StrictBody` leaves, in the request's scope, the error :func:`strict` raises."""
+
+MAX_DEPTH = 64
+"""How many levels deep a request body's arrays and objects may be nested (``docs/api.md``)."""
+
+_OPEN, _CLOSE = b"\x01", b"\xff"
+"""An opening and a closing bracket in :func:`nested_deeper_than`'s marks: +1 and -1 as signed
+bytes."""
+_MARKS = bytes.maketrans(b"[]{}", _OPEN + _CLOSE + _OPEN + _CLOSE)
+_NOT_MARKS = bytes(range(256)).translate(None, b'[]{}"')
+"""Every byte but the brackets and the quote: none of them opens or closes anything."""
+_ESCAPES = re.compile(rb'\\[\\"]')
+"""An escaped backslash or quote: neither escapes nor ends a string."""
+_PEELED = 8
+"""How many layers of innermost pairs :func:`nested_deeper_than` peels off before it counts
+(a real document has 5 at most)."""
+_CHUNK = 1 << 14
+"""How many marks :func:`nested_deeper_than` adds up at a time (so that it stops early)."""
+
+
+def nested_deeper_than(body: bytes, limit: int = MAX_DEPTH) -> bool:
+    """Whether the JSON text ``body`` opens more than ``limit`` arrays and objects at once.
+
+    Brackets in strings do not count (a string's escaped quotes and backslashes are taken as
+    such). ``body`` need not be valid JSON: its brackets outside strings are counted up to one
+    that closes nothing, where any decoder stops.
+
+    Made for every request body, so cheap, with C-level byte operations only: ``body`` is
+    reduced to its brackets and quotes, which for a body with no more than ``limit`` opening
+    brackets (any real one but the longest) is the whole work. Otherwise the brackets in strings
+    are dropped; a real document then has no brackets left once its few layers of innermost
+    pairs (``[]``, ``{}``) are peeled off; what still has some is counted level by level, in
+    chunks.
+    """
+    marks = body.translate(_MARKS, _NOT_MARKS)
+    if marks.count(_OPEN) <= limit:  # in strings or not: no deeper than that
+        return False
+    if b"\\" in body:
+        marks = _ESCAPES.sub(b"", body).translate(_MARKS, _NOT_MARKS)
+    # Two quotes in a row change nothing about what is in a string, and when every quote is in
+    # such a pair, no string has a bracket.
+    if marks.count(b'"') == 2 * marks.count(b'""'):
+        marks = marks.translate(None, b'"')
+    else:  # what is left between a quote and the next one is in a string
+        marks = b"".join(marks.replace(b'""', b"").split(b'"')[::2])
+    layers = min(_PEELED, limit)
+    if _OPEN * (layers + 1) not in marks:  # else more layers than that would have to go
+        # Peeling a layer leaves every other level as it was and takes at most one off the
+        # deepest, so a body peeled away in n layers is at most n deep.
+        inner = marks
+        for _ in range(layers):
+            inner = inner.replace(_OPEN + _CLOSE, b"")
+            if _OPEN not in inner:
+                return False
+    steps = memoryview(marks).cast("b")
+    level = 0
+    for start in range(0, len(steps), _CHUNK):
+        levels = list(accumulate(steps[start : start + _CHUNK], initial=level))
+        if min(levels) < 0:  # a bracket that closes nothing: the levels before it count
+            return max(levels[: levels.index(-1)]) > limit
+        if max(levels) > limit:
+            return True
+        level = levels[-1]
+    return False
+
+
+def _too_deep() -> InvalidInput:
+    return InvalidInput(
+        "The request body is nested too deeply: its arrays and objects may be nested at most "
+        f"{MAX_DEPTH} levels deep",
+        code="request.nested_too_deeply",
+        hint="Send the document the API describes (see /docs): none needs more than a few levels.",
+        details={"max_depth": MAX_DEPTH},
+    )
 
 
 def field_path(where: str) -> str | None:
@@ -72,10 +167,15 @@ def _invalid(
 
 async def strict_body(request: Request[Any, Any, Any], kind: type[T]) -> T:
     """The request's JSON body as ``kind``, without type coercion."""
+    body = await request.body()
+    if nested_deeper_than(body):
+        raise _too_deep()
     try:
-        return msgspec.json.decode(await request.body(), type=kind)
+        return msgspec.json.decode(body, type=kind)
     except msgspec.ValidationError as error:
         raise _invalid(request, error) from None
+    except RecursionError:
+        raise _too_deep() from None
 
 
 def strict(request: Request[Any, Any, Any], data: T) -> T:
@@ -158,6 +258,14 @@ class StrictBody(AbstractDTO[Any]):
         return False
 
     def decode_bytes(self, value: bytes) -> Any:
+        if nested_deeper_than(value):
+            raise _too_deep()
+        try:
+            return self._decode(value)
+        except RecursionError:
+            raise _too_deep() from None
+
+    def _decode(self, value: bytes) -> Any:
         connection = self.asgi_connection
         # The handler's data field rather than its handler_id, which Litestar computes anew on
         # every access (a string of the handler and its layers).
