@@ -42,6 +42,18 @@ def services(settings: Settings) -> bootstrap.Services:
     return bootstrap.build(settings, clock=FixedClock(NOW))
 
 
+@pytest.fixture(scope="module")
+def node(
+    tmp_path_factory: pytest.TempPathFactory, services: bootstrap.Services
+) -> Iterator[bootstrap.Node]:
+    """A module's own node on a new SQLite database (lane draws seeded). A module that needs
+    more of its node (trusted keys, say) defines its own ``node``."""
+    database = tmp_path_factory.mktemp("node") / "cafta.db"
+    opened = bootstrap.open_node(services, f"sqlite:///{database}", upgrade=True, risk_seed=11)
+    yield opened
+    opened.close()
+
+
 @pytest.fixture(scope="session")
 def signer() -> Ed25519Signer:
     """Myanmar's issuing authority's key (a throw-away one)."""

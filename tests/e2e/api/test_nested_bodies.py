@@ -90,16 +90,6 @@ changes; the engines and the lodging ignore the header."""
 
 
 @pytest.fixture(scope="module")
-def node(
-    tmp_path_factory: pytest.TempPathFactory, services: bootstrap.Services
-) -> Iterator[bootstrap.Node]:
-    database = tmp_path_factory.mktemp("nested-bodies") / "cafta.db"
-    opened = bootstrap.open_node(services, f"sqlite:///{database}", upgrade=True, risk_seed=11)
-    yield opened
-    opened.close()
-
-
-@pytest.fixture(scope="module")
 def client(services: bootstrap.Services, node: bootstrap.Node) -> Iterator[Client]:
     app = create_app(services, tokens=StoredTokens(node.engine), trust=node.trust,
                      clearance=node.clearance)  # fmt: skip
