@@ -2,7 +2,7 @@
 
 Run: ``OMP_NUM_THREADS=1 .venv/bin/python bench/clearance.py [--declarations N] [--clients C]
 [--seconds S] [--rounds R] [--generator auto|wrk|python] [--workers W [W ...]] [--postgres URL
-[--pg-workers W]] [--baseline-src DIR] [--skip-http]``.
+[--pg-workers W]] [--pin-cpus] [--baseline-src DIR] [--skip-http]``.
 Writes nothing outside a temporary directory (and, with ``--postgres``, a schema of its own that
 is dropped at the end). Three measurements, side by side in one run:
 
@@ -30,8 +30,10 @@ Configurations: SQLite with ``--workers`` processes (default 1; several counts, 
 ``--workers 1 2``, measure one SQLite server each, side by side) and, with ``--postgres URL``
 (e.g. ``postgresql://postgres@127.0.0.1:5432/test``), PostgreSQL with ``--pg-workers`` (default
 2) in a schema ``cafta_bench_<random>`` created for the run and dropped after it.
-``--baseline-src DIR`` also runs every HTTP configuration with the server imported from another
-source tree (e.g. ``git archive HEAD src | tar -x -C /tmp/base``), alternating with this one.
+``--pin-cpus`` also runs every HTTP configuration with ``cafta serve --pin-cpus`` (each worker
+process bound to a CPU of its own). ``--baseline-src DIR`` also runs every HTTP configuration
+with the server imported from another source tree (e.g. ``git archive HEAD src | tar -x -C
+/tmp/base``), alternating with this one; the baseline must know ``--pin-cpus`` to be pinned.
 
 Prints medians and percentiles; the ratio (b)/(c) says how much of the server's capacity the
 clearance work leaves. Record results in docs/performance.md with the command.
@@ -135,6 +137,7 @@ class Config:
     workers: int
     database: str  # "sqlite" or a PostgreSQL server URL
     source: str | None = None  # PYTHONPATH of another source tree (--baseline-src)
+    pin: bool = False  # cafta serve --pin-cpus
 
 
 @dataclass
@@ -200,10 +203,14 @@ def start_server(config: Config, root: Path) -> Server:
     }  # fmt: skip
     if config.source:
         env["PYTHONPATH"] = config.source
+    if config.pin:  # the servers run at once: each keeps its own account of the CPUs it holds
+        env["CAFTA_CPU_LOCK_DIR"] = str(root / "cpu-locks")
     token = subprocess.run([_cafta(), "tokens", "create", "--role", "broker", "--party", BROKER,
                             "--json"], env=env, check=True, capture_output=True,
                            text=True).stdout  # fmt: skip
     command = [_cafta(), "serve", "--port", str(port), "--workers", str(config.workers)]
+    if config.pin:
+        command.append("--pin-cpus")
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL)  # fmt: skip
     base = f"http://127.0.0.1:{port}"
@@ -486,6 +493,8 @@ def main() -> None:
     parser.add_argument("--pg-workers", type=int, default=2)
     parser.add_argument("--baseline-src", metavar="DIR",
                         help="also run the server from this source tree (its src/)")  # fmt: skip
+    parser.add_argument("--pin-cpus", action="store_true",
+                        help="also run each HTTP configuration with --pin-cpus")  # fmt: skip
     parser.add_argument("--skip-http", action="store_true")
     parser.add_argument("--skip-in-process", action="store_true")
     args = parser.parse_args()
@@ -501,11 +510,14 @@ def main() -> None:
     if args.postgres:
         configs.append(Config(f"PostgreSQL, cafta serve --workers {args.pg_workers}",
                               args.pg_workers, args.postgres))  # fmt: skip
+    if args.pin_cpus:
+        configs = [c for config in configs for c in (config, Config(
+            f"{config.label} --pin-cpus", config.workers, config.database, pin=True))]  # fmt: skip
     if args.baseline_src:
         source = str(Path(args.baseline_src).resolve())
         configs = [c for config in configs for c in (
             Config(f"{config.label} [baseline: {source}]", config.workers, config.database,
-                   source), config)]  # fmt: skip
+                   source, config.pin), config)]  # fmt: skip
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         os.environ["CAFTA_HOME"] = str(root / "home")

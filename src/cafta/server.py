@@ -14,11 +14,13 @@ Any ASGI server can use it: ``uvicorn --factory cafta.server:app_from_env``.
 
 from __future__ import annotations
 
+import logging
 import os
 
 from litestar import Litestar
 
 from cafta import bootstrap
+from cafta.adapters.cpus import pin_to_free_cpu
 from cafta.adapters.storage.token_source import StoredTokens
 from cafta.api.app import create_app
 from cafta.web.app import portal_router
@@ -30,9 +32,12 @@ def app_from_env() -> Litestar:
     """The API and the portal over the database the environment names
     (``CAFTA_DATABASE_URL``, else ``cafta.db`` in the working directory); ``CAFTA_DEBUG=1`` adds
     the error's type to the detail of a 500. The portal reads ``CAFTA_SECRET`` and
-    ``CAFTA_SECURE_COOKIES`` (:mod:`cafta.web.settings`)."""
+    ``CAFTA_SECURE_COOKIES`` (:mod:`cafta.web.settings`). ``CAFTA_PIN_CPUS=1`` (``cafta serve
+    --pin-cpus``) binds the process to a CPU of its own (:mod:`cafta.adapters.cpus`)."""
     services = bootstrap.build()
     node = bootstrap.open_node(services, upgrade=True)
+    if os.environ.get("CAFTA_PIN_CPUS") == "1":
+        _pin()
     tokens = StoredTokens(node.engine)
     app = create_app(
         services,
@@ -47,3 +52,12 @@ def app_from_env() -> Litestar:
     )
     app.on_shutdown.append(node.close)
     return app
+
+
+def _pin() -> None:
+    log = logging.getLogger("cafta.server")
+    cpu = pin_to_free_cpu()
+    if cpu is None:
+        log.warning("process %d: no CPU free to pin to; running unpinned", os.getpid())
+    else:
+        log.info("process %d pinned to CPU %d", os.getpid(), cpu)

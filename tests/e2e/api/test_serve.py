@@ -88,3 +88,57 @@ def test_serve_creates_the_database_answers_and_stops_on_sigterm(tmp_path: Path)
     assert f"{base}/docs" in printed and f"{base}/healthz" in printed
     logged = err.read_text(encoding="utf-8")
     assert "Application shutdown complete" in logged and "Traceback" not in logged
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="CPU affinity: Linux only")
+def test_pin_cpus_binds_each_worker_and_its_threads_to_a_cpu_of_its_own(tmp_path: Path) -> None:
+    assert CAFTA is not None
+    allowed = sorted(os.sched_getaffinity(0))
+    workers = min(2, len(allowed))
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "CAFTA_HOME": str(tmp_path / "home"),
+           "CAFTA_DATABASE_URL": f"sqlite:///{tmp_path / 'cafta.db'}",
+           "CAFTA_CPU_LOCK_DIR": str(tmp_path / "cpu-locks")}  # fmt: skip
+    out, err = tmp_path / "stdout.txt", tmp_path / "stderr.txt"
+    with out.open("wb") as stdout, err.open("wb") as stderr:
+        process = subprocess.Popen(
+            [CAFTA, "serve", "--port", str(port), "--workers", str(workers), "--pin-cpus"],
+            env=env, stdout=stdout, stderr=stderr,
+        )  # fmt: skip
+        try:
+            _wait_until_healthy(process, base)
+            deadline = time.monotonic() + STARTUP_S
+            while time.monotonic() < deadline:  # every worker past its start, logged
+                if err.read_text(encoding="utf-8").count("pinned to CPU") == workers:
+                    break
+                time.sleep(0.1)
+            pinned = {}
+            for child in _children(process.pid) if workers > 1 else [process.pid]:
+                threads = [int(t) for t in os.listdir(f"/proc/{child}/task")]
+                affinities = {tuple(sorted(os.sched_getaffinity(t))) for t in threads}
+                if len(affinities) == 1 and len(next(iter(affinities))) == 1:
+                    pinned[child] = next(iter(affinities))[0]
+        finally:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                raise
+    assert len(pinned) == workers, err.read_text(encoding="utf-8")
+    assert sorted(pinned.values()) == allowed[:workers]
+    assert "each on a CPU of its own" in out.read_text(encoding="utf-8")
