@@ -42,7 +42,7 @@ def test_long_text_and_other_types_go_straight_to_the_function() -> None:
     assert answer.calls == [long, long]
 
     class Text(str):
-        pass
+        """A subclass of ``str``: not the plain text the cache keeps."""
 
     assert remembered(Text("ab")) == remembered(Text("ab")) == "AB"
     assert len(answer.calls) == 4

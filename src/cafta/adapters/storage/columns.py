@@ -90,8 +90,11 @@ def to_json_text(document: Mapping[str, Any], what: str = "document") -> str:
     or a key that is not a string all fail that test and are written by ``json`` as before,
     which also raises ``storage.not_json`` where it always did."""
     plain = _plain_json(document)
-    if plain is not None:
-        return plain[0]
+    return plain[0] if plain is not None else _python_json_text(document, what)
+
+
+def _python_json_text(document: Mapping[str, Any], what: str) -> str:
+    """The canonical text as Python's ``json`` writes it (the definition of the form)."""
     try:
         return json.dumps(
             document, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
@@ -138,7 +141,7 @@ def to_canonical_json(document: Mapping[str, Any], what: str = "document") -> tu
     plain = _plain_json(document)
     if plain is not None:
         return plain
-    stored = from_json_text(to_json_text(document, what))
+    stored = from_json_text(_python_json_text(document, what))
     return to_json_text(stored), stored
 
 
