@@ -2,7 +2,9 @@
 
 They compute and store nothing, and are open to every authenticated role. Each answers with the
 document its CLI command prints with ``--json``. Dates default to today in the server's zone
-(``CAFTA_TIMEZONE``). Engine work runs in a worker thread, off the event loop.
+(``CAFTA_TIMEZONE``). Engine work runs in a worker thread, off the event loop: the POST routes'
+in the pool the lodging uses (:class:`~cafta.api.workers.WorkerThreads`), the GET routes' in
+Litestar's (``sync_to_thread``).
 
 A body is declared as the handler's ``data``, which gives the OpenAPI document its schema, and
 is decoded once, strictly (:class:`~cafta.api.bodies.StrictBody`, the handler's ``dto``, read
@@ -15,7 +17,6 @@ import datetime as dt
 from typing import Annotated, Any
 
 import msgspec
-from anyio import to_thread
 from litestar import Controller, Request, get, post
 from litestar.params import Body, Parameter
 
@@ -161,7 +162,8 @@ class DutyController(Controller):
         value's currency on that day.
         """
         body = strict(request, data)
-        return await to_thread.run_sync(_assess_duty, context_of(request), body)
+        context = context_of(request)
+        return await context.workers.run(_assess_duty, context, body)
 
 
 def _assess_origin(context: ApiContext, body: BillOfMaterialsBody) -> OriginAssessment:
@@ -198,7 +200,8 @@ class OriginController(Controller):
         the answer is the evidence pack of ``cafta origin assess --json``. Nothing is stored.
         """
         body = strict(request, data)
-        return await to_thread.run_sync(_assess_origin, context_of(request), body)
+        context = context_of(request)
+        return await context.workers.run(_assess_origin, context, body)
 
 
 def _verify(context: ApiContext, body: VerificationBody) -> VerificationDocument:
@@ -245,4 +248,5 @@ class CertificatesController(Controller):
         server, every certificate is untrusted.
         """
         body = strict(request, data)
-        return await to_thread.run_sync(_verify, context_of(request), body)
+        context = context_of(request)
+        return await context.workers.run(_verify, context, body)
