@@ -27,6 +27,15 @@ from cafta.services.tokens import InMemoryTokenStore, issue_token
 ROOT = Path(__file__).resolve().parents[3]
 EXAMPLES = ROOT / "docs" / "examples"
 NOW = datetime(2026, 6, 1, 2, 0, tzinfo=UTC)
+DURIAN_DUTY: dict[str, Any] = {
+    "line": "0810.60",
+    "origin": "TH",
+    "destination": "CN",
+    "value": {"amount": "100000", "currency": "CNY"},
+    "on": "2026-06-01",
+}
+"""A duty request the engine answers (fresh durian from Thailand, no Form E): modules that send
+it copy it (``{**DURIAN_DUTY, ...}``) rather than change it."""
 
 
 ProblemCheck = Callable[..., dict[str, Any]]

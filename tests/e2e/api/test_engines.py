@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
+from tests.e2e.api.conftest import DURIAN_DUTY
 
 from cafta import bootstrap
 from cafta.adapters.crypto import Ed25519Signer
@@ -17,13 +18,7 @@ from cafta.certificates.issuance import issue
 from cafta.services.tokens import InMemoryTokenStore
 
 Example = Callable[[str], Any]
-DURIAN = {
-    "line": "0810.60",
-    "origin": "TH",
-    "destination": "CN",
-    "value": {"amount": "100000", "currency": "CNY"},
-    "on": "2026-06-01",
-}
+DURIAN = DURIAN_DUTY
 
 
 def test_hs_search_ranks_durians_first(client: TestClient[Litestar], auth: dict[str, str]) -> None:

@@ -10,17 +10,12 @@ from typing import Any
 import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
+from tests.e2e.api.conftest import DURIAN_DUTY
 
 Problem = Callable[..., dict[str, Any]]
 Example = Callable[[str], Any]
 ORIGIN = "/api/v1/origin/assessments"
-DUTY = {
-    "line": "0810.60",
-    "origin": "TH",
-    "destination": "CN",
-    "value": {"amount": "100000", "currency": "CNY"},
-    "on": "2026-06-01",
-}
+DUTY = DURIAN_DUTY
 
 
 def _without(document: dict[str, Any], *path: str | int) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
+from tests.e2e.api.conftest import DURIAN_DUTY
 
 from cafta import bootstrap
 from cafta.adapters.storage.token_source import StoredTokens
@@ -54,13 +55,7 @@ TOO_DEEP = {
 DURIAN: dict[str, Any] = json.loads(
     (ROOT / "examples" / "declarations" / "durian-youyiguan.json").read_text(encoding="utf-8")
 )
-DUTY = {
-    "line": "0810.60",
-    "origin": "TH",
-    "destination": "CN",
-    "value": {"amount": "100000", "currency": "CNY"},
-    "on": "2026-06-01",
-}
+DUTY = DURIAN_DUTY
 BOM = json.loads((ROOT / "docs" / "examples" / "bom-battery-pack.json").read_text("utf-8"))
 VERIFICATION = {
     "certificate": "header.payload.signature",

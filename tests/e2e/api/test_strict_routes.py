@@ -22,6 +22,7 @@ import pytest
 from litestar import Litestar, Request, Router, post
 from litestar.params import Body
 from litestar.testing import TestClient
+from tests.e2e.api.conftest import DURIAN_DUTY
 
 from cafta import bootstrap
 from cafta.adapters.storage.token_source import StoredTokens
@@ -128,13 +129,7 @@ def held(client: Client, trader: Headers) -> str:
 
 # --- the bodies -------------------------------------------------------------------------------
 
-DURIAN = {
-    "line": "0810.60",
-    "origin": "TH",
-    "destination": "CN",
-    "value": {"amount": "100000", "currency": "CNY"},
-    "on": "2026-06-01",
-}
+DURIAN = DURIAN_DUTY
 BOM = json.loads((ROOT / "docs" / "examples" / "bom-battery-pack.json").read_text("utf-8"))
 VERIFICATION = {
     "certificate": "header.payload.signature",
