@@ -30,7 +30,7 @@ from cafta.certificates.verdict import Finding, Outcome, Severity, Verification
 from cafta.certificates.verification import verify
 from cafta.cli.db import Database
 from cafta.cli.keys import KEY_SUFFIX, TRUST_FILE, keys_app
-from cafta.cli.output import console, emit_json
+from cafta.cli.output import console, emit_json, print_table
 from cafta.core.dates import parse_date
 from cafta.core.errors import InvalidInput
 from cafta.identifiers import hs
@@ -172,7 +172,7 @@ def print_verification(result: Verification) -> None:
             table.add_column(column, overflow="fold")
         for f in result.findings:
             table.add_row(_SEVERITY_STYLE[f.severity], f.code, _where(f), escape(f.message))
-        console.print(table)
+        print_table(table)
     if result.items:
         items = Table(title="Items", title_justify="left")
         for column in ("certificate item", "declaration item", "status"):
@@ -183,7 +183,7 @@ def print_verification(result: Verification) -> None:
                 str(v.declaration_item or "-"),
                 _STATUS_STYLE[v.status],
             )
-        console.print(items)
+        print_table(items)
     console.print(f"Box 4: {escape(result.official_use)}")
 
 
@@ -271,7 +271,7 @@ def _print_form(form: FormE, kid: str) -> None:
             quantity,
             item.fob.format() if item.fob else "",
         )
-    console.print(table)
+    print_table(table)
     d = form.exporter_declaration
     declared = [d.place, d.date.isoformat() if d.date else None, d.signatory] if d else []
     certified = [form.issue_place, form.issue_date.isoformat(), form.certified_by]

@@ -24,7 +24,7 @@ from cafta.clearance.declaration import Declaration
 from cafta.clearance.goods import parse_goods
 from cafta.clearance.lifecycle import Status
 from cafta.cli.db import Database
-from cafta.cli.output import console, emit_json
+from cafta.cli.output import console, emit_json, print_table
 from cafta.core.vocabulary import parse_member
 from cafta.identifiers import hs
 from cafta.services.clearance import Amend, Cancel, Decide, Lodge, parse_action
@@ -186,11 +186,11 @@ def list_command(
         return
     table = Table()
     for column in ("id", "office", "status", "lane", "importer", "total", "lodged"):
-        table.add_column(column, no_wrap=column in ("id", "status", "lodged"))
+        table.add_column(column, no_wrap=column in ("id", "status", "total", "lodged"))
     for v in views:
         table.add_row(v["id"], v["office"], v["status"], v["lane"] or "", v["importer"],
                       f"{v['total']} {v['currency']}", v["lodged_at"][:19])  # fmt: skip
-    console.print(table)
+    print_table(table)
     if total > len(views):
         console.print(f"the newest {len(views)} of {total}; --limit shows more", markup=False)
 

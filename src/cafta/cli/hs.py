@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from cafta.cli.output import console, emit_json
+from cafta.cli.output import console, emit_json, print_table
 from cafta.identifiers import hs
 from cafta.refdata.nomenclature import HsEntry, Nomenclature
 
@@ -61,7 +61,7 @@ def show(
         table.add_column("description")
         for child in children:
             table.add_row(hs.format(child.code), child.description)
-        console.print(table)
+        print_table(table)
 
 
 @app.command("search")
@@ -88,4 +88,4 @@ def search(
             hs.format(hit.entry.code), str(hit.entry.level), hit.entry.description,
             f"{hit.score:.2f}",
         )  # fmt: skip
-    console.print(table)
+    print_table(table)

@@ -10,7 +10,7 @@ from rich.table import Table
 
 from cafta import bootstrap
 from cafta.adapters.document_files import load_document
-from cafta.cli.output import console, emit_json, status_badge
+from cafta.cli.output import console, emit_json, print_table, status_badge
 from cafta.core.dates import parse_date
 from cafta.identifiers import hs
 from cafta.origin.bom import parse_bom
@@ -70,7 +70,7 @@ def print_decision(decision: OriginDecision) -> None:
                 str(s.material), s.description, s.line or "", s.origin or "", s.requirement, met,
                 s.reason,
             )  # fmt: skip
-        console.print(table)
+        print_table(table)
     if decision.de_minimis is not None:
         m = decision.de_minimis
         outcome = "within" if m.met else "above"

@@ -21,7 +21,7 @@ from cafta.adapters.ml.csv_files import read_declarations, sha256
 from cafta.adapters.ml.learner import LightGbmLearner
 from cafta.adapters.ml.store import ModelStore, open_model
 from cafta.adapters.ml.training import TrainingSettings, train
-from cafta.cli.output import console, emit_json, errors
+from cafta.cli.output import console, emit_json, errors, print_table
 from cafta.core.errors import InvalidInput
 from cafta.risk.calibration import Stakes
 from cafta.risk.metrics import RATES, RankReport
@@ -126,7 +126,7 @@ def train_command(
         f"fraud trees, {trained.metrics['critical_trees']} critical trees), tuned on {tuned}."
     )
     console.print(f"Added {version} to {out} and activated it.")
-    console.print(_table(f"On {tuned} ({report.rows:,} rows)", [("model", report)]))
+    print_table(_table(f"On {tuned} ({report.rows:,} rows)", [("model", report)]))
 
 
 def _report(metrics: dict[str, Any]) -> RankReport:
@@ -238,7 +238,7 @@ def evaluate_command(model: ModelDir, data: DataFile, as_json: Json = False) -> 
             }
         )
         return
-    console.print(
+    print_table(
         _table(
             f"Model {loaded.version} on {data.name} ({report.rows:,} rows, {report.frauds:,} "
             f"frauds, {report.criticals:,} critical)",
@@ -312,7 +312,7 @@ def replay_command(
         str(p.frauds), str(s.frauds), str(r.frauds), f"{p.precision:.3f}",
         f"{s.precision:.3f}", f"{r.precision:.3f}",
     )  # fmt: skip
-    console.print(table)
+    print_table(table)
     console.print(
         f"Critical cases caught: policy {p.criticals}, static {s.criticals}, random {r.criticals}."
     )
@@ -354,7 +354,7 @@ def models_list(store: StoreDir, as_json: Json = False) -> None:
             f"{metrics['precision_at']['5']:.3f}", f"{metrics['precision_at']['10']:.3f}",
             f"{metrics['auc']:.3f}", m["training_data"]["train"]["file"],
         )  # fmt: skip
-    console.print(table)
+    print_table(table)
 
 
 @models_app.command("activate")

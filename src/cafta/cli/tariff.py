@@ -11,7 +11,7 @@ from rich.table import Table
 from typer.core import TyperGroup
 
 from cafta import bootstrap
-from cafta.cli.output import console, emit_json, status_badge
+from cafta.cli.output import console, emit_json, print_table, status_badge
 from cafta.core.dates import parse_date
 from cafta.core.money import Money, to_decimal
 from cafta.core.provenance import Status
@@ -90,9 +90,9 @@ def show(
         f"[bold]{hs.format(result.line)}[/] {result.description}: into {result.importing_party} "
         f"from {result.origin} on {result.on.isoformat()}  {status_badge(result.status)}"
     )
-    console.print(_measures_table("Duties", result.duties))
+    print_table(_measures_table("Duties", result.duties))
     if result.taxes:
-        console.print(_measures_table("Import taxes", result.taxes))
+        print_table(_measures_table("Import taxes", result.taxes))
     for option in result.options:
         regime = option.regime.value if option.regime else "depends on value"
         console.print(f"Best duty {option.label}: [bold]{option.best}[/] ({regime})")
@@ -138,7 +138,7 @@ def print_assessment(result: Assessment) -> None:
         bold = s.key in ("total", "customs_value", "conversion")
         shown = f"[bold]{s.amount.format()}[/]" if bold else s.amount.format()
         table.add_row(label, s.basis, s.rate, shown, s.reference)
-    console.print(table)
+    print_table(table)
     consumption = (
         f"consumption tax {result.consumption.format()}, " if result.consumption.amount else ""
     )
@@ -168,7 +168,7 @@ def print_assessment(result: Assessment) -> None:
                 c.regime.value, str(c.measure.duty), c.requires.label if c.requires else "",
                 c.duty.format(), c.vat.format(), c.total.format(), "yes" if c.eligible else "no",
             )  # fmt: skip
-        console.print(alt)
+        print_table(alt)
     for note in result.notes:
         console.print(f"[dim]Note: {note}[/]")
 

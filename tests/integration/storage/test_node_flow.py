@@ -21,8 +21,10 @@ def cli(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> tuple[int, str
 
 
 def test_the_examples_clear_through_the_node(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path, database_url: str
-) -> None:
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, database_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    monkeypatch.setenv("COLUMNS", "80")  # the tables' width when piped
     db = ("--database", database_url)
     keys = tmp_path / "keys"
     for authority, country in (("TH-DFT", "TH"), ("MM-MOC", "MM")):
@@ -73,6 +75,7 @@ def test_the_examples_clear_through_the_node(
     assert {d["id"] for d in json.loads(out)} == {durian["id"], beans["id"]}
     code, out, _ = cli(capsys, "declare", "list", *db, "--limit", "1")
     assert code == 0 and "the newest 1 of 2; --limit shows more" in out
+    assert all(text in out for text in (beans["id"], "CNQIN", "released", "Qingdao Harvest"))
     code, out, _ = cli(capsys, "declare", "show", durian["id"], *db)
     assert code == 0 and "GoodsReleased" in out
 
