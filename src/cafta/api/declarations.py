@@ -229,6 +229,10 @@ def _lodge(clearance: Clearance, body: CustomsDeclarationBody, principal: Princi
     return lodged.declaration, False, view
 
 
+def _show(clearance: Clearance, wanted: str, principal: Principal) -> Response[DeclarationView]:
+    return answer(clearance.get(wanted, principal))
+
+
 def _page(clearance: Clearance, where: DeclarationFilter) -> DeclarationPage:
     with clearance.uow(read_only=True) as uow:
         records = uow.declarations.list(where)
@@ -292,26 +296,27 @@ class DeclarationsController(Controller):
 
     @get(
         "/{declaration_id:str}",
-        sync_to_thread=True,
         summary="A declaration",
         response_headers=[ETAG],
         responses=problem_responses(401, 403, 404, 503),
     )
-    def show(self, request: AnyRequest, declaration_id: DeclarationId) -> Response[DeclarationView]:
+    async def show(
+        self, request: AnyRequest, declaration_id: DeclarationId
+    ) -> Response[DeclarationView]:
         """The declaration: status and lane, the assessment with its working, the Form E
         verdict, the reasons and the timeline. Traders and brokers see only their own party's
         (another's is a 404)."""
-        clearance = context_of(request).clearance_service()
-        declaration = clearance.get(checked_id(declaration_id), principal_of(request))
-        return answer(declaration)
+        context = context_of(request)
+        clearance = context.clearance_service()
+        wanted = checked_id(declaration_id)
+        return await context.workers.run(_show, clearance, wanted, principal_of(request))
 
     @get(
         "/",
-        sync_to_thread=True,
         summary="List declarations",
         responses=problem_responses(400, 401, 403, 503),
     )
-    def index(
+    async def index(
         self,
         request: AnyRequest,
         *,
@@ -339,7 +344,7 @@ class DeclarationsController(Controller):
             limit=limit,
             offset=offset,
         )
-        return _page(clearance, where)
+        return await context_of(request).workers.run(_page, clearance, where)
 
     @post(
         "/{declaration_id:str}/decisions",

@@ -2,9 +2,8 @@
 
 They compute and store nothing, and are open to every authenticated role. Each answers with the
 document its CLI command prints with ``--json``. Dates default to today in the server's zone
-(``CAFTA_TIMEZONE``). Engine work runs in a worker thread, off the event loop: the POST routes'
-in the pool the lodging uses (:class:`~cafta.api.workers.WorkerThreads`), the GET routes' in
-Litestar's (``sync_to_thread``).
+(``CAFTA_TIMEZONE``). Engine work runs in a worker thread, off the event loop, in the pool the
+lodging uses (:class:`~cafta.api.workers.WorkerThreads`).
 
 A body is declared as the handler's ``data``, which gives the OpenAPI document its schema, and
 is decoded once, strictly (:class:`~cafta.api.bodies.StrictBody`, the handler's ``dto``, read
@@ -68,18 +67,23 @@ On = Annotated[
 ]
 
 
+def _search_hs(q: str, limit: int) -> HsSearch:
+    nomenclature = Nomenclature.hs2022()
+    return serialize.hs_search(q, nomenclature.edition, nomenclature.search(q, limit=limit))
+
+
 class HsController(Controller):
     path = "/hs"
     tags = ("HS codes",)
 
     @get(
         "/search",
-        sync_to_thread=True,
         summary="Search HS 2022 codes",
         responses=problem_responses(400, 401, 403),
     )
-    def search(
+    async def search(
         self,
+        request: AnyRequest,
         q: Annotated[
             str,
             Parameter(
@@ -91,9 +95,7 @@ class HsController(Controller):
         limit: Annotated[int, Parameter(description="How many matches.", ge=1, le=100)] = 10,
     ) -> HsSearch:
         """HS 2022 codes whose descriptions match the words, best match first."""
-        nomenclature = Nomenclature.hs2022()
-        hits = nomenclature.search(q, limit=limit)
-        return serialize.hs_search(q, nomenclature.edition, hits)
+        return await context_of(request).workers.run(_search_hs, q, limit)
 
 
 class TariffController(Controller):
@@ -102,11 +104,10 @@ class TariffController(Controller):
 
     @get(
         "/{line:str}",
-        sync_to_thread=True,
         summary="Measures for a tariff line",
         responses=problem_responses(400, 401, 403, 404, 503),
     )
-    def show(
+    async def show(
         self,
         request: AnyRequest,
         line: Annotated[str, Parameter(description="Tariff line or HS code, e.g. 0810.60.00.")],
@@ -119,16 +120,23 @@ class TariffController(Controller):
         A code that splits into national lines with different rates is a 400 whose
         ``details.lines`` lists them; a code the HS does not have is a 404.
         """
-        services = context_of(request).services
-        schedule = configured(lambda: services.schedule, "the tariff schedules")
-        code = line_parameter("line", line)
-        origin_code = country_parameter("origin", origin)
-        party = country_parameter("destination", destination)
-        try:
-            result = lookup(schedule, code, origin_code, party, on or services.clock.today())
-        except InvalidInput as error:
-            raise with_field(error, _LINE_FIELDS) from None
-        return serialize.tariff(result)
+        context = context_of(request)
+        return await context.workers.run(_tariff, context, line, origin, destination, on)
+
+
+def _tariff(
+    context: ApiContext, line: str, origin: str, destination: str, on: dt.date | None
+) -> TariffLookupDocument:
+    services = context.services
+    schedule = configured(lambda: services.schedule, "the tariff schedules")
+    code = line_parameter("line", line)
+    origin_code = country_parameter("origin", origin)
+    party = country_parameter("destination", destination)
+    try:
+        result = lookup(schedule, code, origin_code, party, on or services.clock.today())
+    except InvalidInput as error:
+        raise with_field(error, _LINE_FIELDS) from None
+    return serialize.tariff(result)
 
 
 def _assess_duty(context: ApiContext, body: DutyBody) -> DutyAssessment:
