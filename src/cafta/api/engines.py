@@ -25,7 +25,6 @@ from cafta.api.context import ApiContext, context_of
 from cafta.api.errors import problem_responses
 from cafta.api.examples import BOM_EXAMPLE, DUTY_EXAMPLE, VERIFICATION_EXAMPLE
 from cafta.api.inputs import (
-    DUTY_FIELDS,
     country_parameter,
     duty_request,
     line_parameter,
@@ -146,7 +145,7 @@ def _assess_duty(context: ApiContext, body: DutyBody) -> DutyAssessment:
     try:
         result = duty_engine.assess(wanted, schedule, services.rates)
     except InvalidInput as error:
-        raise with_field(error, {**DUTY_FIELDS, **_LINE_FIELDS}) from None
+        raise with_field(error, {**duty_engine.REQUEST_FIELDS, **_LINE_FIELDS}) from None
     return serialize.assessment(result)
 
 

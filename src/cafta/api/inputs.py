@@ -25,7 +25,6 @@ from cafta.tariff.duty import DutyRequest, Incoterm
 from cafta.tariff.measure import Proof
 
 __all__ = [
-    "DUTY_FIELDS",
     "checked",
     "country_parameter",
     "duty_request",
@@ -35,15 +34,6 @@ __all__ = [
 ]
 
 T = TypeVar("T")
-
-DUTY_FIELDS = {
-    "duty.freight_with_cif": "freight",
-    "duty.freight_required": "freight",
-    "duty.insurance_required": "insurance",
-    "duty.quantity_required": "quantity",
-    "duty.zero_quantity": "quantity.amount",
-}
-"""The field a duty engine error is about, for the errors the engine raises without one."""
 
 
 def with_field(error: InvalidInput, fields: Mapping[str, str]) -> InvalidInput:

@@ -13,12 +13,13 @@ from typer.core import TyperGroup
 from cafta import bootstrap
 from cafta.cli.output import console, emit_json, print_table, status_badge
 from cafta.core.dates import parse_date
+from cafta.core.errors import InvalidInput
 from cafta.core.money import Money, to_decimal
 from cafta.core.provenance import Status
 from cafta.core.quantity import Quantity
 from cafta.identifiers import hs
 from cafta.refdata.currencies import currency as check_currency
-from cafta.tariff.duty import Assessment, DutyRequest, Incoterm, assess
+from cafta.tariff.duty import REQUEST_FIELDS, Assessment, DutyRequest, Incoterm, assess
 from cafta.tariff.lookup import lookup
 from cafta.tariff.measure import Measure, Proof
 from cafta.tariff.report import assessment_document, lookup_document
@@ -173,6 +174,24 @@ def print_assessment(result: Assessment) -> None:
         console.print(f"[dim]Note: {note}[/]")
 
 
+_OPTION_OF = {
+    "line": "--line", "freight": "--freight", "insurance": "--insurance",
+    "quantity": "--quantity", "quantity.amount": "--quantity", "quantity.unit": "--unit",
+}  # fmt: skip
+"""The option a duty request's field is given with."""
+
+
+def _as_option(error: InvalidInput) -> InvalidInput:
+    """The engine's error about a field of its request, named as the option (``--freight: an
+    FOB value needs the freight ...``), as the API names the field of its body."""
+    field = error.details.get("field") or REQUEST_FIELDS.get(error.code)
+    option = _OPTION_OF.get(field) if isinstance(field, str) else None
+    if option is None:
+        return error
+    return InvalidInput(f"{option}: {error.message}", code=error.code, hint=error.hint,
+                        details=error.details)  # fmt: skip
+
+
 def duty(
     line: Annotated[str, typer.Option("--line", help="Tariff line, e.g. 0810.60.00.")],
     origin: Origin,
@@ -206,7 +225,10 @@ def duty(
         proofs=frozenset(Proof.parse(p) for p in proof or []),
     )
     check_currency(request.value.currency)
-    result = assess(request, services.schedule, services.rates)
+    try:
+        result = assess(request, services.schedule, services.rates)
+    except InvalidInput as error:
+        raise _as_option(error) from None
     if as_json:
         emit_json(assessment_document(result))
     else:

@@ -34,10 +34,11 @@ from typing import Protocol
 from cafta.clearance.assessment import DeclarationAssessment, item_assessment
 from cafta.clearance.declaration import Declaration, LaneChoice
 from cafta.clearance.events import DeclarationAmended, DeclarationLodged, DutyAssessed, LaneAssigned
+from cafta.core.errors import InvalidInput, NotFound
 from cafta.refdata.exchange_rates import RateProvider
 from cafta.services.bus import Context, MessageBus
 from cafta.services.preference import ClaimVerdicts, PreferenceChecker
-from cafta.tariff.duty import DutyRequest, assess
+from cafta.tariff.duty import REQUEST_FIELDS, DutyRequest, assess
 from cafta.tariff.measure import Proof
 from cafta.tariff.schedule import Schedule
 
@@ -97,8 +98,15 @@ class Pipeline:
                 value=item.value, on=on, incoterm=item.incoterm, freight=item.freight,
                 insurance=item.insurance, quantity=item.quantity, proofs=proofs,
             )  # fmt: skip
-            items.append(item_assessment(item.number, assess(request, schedule, self.rates),
-                                         verdicts.preference[item.number]))  # fmt: skip
+            try:
+                assessed = assess(request, schedule, self.rates)
+            except InvalidInput as error:
+                raise _about_item(error, item.number) from None
+            except NotFound as error:  # no rate for the line: the item's, not a lookup's
+                if error.code not in REQUEST_FIELDS:
+                    raise
+                raise _about_item(error, item.number) from None
+            items.append(item_assessment(item.number, assessed, verdicts.preference[item.number]))
         currency = items[0].customs_value.currency
         declaration.record_assessment(DeclarationAssessment(currency, tuple(items)),
                                       verdicts.check, event.at)  # fmt: skip
@@ -112,3 +120,15 @@ class Pipeline:
         declaration = context.get(event.declaration_id, Declaration)
         if declaration.releasable:
             declaration.release(event.at, "system")
+
+
+def _about_item(error: InvalidInput | NotFound, number: int) -> InvalidInput:
+    """A pricing error as the declaration's field it is about (``items[0].freight``), with its
+    code, hint and details: the tariff engine names the fields of its own request, which an
+    item's are. A line the loaded schedules have no rate for is the item's fault here, a 400
+    naming it, not a lookup that found nothing (a 404 on the tariff and duty routes)."""
+    field = error.details.get("field") or REQUEST_FIELDS.get(error.code)
+    path = f"items[{number - 1}]" + (f".{field}" if field else "")
+    details = {**error.details, "field": path}
+    return InvalidInput(f"{path}: {error.message}", code=error.code, hint=error.hint,
+                        details=details)  # fmt: skip

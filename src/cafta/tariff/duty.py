@@ -22,6 +22,7 @@ it used is.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -53,6 +54,21 @@ INSURANCE_WHEN_UNKNOWN: dict[str, tuple[Decimal, str]] = {
 _STALE_RATE_DAYS = 7
 
 
+REQUEST_FIELDS: Mapping[str, str] = {
+    "duty.freight_with_cif": "freight",
+    "duty.freight_required": "freight",
+    "duty.insurance_required": "insurance",
+    "duty.quantity_required": "quantity",
+    "duty.zero_quantity": "quantity.amount",
+    "quantity.incompatible_unit": "quantity.unit",
+    "tariff.ambiguous_line": "line",
+    "tariff.no_measures": "line",
+}
+"""The field of a :class:`DutyRequest` (as a document names it) that an error of :func:`assess`
+with this code is about, for the errors that name no field themselves: an edge adds its own
+prefix (``items[2].freight``)."""
+
+
 class Incoterm(StrEnum):
     """The delivery terms a declared value may be quoted on."""
 
@@ -64,7 +80,7 @@ class Incoterm(StrEnum):
     def parse(cls, text: str) -> Incoterm:
         return parse_member(
             cls, text, what="incoterm", code="duty.unknown_incoterm",
-            hint="Use CIF, CFR or FOB (with --freight and, if known, --insurance).",
+            hint="Use CIF, CFR or FOB (FOB with the freight and, if known, the insurance).",
         )  # fmt: skip
 
 
@@ -180,13 +196,14 @@ def _customs_value(req: DutyRequest, party: str) -> tuple[Money, list[Step]]:
                 f"{what} is in {extra.currency} but the value is in {value.currency}",
                 code="duty.currency_mismatch",
                 hint=f"Give the {what} in {value.currency}.",
+                details={"field": f"{what}.currency"},
             )
     if req.incoterm is Incoterm.CIF:
         if req.freight is not None or req.insurance is not None:
             raise InvalidInput(
                 "freight and insurance are already in a CIF value",
                 code="duty.freight_with_cif",
-                hint="Drop --freight/--insurance, or declare the value as --incoterm FOB.",
+                hint="Leave out the freight and the insurance, or declare the value as FOB.",
             )
         return value, []
     steps = [Step("value", f"Invoice value ({req.incoterm.value})", "declared", "", value)]
@@ -196,7 +213,7 @@ def _customs_value(req: DutyRequest, party: str) -> tuple[Money, list[Step]]:
             raise InvalidInput(
                 "an FOB value needs the freight to the place of import",
                 code="duty.freight_required",
-                hint="Give --freight (and --insurance if known), or declare a CIF value.",
+                hint="Give the freight (and the insurance, if known), or declare a CIF value.",
             )
         steps.append(Step("freight", "Freight", "declared", "", req.freight))
         cost_and_freight = value + req.freight
@@ -209,7 +226,7 @@ def _customs_value(req: DutyRequest, party: str) -> tuple[Money, list[Step]]:
             raise InvalidInput(
                 f"insurance is needed to build the customs value for {party}",
                 code="duty.insurance_required",
-                hint="Give --insurance, or declare a CIF value.",
+                hint="Give the insurance, or declare a CIF value.",
             )
         rate, reference = rule
         insurance = cost_and_freight * rate
@@ -409,7 +426,9 @@ def assess(req: DutyRequest, schedule: Schedule, rates: RateProvider) -> Assessm
                 vat.status,
             )
         )
-    steps.append(Step("total", "Total duty and taxes", "", "", applied.total))
+    # A total with an illustrative amount in it is illustrative too.
+    summed = combine(step.status for step in steps)
+    steps.append(Step("total", "Total duty and taxes", "", "", applied.total, "", summed))
 
     if proofs:  # most items present none
         unused = sorted(p for p in proofs if not any(d.proof == p for d in tariff.duties))

@@ -60,7 +60,7 @@ class Basis:
             raise InvalidInput(
                 f"this duty is charged per {unit_name}, so the quantity is needed",
                 code="duty.quantity_required",
-                hint=f"Give the quantity, e.g. --quantity 1000 --unit {unit_name}.",
+                hint=f"Give the quantity, in {unit_name} or a unit that converts to it.",
             )
         return self.quantity.to(unit_name).amount
 

@@ -205,6 +205,45 @@ def test_an_invalid_document_names_the_field(
     assert body["errors"][0]["field"] == "office"
 
 
+_RUBBER = {"line": "4001.21.00", "description": "Smoked sheets of natural rubber", "origin": "TH",
+           "quantity": {"amount": "20000", "unit": "kg"},
+           "value": {"amount": "160000.00", "currency": "CNY"}, "incoterm": "CIF"}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "code"),
+    [
+        ({"incoterm": "FOB"}, "items[1].freight", "duty.freight_required"),
+        ({"incoterm": "FOB", "freight": {"amount": "900", "currency": "USD"}},
+         "items[1].freight.currency", "duty.currency_mismatch"),
+        ({"freight": {"amount": "900", "currency": "CNY"}}, "items[1].freight",
+         "duty.freight_with_cif"),
+        ({"quantity": {"amount": "40", "unit": "u"}}, "items[1].quantity.unit",
+         "quantity.incompatible_unit"),
+        ({"line": "4001.22"}, "items[1].line", "tariff.no_measures"),
+        ({"line": "8507.60"}, "items[1].line", "tariff.ambiguous_line"),
+    ],
+)  # fmt: skip
+def test_an_item_that_cannot_be_priced_is_a_400_naming_its_field(
+    client: Client,
+    trader: Headers,
+    expect_problem: ProblemCheck,
+    change: dict[str, Any],
+    field: str,
+    code: str,
+) -> None:
+    """What only pricing finds out (the freight an FOB value needs, a unit the duty cannot be
+    charged in, a line without a rate) names the item's field, as the document's checks do,
+    and its hint speaks of the document's fields, not of command-line options."""
+    document = durian()
+    document["items"].append({**_RUBBER, **change})
+    body = expect_problem(client.post(URL, json=document, headers=trader), 400, code)
+    assert body["errors"] == [{"field": field, "message": body["errors"][0]["message"]}]
+    assert body["detail"].startswith(f"{field}: ") and "--" not in body["detail"]
+    if code == "tariff.ambiguous_line":
+        assert [c["line"] for c in body["details"]["lines"]] == ["8507600030", "8507600090"]
+
+
 def test_only_the_importer_or_the_declarant_may_lodge(
     client: Client, other_trader: Headers, officer: Headers, expect_problem: ProblemCheck
 ) -> None:

@@ -98,7 +98,11 @@ def test_hs_show_and_search(capsys: pytest.CaptureFixture[str]) -> None:
         (["duty", "--line", "0810.60", "--origin", "TH", "--destination", "CN",
           "--currency", "CNY"], "--value"),
         (["duty", "--line", "4001.21", "--origin", "TH", "--destination", "CN", "--value", "1",
-          "--currency", "CNY", *ON], "--quantity"),
+          "--currency", "CNY", *ON], "--quantity: this duty is charged per kg"),
+        (["duty", "--line", "4001.21", "--origin", "TH", "--destination", "CN", "--value", "1",
+          "--currency", "CNY", "--quantity", "5", "--unit", "u", *ON], "--unit: a quantity in u"),
+        (["duty", "--line", "0810.60", "--origin", "TH", "--destination", "CN", "--value", "1",
+          "--currency", "CNY", "--incoterm", "FOB", *ON], "--freight: an FOB value needs"),
         (["hs", "show", "81060"], "did you mean 081060"),
     ],
 )  # fmt: skip

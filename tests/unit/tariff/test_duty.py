@@ -64,6 +64,16 @@ def test_an_illustrative_rate_makes_the_result_illustrative() -> None:
     assert result.status is Status.ILLUSTRATIVE
 
 
+def test_a_total_with_an_illustrative_amount_in_it_is_illustrative() -> None:
+    car = assess(request(line="8703.24.29", value=Money.of("300000", "CNY")), bundled_schedule(),
+                 FixedRates("7"))  # fmt: skip  # its consumption tax band is illustrative
+    status = {s.key: s.status for s in car.steps}
+    assert status["consumption"] is Status.ILLUSTRATIVE and status["duty"] is Status.OFFICIAL
+    assert status["total"] is Status.ILLUSTRATIVE
+    durian = assess(request(), bundled_schedule(), FixedRates("7"))
+    assert all(s.status is Status.OFFICIAL for s in durian.steps)
+
+
 def test_stale_rates_are_flagged() -> None:
     rates = FixedRates("7.1")
     result = assess(
