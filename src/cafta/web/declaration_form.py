@@ -12,8 +12,11 @@ lodged instead of lodging a second one.
 
 The same form amends a declaration held for documents: :meth:`DeclarationForm.from_document`
 fills it with the declaration as it was filed, and :meth:`DeclarationForm.left_out` names what
-of that document the form cannot carry (a freight amount, an extension key), which sending the
-form would drop or change.
+of that document the form cannot carry (an amount in another currency, a net mass in tonnes, an
+extension key), which sending the form would drop or change.
+
+An item's delivery terms are those the duty engine prices (CIF, CFR, FOB: the customs value is
+CIF), with the freight and insurance an FOB or CFR value needs, in the form's currency.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from typing import Any
 from cafta.core.errors import CaftaError
 from cafta.core.quantity import unit
 from cafta.refdata.countries import country
+from cafta.tariff.duty import Incoterm
 from cafta.web.choices import CURRENCIES
 from cafta.web.forms import Errors, engine_message, own, text_of
 from cafta.web.i18n import N_
@@ -46,6 +50,8 @@ ITEM_FIELDS = (
     "net_mass",
     "value",
     "incoterm",
+    "freight",
+    "insurance",
     "certificate",
 )
 _ROW_FIELD = re.compile(r"^i-(\d{1,4})-(" + "|".join(ITEM_FIELDS) + r")$")
@@ -59,6 +65,10 @@ _ITEM_PARTS = {
     ("quantity", "amount"): "quantity",
     ("value", None): "value",
     ("value", "amount"): "value",
+    ("freight", "amount"): "freight",
+    ("freight", "currency"): "freight",
+    ("insurance", "amount"): "insurance",
+    ("insurance", "currency"): "insurance",
     ("preference", None): "certificate",
     ("preference", "certificate"): "certificate",
     ("preference", "scheme"): "certificate",
@@ -96,7 +106,8 @@ _ROW_MISSING = {
     "value": N_("Enter the value of the goods."),
 }
 TRANSPORT_MODES = ("road", "rail", "sea", "air", "post", "pipeline")
-INCOTERMS = ("CIF", "CFR", "FOB", "CIP", "CPT", "DAP", "DDP", "EXW", "FCA")
+INCOTERMS = tuple(term.value for term in Incoterm)
+"""The delivery terms the duty engine builds a customs value from (CIF first, the default)."""
 
 
 def new_key() -> str:
@@ -114,13 +125,16 @@ class ItemRow:
     net_mass: str = ""
     value: str = ""
     incoterm: str = "CIF"
+    freight: str = ""
+    insurance: str = ""
     certificate: str = ""
 
     @property
     def blank(self) -> bool:
         return not any(
-            (self.description, self.line, self.origin, self.quantity, self.value, self.net_mass)
-        )
+            (self.description, self.line, self.origin, self.quantity, self.value, self.net_mass,
+             self.freight, self.insurance)
+        )  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,6 +175,8 @@ class DeclarationForm:
                 net_mass=row.get("net_mass", "")[:30],
                 value=row.get("value", "")[:30],
                 incoterm=row.get("incoterm", "")[:3].upper(),
+                freight=row.get("freight", "")[:30],
+                insurance=row.get("insurance", "")[:30],
                 certificate=row.get("certificate", "")[:4000],
             )
             for row in posted_rows(form, _ROW_FIELD, MAX_ITEMS)
@@ -210,14 +226,15 @@ class DeclarationForm:
     @classmethod
     def left_out(cls, document: Mapping[str, Any]) -> list[str]:
         """What of ``document`` (a declaration as filed) the form :meth:`from_document` fills
-        would drop or change when sent: paths into the document (``items[0].freight``)."""
+        would drop or change when sent: paths into the document (``items[0].net_mass``)."""
         form = cls.from_document(document)
         sent, _, _ = form.document()
         found = _missing(document, sent, "")
         for index, item in enumerate(_list(document, "items")[:MAX_ITEMS]):
-            currency = _text(_object(item, "value").get("currency")).upper()
-            if currency and currency != form.currency:
-                found.append(f"items[{index}].value.currency")
+            for part in ("value", "freight", "insurance"):
+                currency = _text(_object(item, part).get("currency")).upper()
+                if currency and currency != form.currency:
+                    found.append(f"items[{index}].{part}.currency")
             incoterm = _text(item.get("incoterm") if isinstance(item, Mapping) else "").upper()
             if incoterm and incoterm not in INCOTERMS:
                 found.append(f"items[{index}].incoterm")
@@ -265,6 +282,9 @@ class DeclarationForm:
                 item["net_mass"] = {"amount": row.net_mass, "unit": "kg"}
             if row.incoterm:
                 item["incoterm"] = row.incoterm
+            for part in ("freight", "insurance"):
+                if amount := getattr(row, part):
+                    item[part] = {"amount": amount, "currency": self.currency}
             if row.certificate:
                 certificate = "".join(row.certificate.split())
                 item["preference"] = {"scheme": "ACFTA", "certificate": certificate}
@@ -362,6 +382,8 @@ def _row(item: Mapping[str, Any]) -> ItemRow:
         net_mass=_text(net_mass.get("amount")) if in_kg else "",
         value=_text(_object(item, "value").get("amount")),
         incoterm=_chosen(_text(item.get("incoterm")).upper() or "CIF", INCOTERMS),
+        freight=_text(_object(item, "freight").get("amount")),
+        insurance=_text(_object(item, "insurance").get("amount")),
         certificate=_text(_object(item, "preference").get("certificate")),
     )
 

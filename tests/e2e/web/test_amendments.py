@@ -326,12 +326,21 @@ def test_the_amend_form_shows_what_was_declared(
     assert not shown.all("form", action="/declarations/upload")
     chinese = page(web.get(f"/declarations/{held}/amend", params={"lang": "zh"}))
     assert f"修改报关单 {held}" in chinese.text
+    # An FOB value's freight and insurance are in the form, and sent back as they were.
+    fob = durian()
+    fob["items"][0].update(incoterm="FOB", freight={"amount": "1200.00", "currency": "CNY"},
+                           insurance={"amount": "300.00", "currency": "CNY"})  # fmt: skip
+    shown = page(web.get(f"/declarations/{_lodged(node, fob)}/amend", params={"lang": "en"}))
+    sent = _typed(shown)
+    assert (sent["i-0-incoterm"], sent["i-0-freight"], sent["i-0-insurance"]) == (
+        "FOB", "1200.00", "300.00")  # fmt: skip
+    assert "cannot show everything" not in shown.text
     # A declaration filed with what the form has no field for says what would be dropped.
     extra = durian()
-    extra["items"][0].update(incoterm="FOB", freight={"amount": "1200.00", "currency": "CNY"})
+    extra["items"][0].update(net_mass={"amount": "18", "unit": "t"})
     other = _lodged(node, extra)
     warned = page(web.get(f"/declarations/{other}/amend", params={"lang": "en"}))
-    assert "cannot show everything" in warned.text and "items[0].freight" in warned.text
+    assert "cannot show everything" in warned.text and "items[0].net_mass" in warned.text
 
 
 def test_a_declarant_amends_in_the_form_once(

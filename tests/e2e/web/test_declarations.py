@@ -221,6 +221,38 @@ def test_a_trader_lodges_a_typed_declaration_once(
     assert refused.all("input", name="idempotency_key")[0]["value"] != data["idempotency_key"]
 
 
+def test_a_typed_fob_value_is_lodged_with_its_freight(
+    web: Client, seeded: tuple[bootstrap.Node, SeedReport],
+    page: Callable[[Any], Page], form_token: Callable[[Client, str], str],
+) -> None:  # fmt: skip
+    """The form offers the delivery terms the duty engine prices, and the freight and
+    insurance an FOB value needs; an FOB value without its freight is refused next to it."""
+    node, report = seeded
+    _sign_in(web, report.tokens["trader"][2], form_token)
+    blank = _lodge_page(web, page)
+    offered = [o["value"] for o in blank.all("option") if o.get("value") in {"CIF", "FOB", "DAP"}]
+    assert sorted(set(offered)) == ["CIF", "FOB"]  # DAP and the like cannot be priced
+    assert not any(o.get("value") == "EXW" for o in blank.all("option"))
+    fob = {"i-0-incoterm": "FOB", "i-0-value": "590000.00"}
+    missing = web.post("/declarations/new", data=_form_data(blank, **fob))
+    assert missing.status_code == 400
+    shown = page(missing)
+    assert shown.all("input", name="i-0-freight", **{"aria-invalid": "true"})
+    assert "needs the freight" in shown.text and "--freight" not in shown.text
+    data = _form_data(blank, **fob, **{"i-0-freight": "20000.00", "i-0-insurance": "2000.00"})
+    response = web.post("/declarations/new", data=data, follow_redirects=False)
+    assert response.status_code == 303, response.text[:500]
+    declaration_id = response.headers["location"].split("/")[2].split("?")[0]
+    with node.uow(read_only=True) as uow:
+        record = uow.declarations.get(declaration_id)
+    assert record is not None
+    item = record.document["filed"]["items"][0]
+    assert item["freight"] == {"amount": "20000.00", "currency": "CNY"}
+    assert item["insurance"] == {"amount": "2000.00", "currency": "CNY"}
+    customs_value = record.document["assessment"]["items"][0]["customs_value"]
+    assert customs_value["amount"] == "612000.00"  # 590,000 FOB + 20,000 freight + 2,000 insurance
+
+
 def test_a_typed_declaration_with_mistakes_comes_back_with_messages(
     web: Client, seeded: tuple[bootstrap.Node, SeedReport],
     page: Callable[[Any], Page], form_token: Callable[[Client, str], str],

@@ -127,20 +127,22 @@ def test_what_the_form_cannot_carry_is_named() -> None:
     document, _, _ = DeclarationForm.from_form(POSTED).document()
     document["reference"] = "PO-2026-117"
     first = document["items"][0]
-    first.update(incoterm="FOB", freight={"amount": "1200.00", "currency": "CNY"})
+    first.update(incoterm="FOB", freight={"amount": "1200.00", "currency": "CNY"},
+                 insurance={"amount": "50.00", "currency": "USD"})  # fmt: skip
     first["net_mass"] = {"amount": "18", "unit": "t"}
     first["preference"]["certificate_item"] = 2
     second = {**first, "value": {"amount": "10.00", "currency": "USD"}, "incoterm": "DPU"}
     document["items"].append(second)
     shown = DeclarationForm.from_document(document)
     assert shown.rows[0].net_mass == "" and shown.rows[1].incoterm == "CIF"
+    assert (shown.rows[0].incoterm, shown.rows[0].freight) == ("FOB", "1200.00")
     assert set(DeclarationForm.left_out(document)) == {
         "reference",
         "items[0].net_mass",
-        "items[0].freight",
+        "items[0].insurance.currency",
         "items[0].preference.certificate_item",
         "items[1].net_mass",
-        "items[1].freight",
+        "items[1].insurance.currency",
         "items[1].preference.certificate_item",
         "items[1].value.currency",
         "items[1].incoterm",
