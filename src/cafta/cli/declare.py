@@ -22,11 +22,11 @@ from cafta import bootstrap
 from cafta.adapters.document_files import load_document
 from cafta.clearance.declaration import Declaration
 from cafta.clearance.goods import parse_goods
-from cafta.clearance.lifecycle import Status
+from cafta.clearance.lifecycle import Lane, Status
 from cafta.cli.db import Database
 from cafta.cli.output import console, emit_json, print_table
 from cafta.core.vocabulary import parse_member
-from cafta.identifiers import hs
+from cafta.identifiers import hs, locode
 from cafta.services.clearance import Amend, Cancel, Decide, Lodge, parse_action
 from cafta.services.ports import DeclarationFilter, Principal, Role
 from cafta.services.views import declaration_view, summary_view
@@ -161,6 +161,13 @@ def show(declaration_id: str, database: Database = None, as_json: Json = False) 
         console.print(f"  {event['at']}  {event['event']}  by {event['actor']}", markup=False)
 
 
+def _named(kind: type[Status] | type[Lane], text: str | None, what: str) -> str | None:
+    """The value ``text`` names among ``kind``'s (any case), ``None`` for none given."""
+    if text is None:
+        return None
+    return parse_member(kind, text, what=what, code=f"declaration.unknown_{what}").value
+
+
 @app.command("list")
 def list_command(
     database: Database = None,
@@ -171,9 +178,14 @@ def list_command(
     as_json: Json = False,
 ) -> None:
     """Declarations, newest first, filtered by office, status and lane."""
+    # A filter that cannot match is a mistake to say, not an empty list.
+    where = DeclarationFilter(
+        office=locode.validate(office) if office else None,
+        status=_named(Status, status, "status"),
+        lane=_named(Lane, lane, "lane"),
+        limit=limit,
+    )
     node = bootstrap.open_node(bootstrap.build(), database)
-    where = DeclarationFilter(office=office.upper() if office else None, status=status,
-                              lane=lane, limit=limit)  # fmt: skip
     try:
         with node.uow(read_only=True) as uow:
             records = uow.declarations.list(where)
@@ -183,6 +195,9 @@ def list_command(
     views = [summary_view(Declaration.from_document(r.document, r.version)) for r in records]
     if as_json:
         emit_json(views)
+        return
+    if not views:
+        console.print("no declarations match" if (office or status or lane) else "no declarations")
         return
     table = Table()
     for column in ("id", "office", "status", "lane", "importer", "total", "lodged"):

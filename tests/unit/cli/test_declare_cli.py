@@ -117,3 +117,27 @@ def test_the_declarant_cancels_before_release(
     assert code == 2 and "cannot cancel a declaration that is cancelled" in err
     code, _, err = cli(capsys, "declare", "cancel", "CD20260601-NOSUCH0000", *db)
     assert code == 2 and "no declaration CD20260601-NOSUCH0000" in err
+
+
+def test_list_filters_are_checked_and_an_empty_result_says_so(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    db = ("--database", f"sqlite:///{tmp_path / 'cafta.db'}")
+    assert cli(capsys, "db", "upgrade", *db)[0] == 0
+    code, out, _ = cli(capsys, "declare", "list", *db)
+    assert (code, out) == (0, "no declarations\n")
+    held = _held(capsys, db)
+    # Any case, as the API's words.
+    code, out, _ = cli(capsys, "declare", "list", *db, "--status", "Held_For_Documents",
+                       "--lane", "YELLOW", "--office", "cnyyg")  # fmt: skip
+    assert code == 0 and held["id"] in out and "yellow" in out
+    code, out, _ = cli(capsys, "declare", "list", *db, "--lane", "red")
+    assert (code, out) == (0, "no declarations match\n")
+    # A filter nothing could ever match is a mistake: one line, exit 2.
+    for option, value, said in (("--status", "held", "unknown status 'held'. Use one of: "),
+                                ("--lane", "amber", "unknown lane 'amber'"),
+                                ("--office", "YYG", "UN/LOCODE 'YYG'")):  # fmt: skip
+        code, out, err = cli(capsys, "declare", "list", *db, option, value)
+        assert (code, out) == (2, "") and err.startswith(f"error: {said}"), err
+        assert err.count("\n") == 1
