@@ -365,6 +365,8 @@ def _publish(uow: UnitOfWork, declaration: Declaration, events: Sequence[object]
 def _apply(declaration: Declaration, command: Decide, outcome: InspectionOutcome | None,
            now: datetime) -> None:  # fmt: skip
     who, note = command.principal.party, command.note
+    if outcome is not None:  # what an inspection found, recorded before what is decided on it
+        declaration.record_inspection(outcome, now, who)
     if command.action is Action.RELEASE:
         declaration.release(now, who, note)
     elif command.action is Action.REJECT:
@@ -373,8 +375,6 @@ def _apply(declaration: Declaration, command: Decide, outcome: InspectionOutcome
         declaration.request_documents(now, who, note)
     elif outcome is None:
         declaration.order_inspection(now, who, note)
-    else:
-        declaration.record_inspection(outcome, now, who)
 
 
 def _check_acts_for(principal: Principal, goods: Goods) -> None:
@@ -426,7 +426,17 @@ def _outcome(document: Mapping[str, Any]) -> InspectionOutcome:
     money = fields.optional_money("revenue_recovered")
     if money is not None and money.is_negative:
         raise fields.error("revenue_recovered", "must not be negative", "negative_value")
-    return InspectionOutcome(found, fields.optional_text("what"), money)
+    what = fields.optional_text("what")
+    # The outcome is a label the risk model will learn from: it must not contradict itself.
+    if found and not what:
+        raise fields.error("what", "say what the inspection found", "missing_finding",
+                           hint='Describe the finding, e.g. "undeclared goods".')  # fmt: skip
+    if not found and money is not None and money.amount:
+        raise fields.error("revenue_recovered", "revenue recovered although nothing was found",
+                           "revenue_without_finding",
+                           hint='Set "found" to true and say what was found, or leave out the '
+                                "revenue.")  # fmt: skip
+    return InspectionOutcome(found, what, money)
 
 
 def _label(declaration: Declaration, outcome: InspectionOutcome, principal: Principal,

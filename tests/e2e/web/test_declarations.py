@@ -349,6 +349,11 @@ def test_a_refused_decision_comes_back_with_its_reason(
     assert "must not be negative" in shown.text
     assert shown.all("input", name="what")[0]["value"] == "undeclared cartons"
     assert shown.all("input", name="found", value="yes")[0].get("checked") is not None
+    # Something found, but not what: said next to "What was found".
+    vague = web.post(f"{path}/decision", data={**data, "what": "", "revenue_recovered": ""})
+    assert vague.status_code == 400
+    assert page(vague).all("input", name="what", **{"aria-invalid": "true"})
+    assert "say what the inspection found" in vague.text
     # Another officer decided meanwhile: the page comes back with its current state.
     stale = web.post(f"{path}/decision", data={**data, "revenue_recovered": "", "version": "0"})
     assert stale.status_code == 409

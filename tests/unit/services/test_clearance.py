@@ -249,6 +249,44 @@ def test_officers_work_the_held_declarations(trust: TrustList) -> None:
     assert [h["event"] for h in released.history][-2:] == ["InspectionRecorded", "GoodsReleased"]
 
 
+def test_an_outcome_sent_with_a_decision_is_recorded_before_it(trust: TrustList) -> None:
+    """The officer who inspected and found nothing releases in one decision: the declaration
+    keeps the inspection's result, as its label does (the label used to be stored alone)."""
+    service, memory = clearance(trust, Lane.RED)
+    held = service.lodge(Lodge(durian(), TRADER)).declaration
+    nothing = {"found": False, "what": "seals intact"}
+    released = service.decide(Decide(held.id, OFFICER, Action.RELEASE, "in order", nothing))
+    assert released.status is Status.RELEASED and released.version == 2
+    assert released.inspection is not None and not released.inspection.found
+    assert [h["event"] for h in released.history][-2:] == ["InspectionRecorded", "GoodsReleased"]
+    (label,) = memory.labels
+    assert (label.declaration_id, label.found, label.what) == (held.id, False, "seals intact")
+
+
+@pytest.mark.parametrize(
+    ("outcome", "field", "code"),
+    [
+        ({"found": True}, "outcome.what", "decision.missing_finding"),
+        ({"found": True, "what": "  "}, "outcome.what", "decision.missing_field"),
+        ({"found": False, "revenue_recovered": {"amount": "500.00", "currency": "CNY"}},
+         "outcome.revenue_recovered", "decision.revenue_without_finding"),
+        ({"found": "yes"}, "outcome.found", "decision.invalid_field"),
+    ],
+)  # fmt: skip
+def test_an_outcome_that_contradicts_itself_is_refused(
+    trust: TrustList, outcome: dict[str, Any], field: str, code: str
+) -> None:
+    service, memory = clearance(trust, Lane.RED)
+    held = service.lodge(Lodge(durian(), TRADER)).declaration
+    with pytest.raises(InvalidInput) as caught:
+        service.decide(Decide(held.id, OFFICER, Action.INSPECT, None, outcome))
+    assert (caught.value.code, caught.value.details["field"]) == (code, field)
+    assert memory.labels == [] and service.get(held.id, OFFICER).version == 1
+    # Nothing found and nothing recovered is a result like any other.
+    zero = {"found": False, "revenue_recovered": {"amount": "0.00", "currency": "CNY"}}
+    assert service.decide(Decide(held.id, OFFICER, Action.INSPECT, None, zero)).version == 2
+
+
 def test_yellow_holds_for_documents_and_the_officer_may_reject(trust: TrustList) -> None:
     service, _ = clearance(trust, Lane.YELLOW)
     held = service.lodge(Lodge(durian(), TRADER)).declaration
