@@ -253,6 +253,26 @@ def test_a_typed_fob_value_is_lodged_with_its_freight(
     assert customs_value["amount"] == "612000.00"  # 590,000 FOB + 20,000 freight + 2,000 insurance
 
 
+def test_an_illustrative_step_of_the_working_is_labelled_on_its_row(
+    web: Client, seeded: tuple[bootstrap.Node, SeedReport],
+    page: Callable[[Any], Page], form_token: Callable[[Client, str], str],
+) -> None:  # fmt: skip
+    """A car's consumption tax rests on a band not confirmed: its row of the working says so,
+    and so does the total it is in; the duty's row, from an official rate, does not."""
+    _sign_in(web, seeded[1].tokens["trader"][2], form_token)
+    car = {"i-0-description": "Passenger car, 3.5 l", "i-0-line": "8703.24.29",
+           "i-0-quantity": "2", "i-0-unit": "u", "i-0-net_mass": "3600",
+           "i-0-value": "300000.00"}  # fmt: skip
+    data = _form_data(_lodge_page(web, page), **car)
+    response = web.post("/declarations/new", data=data, follow_redirects=False)
+    assert response.status_code == 303, response.text[:500]
+    text = " ".join(page(web.get(response.headers["location"])).text.split())
+    assert "Consumption tax Illustrative" in text
+    assert "Total duty and taxes Illustrative" in text
+    assert "Most-favoured-nation duty Illustrative" not in text
+    assert "Most-favoured-nation duty" in text
+
+
 def test_a_typed_declaration_with_mistakes_comes_back_with_messages(
     web: Client, seeded: tuple[bootstrap.Node, SeedReport],
     page: Callable[[Any], Page], form_token: Callable[[Client, str], str],
