@@ -125,7 +125,10 @@ class DecisionBody(msgspec.Struct, frozen=True, kw_only=True):
     note: Text | None = None
     outcome: Annotated[
         InspectionOutcomeBody | None,
-        Meta(description="With inspect: records the inspection's outcome (else orders one)."),
+        Meta(
+            description="What an inspection found, recorded before the decision; inspect "
+            "without it orders an inspection."
+        ),
     ] = None
 
 

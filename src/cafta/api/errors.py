@@ -32,6 +32,7 @@ from litestar.exceptions import HTTPException, SerializationException, Validatio
 from litestar.openapi.datastructures import ResponseSpec
 from msgspec import Meta
 
+from cafta.api.choices import allowed_values
 from cafta.api.schemas import PATTERN_MESSAGES
 from cafta.core.errors import (
     CaftaError,
@@ -229,6 +230,7 @@ def cafta_error_handler(request: Request[Any, Any, Any], error: CaftaError) -> R
 _MISSING_FIELD = re.compile(r"^Object missing required field `(?P<name>[^`]+)`")
 _EXPECTED = re.compile(r"^Expected `(?P<want>[^`]+)`, got `(?P<got>[^`]+)`")
 _PATTERN = re.compile(r"^Expected `str` matching regex '(?P<regex>.*)'$")
+_NOT_IN_ENUM = re.compile(r"^Invalid enum value (?P<got>.+)$")
 _MISSING_PARAMETER = re.compile(r"Missing required (?P<kind>[\w-]+) parameter '(?P<name>[^']+)'")
 _KINDS = {
     "str": "text",
@@ -301,6 +303,17 @@ def _is_malformed_body(error: BaseException) -> bool:
     return False
 
 
+def _with_choices(request: Request[Any, Any, Any], error: FieldError) -> FieldError:
+    """An enumeration's refusal with the values it allows (msgspec names only the one sent)."""
+    refused = _NOT_IN_ENUM.match(error.message)
+    if refused is None or error.field is None:
+        return error
+    values = allowed_values(request.scope.get("route_handler"), error.field)
+    if not values:
+        return error
+    return FieldError(error.field, f"expected one of {', '.join(values)}; found {refused['got']}")
+
+
 def _summary(errors: list[FieldError]) -> str:
     first = errors[0]
     text = f"{first.field}: {first.message}" if first.field else first.message
@@ -325,7 +338,7 @@ def http_error_handler(request: Request[Any, Any, Any], error: HTTPException) ->
     if status >= 500:
         return unexpected_error_handler(request, error)
     if status == 400:
-        errors = _validation_errors(error)
+        errors = [_with_choices(request, e) for e in _validation_errors(error)]
         malformed = _is_malformed_body(error)
         code = "request.malformed_json" if malformed else "request.invalid"
         detail = (

@@ -440,6 +440,22 @@ def test_a_bad_decision_is_a_400_naming_the_field(
     assert body["errors"][0]["field"] == field
 
 
+def test_a_value_outside_an_enumeration_is_answered_with_the_values_allowed(
+    client: Client, trader: Headers, officer: Headers, expect_problem: ProblemCheck
+) -> None:
+    red = held(client, trader)
+    response = client.post(f"{URL}/{red['id']}/decisions", json={"action": "approve"},
+                           headers=officer)  # fmt: skip
+    body = expect_problem(response, 400, "request.invalid")
+    assert body["errors"] == [{"field": "action", "message": "expected one of release, reject, "
+                               "request_documents, inspect; found 'approve'"}]  # fmt: skip
+    assert body["detail"].startswith("The request is not valid: action: expected one of release")
+    response = client.get(URL, params={"lane": "amber"}, headers=officer)
+    body = expect_problem(response, 400, "request.invalid")
+    assert body["errors"] == [{"field": "lane", "message": "expected one of green, yellow, red, "
+                               "blue; found 'amber'"}]  # fmt: skip
+
+
 def test_deciding_an_unknown_declaration_is_a_404(
     client: Client, officer: Headers, expect_problem: ProblemCheck
 ) -> None:
