@@ -479,7 +479,13 @@ def over_http(configs: list[Config], args: argparse.Namespace, generator: str,
                 _pg_schema(m.config.database, m.folder.name, create=False)
 
 
+def _stop(signum: int, _frame: object) -> None:
+    """SIGTERM as Ctrl-C is: the clean-up runs (servers stopped, PostgreSQL schemas dropped)."""
+    raise SystemExit(128 + signum)
+
+
 def main() -> None:
+    signal.signal(signal.SIGTERM, _stop)
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--declarations", type=int, default=2000,
                         help="(a), and requests per run with the Python clients")  # fmt: skip
