@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from cafta import bootstrap
@@ -85,17 +86,20 @@ def _show(declaration: Declaration, as_json: bool) -> None:
 def _print(declaration: Declaration) -> None:
     view = declaration_view(declaration)
     lane = view["lane"] or "-"
-    console.print(f"[bold]{view['id']}[/] at {view['office']}: {view['status']} (lane {lane}), "
+    console.print(f"[bold]{escape(view['id'])}[/] at {escape(view['office'])}: "
+                  f"{escape(view['status'])} (lane {escape(lane)}), "
                   f"version {view['version']}")  # fmt: skip
     assessment = view["assessment"]
     if assessment:
         console.print(f"Duty {assessment['duty']}  consumption tax {assessment['consumption_tax']}"
                       f"  VAT {assessment['vat']}  total {assessment['total']} "
-                      f"{assessment['currency']}  ({assessment['status']})")  # fmt: skip
+                      f"{assessment['currency']}  ({assessment['status']})",
+                      markup=False)  # fmt: skip
         for item in assessment["items"]:
             line = hs.format(item["line"])
             console.print(f"  item {item['item']} {line}: {item['regime']}, duty "
-                          f"{item['duty']['amount']}, Form E {item['preference']}")  # fmt: skip
+                          f"{item['duty']['amount']}, Form E {item['preference']}",
+                          markup=False)  # fmt: skip
     for reason in view["reasons"]:
         console.print(f"  reason: {reason}", markup=False)
 
@@ -203,8 +207,9 @@ def list_command(
     for column in ("id", "office", "status", "lane", "importer", "total", "lodged"):
         table.add_column(column, no_wrap=column in ("id", "status", "total", "lodged"))
     for v in views:
-        table.add_row(v["id"], v["office"], v["status"], v["lane"] or "", v["importer"],
-                      f"{v['total']} {v['currency']}", v["lodged_at"][:19])  # fmt: skip
+        table.add_row(*(escape(cell) for cell in (
+            v["id"], v["office"], v["status"], v["lane"] or "", v["importer"],
+            f"{v['total']} {v['currency']}", v["lodged_at"][:19])))  # fmt: skip
     print_table(table)
     if total > len(views):
         console.print(f"the newest {len(views)} of {total}; --limit shows more", markup=False)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from cafta.cli.output import console, emit_json, print_table
@@ -50,17 +51,20 @@ def show(
         )
         return
     if compact != entry.code:
-        console.print(f"{hs.format(compact)} is a national line under HS {hs.format(entry.code)}.")
-    console.print(f"[bold]{hs.format(entry.code)}[/]  {entry.description}")
-    console.print(f"Section {section.numeral}: {section.title}")
+        console.print(
+            f"{hs.format(compact)} is a national line under HS {hs.format(entry.code)}.",
+            markup=False,
+        )
+    console.print(f"[bold]{hs.format(entry.code)}[/]  {escape(entry.description)}")
+    console.print(f"Section {section.numeral}: {section.title}", markup=False)
     for parent in parents:
-        console.print(f"  in {hs.format(parent.code)}  {parent.description}")
+        console.print(f"  in {hs.format(parent.code)}  {parent.description}", markup=False)
     if children:
-        table = Table(title=f"{len(children)} subdivisions ({nomenclature.edition})")
+        table = Table(title=f"{len(children)} subdivisions ({escape(nomenclature.edition)})")
         table.add_column("code")
         table.add_column("description")
         for child in children:
-            table.add_row(hs.format(child.code), child.description)
+            table.add_row(hs.format(child.code), escape(child.description))
         print_table(table)
 
 
@@ -76,16 +80,18 @@ def search(
         emit_json([{**_entry(h.entry), "score": round(h.score, 4)} for h in hits])
         return
     if not hits:
-        console.print(f"No HS code matches '{text}'. Try fewer or more general words.")
+        console.print(
+            f"No HS code matches '{text}'. Try fewer or more general words.", markup=False
+        )
         return
-    table = Table(title=f"HS 2022 codes matching '{text}'")
+    table = Table(title=f"HS 2022 codes matching '{escape(text)}'")
     table.add_column("code")
     table.add_column("level", justify="right")
     table.add_column("description")
     table.add_column("score", justify="right")
     for hit in hits:
         table.add_row(
-            hs.format(hit.entry.code), str(hit.entry.level), hit.entry.description,
+            hs.format(hit.entry.code), str(hit.entry.level), escape(hit.entry.description),
             f"{hit.score:.2f}",
         )  # fmt: skip
     print_table(table)

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from cafta import bootstrap
@@ -46,20 +47,26 @@ def print_decision(decision: OriginDecision) -> None:
         "[bold green]Originating[/]" if decision.originating else "[bold red]Not originating[/]"
     )
     console.print(
-        f"{verdict} under {decision.scheme}: {hs.format(decision.product_line)} "
-        f"{decision.product_description}, {decision.exporting_party} → "
-        f"{decision.importing_party}, {decision.on.isoformat()}  {status_badge(decision.status)}"
+        f"{verdict} under {escape(decision.scheme)}: {hs.format(decision.product_line)} "
+        f"{escape(decision.product_description)}, {escape(decision.exporting_party)} → "
+        f"{escape(decision.importing_party)}, {decision.on.isoformat()}  "
+        f"{status_badge(decision.status)}"
     )
     if decision.originating:
         console.print(
-            f"Criterion met: [bold]{decision.criterion}[/]   Box 8: [bold]{decision.box8}[/]"
+            f"Criterion met: [bold]{escape(str(decision.criterion))}[/]   "
+            f"Box 8: [bold]{escape(str(decision.box8))}[/]"
         )
     rule = decision.rule
-    console.print(f"Rule applied ({rule.source}): {rule.text}  {status_badge(rule.status)}")
-    console.print(f"[dim]  {rule.reference}[/]")
+    console.print(
+        f"Rule applied ({escape(rule.source)}): {escape(rule.text)}  {status_badge(rule.status)}"
+    )
+    console.print(f"[dim]  {escape(rule.reference)}[/]")
     if decision.rvc is not None:
         rvc = decision.rvc
-        console.print(f"RVC ({rvc.method.value}): {rvc.working} (threshold {rvc.threshold}%)")
+        console.print(
+            f"RVC ({rvc.method.value}): {rvc.working} (threshold {rvc.threshold}%)", markup=False
+        )
     if decision.shifts:
         table = Table(title="Tariff shift per material", title_justify="left")
         for column in ("#", "material", "line", "origin", "needs", "met", "why"):
@@ -67,21 +74,23 @@ def print_decision(decision: OriginDecision) -> None:
         for s in decision.shifts:
             met = "[green]yes[/]" if s.met else "[red]no[/]"
             table.add_row(
-                str(s.material), s.description, s.line or "", s.origin or "", s.requirement, met,
-                s.reason,
+                str(s.material), escape(s.description), escape(s.line or ""),
+                escape(s.origin or ""), escape(s.requirement), met, escape(s.reason),
             )  # fmt: skip
         print_table(table)
     if decision.de_minimis is not None:
         m = decision.de_minimis
         outcome = "within" if m.met else "above"
-        console.print(f"De minimis by {m.basis}: {m.working}, {outcome} the {m.limit}% limit")
+        console.print(
+            f"De minimis by {m.basis}: {m.working}, {outcome} the {m.limit}% limit", markup=False
+        )
     for criterion in decision.criteria:
         mark = "[green]met[/]" if criterion.met else "[red]not met[/]"
-        console.print(f"  {criterion.name}: {mark}")
+        console.print(f"  {escape(criterion.name)}: {mark}")
     for reason in decision.reasons:
-        console.print(f"[red]Reason:[/] {reason}")
+        console.print(f"[red]Reason:[/] {escape(reason)}")
     for note in decision.notes:
-        console.print(f"[dim]Note: {note}[/]")
+        console.print(f"[dim]Note: {escape(note)}[/]")
 
 
 @app.command("assess", epilog=_EXAMPLE)
@@ -130,9 +139,9 @@ def rule_command(
         )
         return
     console.print(
-        f"{hs.format(digits)} on {when.isoformat()}: [bold]{rule.text()}[/] "
-        f"({applied.source})  {status_badge(applied.status)}"
+        f"{hs.format(digits)} on {when.isoformat()}: [bold]{escape(rule.text())}[/] "
+        f"({escape(applied.source)})  {status_badge(applied.status)}"
     )
-    console.print(f"[dim]{applied.reference}[/]")
+    console.print(f"[dim]{escape(applied.reference)}[/]")
     for note in notes:
-        console.print(f"[dim]Note: {note}[/]")
+        console.print(f"[dim]Note: {escape(note)}[/]")

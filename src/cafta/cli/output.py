@@ -18,8 +18,8 @@ from rich.table import Table
 from cafta.core.provenance import Status
 
 _UNLIMITED = 100_000  # columns: a width no table reaches
-console = Console(highlight=False, soft_wrap=True)
-errors = Console(stderr=True, highlight=False, soft_wrap=True)
+console = Console(highlight=False, soft_wrap=True, emoji=False)
+errors = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
 
 
 def emit_json(data: Any) -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -123,9 +124,10 @@ def train_command(
     tuned = "the validation file" if valid else "the latest 15% of the training file"
     console.print(
         f"Trained {version} on {trained.rows['train']:,} rows ({trained.metrics['fraud_trees']} "
-        f"fraud trees, {trained.metrics['critical_trees']} critical trees), tuned on {tuned}."
+        f"fraud trees, {trained.metrics['critical_trees']} critical trees), tuned on {tuned}.",
+        markup=False,
     )
-    console.print(f"Added {version} to {out} and activated it.")
+    console.print(f"Added {version} to {out} and activated it.", markup=False)
     print_table(_table(f"On {tuned} ({report.rows:,} rows)", [("model", report)]))
 
 
@@ -189,7 +191,7 @@ def score_command(
     rows = read_declarations(data)
     assessed = []
     with _progress() as progress:
-        task = progress.add_task(f"scoring with {loaded.version}", total=len(rows))
+        task = progress.add_task(f"scoring with {escape(loaded.version)}", total=len(rows))
         for start in range(0, len(rows), 1000):
             chunk = rows[start : start + 1000]
             assessed += loaded.model.assess_all(chunk)
@@ -212,7 +214,8 @@ def score_command(
     console.print(
         f"Scored {len(rows):,} declarations with model {loaded.version}: "
         f"{counts['red']:,} red, {counts['yellow']:,} yellow, {counts['green']:,} green; "
-        f"wrote {out}."
+        f"wrote {out}.",
+        markup=False,
     )
 
 
@@ -240,8 +243,8 @@ def evaluate_command(model: ModelDir, data: DataFile, as_json: Json = False) -> 
         return
     print_table(
         _table(
-            f"Model {loaded.version} on {data.name} ({report.rows:,} rows, {report.frauds:,} "
-            f"frauds, {report.criticals:,} critical)",
+            f"Model {escape(loaded.version)} on {escape(data.name)} ({report.rows:,} rows, "
+            f"{report.frauds:,} frauds, {report.criticals:,} critical)",
             [
                 ("model", report),
                 ("fraud score", by_fraud),
@@ -293,7 +296,7 @@ def replay_command(
     if as_json:
         emit_json(report.to_dict())
         return
-    table = Table(title=f"Replay of {data.name}: {len(report.weeks)} weeks, "
+    table = Table(title=f"Replay of {escape(data.name)}: {len(report.weeks)} weeks, "
                   f"{settings.inspection_rate * 100:g}% inspected, "
                   f"{settings.random_share * 100:g}% of it at random")  # fmt: skip
     for column in ("week", "rows", "inspected", "oracle", "policy", "static", "random",
@@ -342,17 +345,20 @@ def models_list(store: StoreDir, as_json: Json = False) -> None:
         )
         return
     if not versions:
-        console.print(f"No model versions in {store}. Train one with 'cafta risk train'.")
+        console.print(
+            f"No model versions in {store}. Train one with 'cafta risk train'.", markup=False
+        )
         return
-    table = Table(title=f"Model versions in {store}")
+    table = Table(title=f"Model versions in {escape(str(store))}")
     for column in ("version", "created", "status", "active", "P@5%", "P@10%", "AUC", "train"):
         table.add_column(column)
     for m in versions:
         metrics = m["metrics"]
         table.add_row(
-            m["version"], m["created"], m["status"], "yes" if m["version"] == active else "",
+            escape(m["version"]), escape(m["created"]), escape(m["status"]),
+            "yes" if m["version"] == active else "",
             f"{metrics['precision_at']['5']:.3f}", f"{metrics['precision_at']['10']:.3f}",
-            f"{metrics['auc']:.3f}", m["training_data"]["train"]["file"],
+            f"{metrics['auc']:.3f}", escape(m["training_data"]["train"]["file"]),
         )  # fmt: skip
     print_table(table)
 
@@ -367,7 +373,7 @@ def models_activate(
     Example: cafta risk models activate v0002 --store models/risk
     """
     ModelStore(store).activate(version)
-    console.print(f"Activated {version} in {store}.")
+    console.print(f"Activated {version} in {store}.", markup=False)
 
 
 @models_app.command("rollback")
@@ -377,4 +383,4 @@ def models_rollback(store: StoreDir) -> None:
     Example: cafta risk models rollback --store models/risk
     """
     version = ModelStore(store).rollback()
-    console.print(f"Rolled back {store} to {version}.")
+    console.print(f"Rolled back {store} to {version}.", markup=False)

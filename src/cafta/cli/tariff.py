@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 from typer.core import TyperGroup
 
@@ -63,12 +64,12 @@ def _measures_table(title: str, measures: tuple[Measure, ...]) -> Table:
     for m in measures:
         table.add_row(
             m.measure_type.value,
-            str(m.duty),
-            m.area,
+            escape(str(m.duty)),
+            escape(m.area),
             m.proof.label if m.proof else "",
             str(m.validity),
             status_badge(m.status),
-            m.reference,
+            escape(m.reference),
         )
     return table
 
@@ -88,17 +89,18 @@ def show(
         emit_json(lookup_document(result))
         return
     console.print(
-        f"[bold]{hs.format(result.line)}[/] {result.description}: into {result.importing_party} "
-        f"from {result.origin} on {result.on.isoformat()}  {status_badge(result.status)}"
+        f"[bold]{hs.format(result.line)}[/] {escape(result.description)}: into "
+        f"{escape(result.importing_party)} from {escape(result.origin)} on "
+        f"{result.on.isoformat()}  {status_badge(result.status)}"
     )
     print_table(_measures_table("Duties", result.duties))
     if result.taxes:
         print_table(_measures_table("Import taxes", result.taxes))
     for option in result.options:
         regime = option.regime.value if option.regime else "depends on value"
-        console.print(f"Best duty {option.label}: [bold]{option.best}[/] ({regime})")
+        console.print(f"Best duty {option.label}: [bold]{escape(str(option.best))}[/] ({regime})")
     for note in result.notes:
-        console.print(f"[dim]Note: {note}[/]")
+        console.print(f"[dim]Note: {escape(note)}[/]")
 
 
 @app.command("import")
@@ -120,25 +122,30 @@ def import_schedule(
     if as_json:
         emit_json({"name": result.name, "measures": len(result.measures), "by_type": counts})
         return
-    console.print(f"Imported {len(result.measures)} measures as schedule '{result.name}':")
+    console.print(
+        f"Imported {len(result.measures)} measures as schedule '{result.name}':", markup=False
+    )
     for key, count in sorted(counts.items()):
-        console.print(f"  {key}: {count}")
+        console.print(f"  {key}: {count}", markup=False)
 
 
 def print_assessment(result: Assessment) -> None:
     t = result.tariff
     console.print(
-        f"[bold]{hs.format(t.line)}[/] {t.description}: into {t.importing_party} from {t.origin}"
-        f" on {t.on.isoformat()}  {status_badge(result.status)}"
+        f"[bold]{hs.format(t.line)}[/] {escape(t.description)}: into "
+        f"{escape(t.importing_party)} from {escape(t.origin)} on {t.on.isoformat()}  "
+        f"{status_badge(result.status)}"
     )
     table = Table(title="Working", title_justify="left")
     for column in ("step", "basis", "rate", "amount", "reference"):
         table.add_column(column, overflow="fold", justify="right" if column == "amount" else "left")
     for s in result.steps:
-        label = s.label if s.status is Status.OFFICIAL else f"{s.label} {status_badge(s.status)}"
+        label = escape(s.label)
+        if s.status is not Status.OFFICIAL:
+            label = f"{label} {status_badge(s.status)}"
         bold = s.key in ("total", "customs_value", "conversion")
         shown = f"[bold]{s.amount.format()}[/]" if bold else s.amount.format()
-        table.add_row(label, s.basis, s.rate, shown, s.reference)
+        table.add_row(label, escape(s.basis), escape(s.rate), shown, escape(s.reference))
     print_table(table)
     consumption = (
         f"consumption tax {result.consumption.format()}, " if result.consumption.amount else ""
@@ -155,8 +162,9 @@ def print_assessment(result: Assessment) -> None:
         need = best.requires.label if best.requires else "its conditions"
         caveat = " [ILLUSTRATIVE rate]" if best.measure.status is Status.ILLUSTRATIVE else ""
         console.print(
-            f"[yellow]With a {need} ({best.regime.value} {best.measure.duty}{caveat}) you would "
-            f"pay {best.total.format()}: {(result.total - best.total).format()} less.[/]"
+            f"[yellow]With a {need} ({best.regime.value} {escape(str(best.measure.duty))}"
+            f"{caveat}) you would pay {best.total.format()}: "
+            f"{(result.total - best.total).format()} less.[/]"
         )
     if result.alternatives:
         alt = Table(title="Other regimes", title_justify="left")
@@ -166,12 +174,12 @@ def print_assessment(result: Assessment) -> None:
             )
         for c in result.alternatives:
             alt.add_row(
-                c.regime.value, str(c.measure.duty), c.requires.label if c.requires else "",
+                c.regime.value, escape(str(c.measure.duty)), c.requires.label if c.requires else "",
                 c.duty.format(), c.vat.format(), c.total.format(), "yes" if c.eligible else "no",
             )  # fmt: skip
         print_table(alt)
     for note in result.notes:
-        console.print(f"[dim]Note: {note}[/]")
+        console.print(f"[dim]Note: {escape(note)}[/]")
 
 
 _OPTION_OF = {
