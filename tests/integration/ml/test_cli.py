@@ -7,17 +7,10 @@ import json
 from pathlib import Path
 
 import pytest
+from tests.conftest import cli
 from tests.integration.ml.conftest import needs_data, write_sample
 
-from cafta.cli.main import run
-
 pytestmark = needs_data
-
-
-def cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = run(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture

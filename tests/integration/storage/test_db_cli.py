@@ -7,16 +7,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from tests.conftest import cli
 
 from cafta.adapters.storage.engine import create_engine_for
 from cafta.adapters.storage.unit_of_work import SqlUnitOfWorkFactory
-from cafta.cli.main import run
-
-
-def cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = run(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_upgrade_then_verify_an_empty_and_a_tampered_log(backend, capsys) -> None:

@@ -7,17 +7,10 @@ import json
 from pathlib import Path
 
 import pytest
-
-from cafta.cli.main import run
+from tests.conftest import cli
 
 ROOT = Path(__file__).resolve().parents[3]
 EXAMPLES = ROOT / "examples"
-
-
-def cli(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> tuple[int, str, str]:
-    code = run([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_the_examples_clear_through_the_node(

@@ -5,16 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
-
-from cafta.cli.main import run
+from tests.conftest import cli
 
 ON = ["--on", "2026-06-01"]
-
-
-def cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = run(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_duty_json_for_durian_with_and_without_form_e(capsys: pytest.CaptureFixture[str]) -> None:

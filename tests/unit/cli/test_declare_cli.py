@@ -8,17 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from cafta.cli.main import run
+from tests.conftest import cli
 
 ROOT = Path(__file__).resolve().parents[3]
 DURIAN = ROOT / "examples" / "declarations" / "durian-youyiguan.json"
-
-
-def cli(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> tuple[int, str, str]:
-    code = run([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def _held(capsys: pytest.CaptureFixture[str], db: tuple[str, str]) -> dict[str, Any]:

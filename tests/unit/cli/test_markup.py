@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.conftest import cli
 
-from cafta.cli.main import run
 from cafta.tariff.schedule import COLUMNS
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -21,12 +21,6 @@ ON = ["--on", "2026-06-01"]
 def wide(monkeypatch: pytest.MonkeyPatch) -> None:
     """Wide enough that no table cell is folded across lines."""
     monkeypatch.setenv("COLUMNS", "250")
-
-
-def cli(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> tuple[int, str, str]:
-    code = run([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_hs_search_without_a_match_prints_the_words(capsys: pytest.CaptureFixture[str]) -> None:

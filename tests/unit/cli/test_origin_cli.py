@@ -7,18 +7,11 @@ import re
 from pathlib import Path
 
 import pytest
-
-from cafta.cli.main import run
+from tests.conftest import cli
 
 ROOT = Path(__file__).resolve().parents[3]
 EXAMPLES = ROOT / "docs" / "examples"
 ON = ["--on", "2026-05-01"]
-
-
-def cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = run(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def _console_blocks(doc: str) -> list[tuple[str, list[str]]]:
