@@ -18,6 +18,7 @@ from rich.table import Table
 from cafta.core.provenance import Status
 
 _UNLIMITED = 100_000  # columns: a width no table reaches
+_FOLDED = 8  # columns: the least a column that folds long words is given
 console = Console(highlight=False, soft_wrap=True, emoji=False)
 errors = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
 
@@ -29,18 +30,39 @@ def emit_json(data: Any) -> None:
 def print_table(table: Table) -> None:
     """Print ``table`` with every cell's text in it, however narrow the terminal or the pipe.
 
-    Rich fits a table into the console's width (80 when the output is piped) by wrapping its
-    columns at spaces, and when the words do not fit either, it gives some columns no width at
-    all: their cells come out empty. A table whose words cannot fit is laid out at its natural
-    width instead, a line per row, and the terminal folds the long lines (Rich's own narrowest
-    layout still cut words short). A table that fits is printed as before.
+    Rich fits a table into the console's width (80 when the output is piped): it wraps columns
+    at spaces, folds long words in columns that say so, and shortens the rest to "…"; a column
+    that may not wrap takes its full width, and when those do not fit, the other columns get no
+    width at all and their cells come out empty. A table that cannot fit without losing text is
+    laid out at its natural width instead, a line per row, and the terminal folds the long
+    lines. Any other table is printed as Rich fits it.
     """
-    width = Measurement.get(console, console.options.update_width(_UNLIMITED), table)
-    if width.minimum <= console.width:
+    if _narrowest(table) <= console.width:
         console.print(table)
         return
-    lines = console.render(table, console.options.update_width(width.maximum))
+    natural = Measurement.get(console, console.options.update_width(_UNLIMITED), table).maximum
+    lines = console.render(table, console.options.update_width(natural))
     console.print(Segments(lines), crop=False)
+
+
+def _narrowest(table: Table) -> int:
+    """The narrowest width at which ``table`` keeps all its text: a column that may not wrap
+    at its full width, one that folds long words at a few characters, any other at its longest
+    word; plus the borders and padding (what Rich's own minimum adds to the longest words)."""
+    options = console.options.update_width(_UNLIMITED)
+    longest_words, needed = 0, 0
+    for column in table.columns:
+        sizes = [Measurement.get(console, options, cell) for cell in (column.header, *column.cells)]
+        longest_word = max(size.minimum for size in sizes)
+        longest_words += longest_word
+        if column.no_wrap:
+            needed += max(size.maximum for size in sizes)
+        elif column.overflow == "fold":
+            needed += min(longest_word, _FOLDED)
+        else:
+            needed += longest_word
+    borders = Measurement.get(console, options, table).minimum - longest_words
+    return needed + borders
 
 
 def status_badge(status: Status) -> str:

@@ -55,3 +55,26 @@ def test_a_table_that_fits_is_printed_as_before(capsys: pytest.CaptureFixture[st
     print_table(table)
     assert capsys.readouterr().out == before
     assert max(len(line) for line in before.splitlines()) <= 80
+
+
+@pytest.mark.usefixtures("eighty_columns")
+def test_long_words_fold_where_the_column_folds_and_are_never_cut_short(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    url = "registry.china-gacc.agency/China_HS_code/HScode_search.asp?word=0810"
+    folding = Table(title="Working")
+    for column in ("step", "basis", "reference"):
+        folding.add_column(column, overflow="fold")
+    folding.add_row("Most-favoured-nation duty", "264.52 CNY × 20%", url)
+    print_table(folding)  # as Rich fits it: within the 80 columns, the address folded
+    out = capsys.readouterr().out
+    assert max(len(line) for line in out.splitlines()) <= 80
+    assert url not in out and "registry.china-" in out and "…" not in out
+
+    cutting = Table()  # Rich would shorten the address to "…" in a column that does not fold
+    for column in ("step", "reference"):
+        cutting.add_column(column)
+    cutting.add_row("duty", url + "&extra=" + "x" * 20)
+    print_table(cutting)
+    out = capsys.readouterr().out
+    assert url + "&extra=" in out and "…" not in out
