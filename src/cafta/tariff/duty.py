@@ -63,6 +63,7 @@ REQUEST_FIELDS: Mapping[str, str] = {
     "quantity.incompatible_unit": "quantity.unit",
     "tariff.ambiguous_line": "line",
     "tariff.no_measures": "line",
+    "fx.rate_unavailable": "value.currency",
 }
 """The field of a :class:`DutyRequest` (as a document names it) that an error of :func:`assess`
 with this code is about, for the errors that name no field themselves: an edge adds its own

@@ -221,6 +221,8 @@ _RUBBER = {"line": "4001.21.00", "description": "Smoked sheets of natural rubber
         ({"quantity": {"amount": "40", "unit": "u"}}, "items[1].quantity.unit",
          "quantity.incompatible_unit"),
         ({"line": "4001.22"}, "items[1].line", "tariff.no_measures"),
+        ({"value": {"amount": "9000000", "currency": "XAF"}}, "items[1].value.currency",
+         "fx.rate_unavailable"),
         ({"line": "8507.60"}, "items[1].line", "tariff.ambiguous_line"),
     ],
 )  # fmt: skip
@@ -233,8 +235,9 @@ def test_an_item_that_cannot_be_priced_is_a_400_naming_its_field(
     code: str,
 ) -> None:
     """What only pricing finds out (the freight an FOB value needs, a unit the duty cannot be
-    charged in, a line without a rate) names the item's field, as the document's checks do,
-    and its hint speaks of the document's fields, not of command-line options."""
+    charged in, a line without a rate, a currency without one) names the item's field, as the
+    document's checks do, and its hint speaks of the document's fields, not of command-line
+    options."""
     document = durian()
     document["items"].append({**_RUBBER, **change})
     body = expect_problem(client.post(URL, json=document, headers=trader), 400, code)
