@@ -36,6 +36,27 @@ DURIAN_DUTY: dict[str, Any] = {
 }
 """A duty request the engine answers (fresh durian from Thailand, no Form E): modules that send
 it copy it (``{**DURIAN_DUTY, ...}``) rather than change it."""
+BATTERY_BOM: dict[str, Any] = json.loads(
+    (EXAMPLES / "bom-battery-pack.json").read_text(encoding="utf-8")
+)
+"""An origin assessment request (docs/examples): read, never changed."""
+VERIFICATION_REQUEST: dict[str, Any] = {
+    "certificate": "header.payload.signature",
+    "declaration": {
+        "importer": {"name": "Guangxi Fresh Fruit Trading Co."},
+        "items": [
+            {
+                "line": "0713.31",
+                "description": "black gram",
+                "quantity": {"amount": "20000", "unit": "kg"},
+                "preference": {"scheme": "ACFTA", "certificate": "E2026MM-1"},
+            }
+        ],
+    },
+    "on": "2026-03-10",
+}
+"""A Form E verification request whose certificate is not a signed one (the answer says so):
+read, never changed."""
 
 
 ProblemCheck = Callable[..., dict[str, Any]]

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
-from tests.e2e.api.conftest import DURIAN_DUTY
+from tests.e2e.api.conftest import BATTERY_BOM, DURIAN_DUTY, VERIFICATION_REQUEST
 
 from cafta import bootstrap
 from cafta.adapters.storage.token_source import StoredTokens
@@ -56,21 +56,11 @@ DURIAN: dict[str, Any] = json.loads(
     (ROOT / "examples" / "declarations" / "durian-youyiguan.json").read_text(encoding="utf-8")
 )
 DUTY = DURIAN_DUTY
-BOM = json.loads((ROOT / "docs" / "examples" / "bom-battery-pack.json").read_text("utf-8"))
-VERIFICATION = {
-    "certificate": "header.payload.signature",
-    "declaration": {
-        "importer": {"name": IMPORTER},
-        "items": [{"line": "0713.31", "description": "black gram",
-                   "quantity": {"amount": "1", "unit": "kg"}}],
-    },
-    "on": "2026-03-10",
-}  # fmt: skip
 
 ROUTES: dict[str, tuple[str, Role, dict[str, Any]]] = {
     "duty": ("/api/v1/duty", Role.TRADER, DUTY),
-    "origin": ("/api/v1/origin/assessments", Role.TRADER, BOM),
-    "verification": ("/api/v1/certificates/verifications", Role.TRADER, VERIFICATION),
+    "origin": ("/api/v1/origin/assessments", Role.TRADER, BATTERY_BOM),
+    "verification": ("/api/v1/certificates/verifications", Role.TRADER, VERIFICATION_REQUEST),
     "lodging": ("/api/v1/declarations", Role.TRADER, DURIAN),
     "decision": ("/api/v1/declarations/{id}/decisions", Role.OFFICER, {"action": "release"}),
     "amendment": ("/api/v1/declarations/{id}/amendments", Role.TRADER, DURIAN),

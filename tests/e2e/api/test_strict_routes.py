@@ -22,7 +22,7 @@ import pytest
 from litestar import Litestar, Request, Router, post
 from litestar.params import Body
 from litestar.testing import TestClient
-from tests.e2e.api.conftest import DURIAN_DUTY
+from tests.e2e.api.conftest import BATTERY_BOM, DURIAN_DUTY, VERIFICATION_REQUEST
 
 from cafta import bootstrap
 from cafta.adapters.storage.token_source import StoredTokens
@@ -130,22 +130,6 @@ def held(client: Client, trader: Headers) -> str:
 # --- the bodies -------------------------------------------------------------------------------
 
 DURIAN = DURIAN_DUTY
-BOM = json.loads((ROOT / "docs" / "examples" / "bom-battery-pack.json").read_text("utf-8"))
-VERIFICATION = {
-    "certificate": "header.payload.signature",
-    "declaration": {
-        "importer": {"name": IMPORTER},
-        "items": [
-            {
-                "line": "0713.31",
-                "description": "black gram",
-                "quantity": {"amount": "20000", "unit": "kg"},
-                "preference": {"scheme": "ACFTA", "certificate": "E2026MM-1"},
-            }
-        ],
-    },
-    "on": "2026-03-10",
-}
 
 MALFORMED = [b"", b" ", b"{", b"not json", b'{"a": 1} trailing', b"\xef\xbb\xbf{}", b"NaN",
              b'{"x": "\\ud800"}', b"1e400", b"\x00"]  # fmt: skip
@@ -216,7 +200,7 @@ ROUTES: dict[str, list[bytes]] = {
     "origin/assessments": MALFORMED
     + NOT_AN_OBJECT
     + _bodies(
-        BOM,
+        BATTERY_BOM,
         _drop("materials"),
         _set("materials", None),
         _set("materials", {}),
@@ -236,7 +220,7 @@ ROUTES: dict[str, list[bytes]] = {
     "certificates/verifications": MALFORMED
     + NOT_AN_OBJECT
     + _bodies(
-        VERIFICATION,
+        VERIFICATION_REQUEST,
         _drop("certificate"),
         _set("certificate", None),
         _set("certificate", ""),
@@ -338,18 +322,19 @@ NOT_JSON = (400, "request.malformed_json", None, "Input data was truncated")
           'are exact decimals written as text, e.g. "1000.00")')),
         ("origin/assessments", b"[]", (400, "request.invalid", None,
                                        "expected an object, found a list")),
-        ("origin/assessments", _bodies(BOM, _set("materials.0.originating", 1))[0],
+        ("origin/assessments", _bodies(BATTERY_BOM, _set("materials.0.originating", 1))[0],
          (400, "request.invalid", "materials[0].originating",
           "expected true or false, found a whole number")),
-        ("origin/assessments", _bodies(BOM, _drop("materials"))[0],
+        ("origin/assessments", _bodies(BATTERY_BOM, _drop("materials"))[0],
          (400, "request.invalid", "materials", "missing")),
         ("certificates/verifications", b'{"on": 1} x', (*NOT_JSON[:3],
          "JSON is malformed: trailing characters (byte 11)")),
         ("certificates/verifications",
-         _bodies(VERIFICATION, _set("declaration.items.0.preference.certificate_item", "1"))[0],
+         _bodies(VERIFICATION_REQUEST,
+                 _set("declaration.items.0.preference.certificate_item", "1"))[0],
          (400, "request.invalid", "declaration.items[0].preference.certificate_item",
           "expected a whole number or null, found text")),
-        ("certificates/verifications", _bodies(VERIFICATION, _set("certificate", ""))[0],
+        ("certificates/verifications", _bodies(VERIFICATION_REQUEST, _set("certificate", ""))[0],
          (400, "request.invalid", "certificate", "Expected str of length >= 1")),
     ],
 )  # fmt: skip
