@@ -166,7 +166,8 @@ class DutyController(Controller):
         """Duty, consumption tax and VAT with the working, the regime applied and the others.
 
         404 when no rate is known for the line, origin and day, or no exchange rate for the
-        value's currency on that day.
+        value's currency on that day; 503 when the server's exchange rates are too old for
+        today (its operator must load current ones).
         """
         body = strict(request, data)
         context = context_of(request)

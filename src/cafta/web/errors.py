@@ -1,11 +1,11 @@
 """Error pages in the visitor's language, for every failure under the portal.
 
-Statuses follow the API's (:mod:`cafta.api.errors`): 503 for the server's own set-up
-(``config.*``, ``storage.*``, ``clearance.unavailable``), 400 for invalid input, 404 for what
-does not exist, 403, 409, 422 for other domain refusals, 500 for anything else. A 500 shows an
-error number and nothing of the server's internals; the error goes to the log (logger
-``cafta.web``). Invalid input to a form is not an error page: the form is shown again with the
-message next to the field.
+Statuses follow the API's (:mod:`cafta.api.errors`): 503 for what only the operator can mend
+(:mod:`cafta.services.faults`: the set-up, the database, stale exchange rates), 400 for invalid
+input, 404 for what does not exist, 403, 409, 422 for other domain refusals, 500 for anything
+else. A 5xx shows an error number and nothing of the server's internals; the error goes to the
+log (logger ``cafta.web``). Invalid input to a form is not an error page: the form is shown
+again with the message next to the field.
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ from litestar.exceptions import HTTPException
 from litestar.types import ExceptionHandlersMap
 
 from cafta.core.errors import CaftaError, Conflict, DomainError, Forbidden, InvalidInput, NotFound
+from cafta.refdata.exchange_rates import STALE
+from cafta.services.faults import is_operators
 from cafta.web.forms import CSRF_FAILED, Message
 from cafta.web.i18n import N_
 from cafta.web.rendering import AnyRequest, error_principal, render
@@ -27,8 +29,6 @@ from cafta.web.rendering import AnyRequest, error_principal, render
 __all__ = ["HANDLERS", "status_of"]
 
 logger = logging.getLogger("cafta.web")
-
-_SERVER_CODES = ("config.", "storage.unavailable", "storage.not_migrated", "storage.busy")
 
 TITLES = {
     400: N_("The request cannot be read"),
@@ -62,8 +62,7 @@ def status_of(error: Exception) -> int:
     if isinstance(error, HTTPException):
         return error.status_code
     if isinstance(error, CaftaError):
-        code = error.code
-        if code.startswith(_SERVER_CODES) or code == "clearance.unavailable":
+        if is_operators(error):
             return 503
         for kind, status in (
             (InvalidInput, 400),
@@ -82,6 +81,9 @@ def _detail(error: Exception, status: int) -> Message | None:
         return Message(CSRF_FAILED)
     if isinstance(error, CaftaError) and status in (400, 404, 409, 422):
         return Message(error.message, localized=False, hint=error.hint)
+    if isinstance(error, CaftaError) and error.code == STALE:
+        # Which rate and how old it is; the hint, which names the operator's files, is logged.
+        return Message(error.message, localized=False)
     return None
 
 
@@ -91,7 +93,16 @@ def error_page(request: AnyRequest, error: Exception) -> Response[str]:
     reference = None
     if status >= 500:
         reference = uuid.uuid4().hex[:12]
-        logger.error("portal error %s on %s", reference, request.url.path, exc_info=error)
+        logger.error(
+            "portal error %s on %s: %s (%s)",
+            reference,
+            request.url.path,
+            error,
+            getattr(error, "code", type(error).__name__),
+            # What the operator must mend (503) is told in the message; a fault (500) with
+            # its traceback.
+            exc_info=error if status == 500 else None,
+        )
     shown = status if status in TITLES else (500 if status >= 500 else 400)
     values = {
         "status": status,

@@ -223,6 +223,8 @@ _RUBBER = {"line": "4001.21.00", "description": "Smoked sheets of natural rubber
         ({"line": "4001.22"}, "items[1].line", "tariff.no_measures"),
         ({"value": {"amount": "9000000", "currency": "XAF"}}, "items[1].value.currency",
          "fx.rate_unavailable"),
+        ({"value": {"amount": "9000000", "currency": "RUB"}}, "items[1].value.currency",
+         "fx.rate_unavailable"),
         ({"line": "8507.60"}, "items[1].line", "tariff.ambiguous_line"),
     ],
 )  # fmt: skip

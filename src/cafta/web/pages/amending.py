@@ -27,6 +27,7 @@ from cafta.clearance.declaration import Declaration
 from cafta.clearance.lifecycle import Status
 from cafta.core.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from cafta.services.clearance import Amend
+from cafta.services.faults import is_operators
 from cafta.web.access import admitted
 from cafta.web.declaration_form import DeclarationForm
 from cafta.web.forms import Errors, own, posted_form, text_of
@@ -104,7 +105,7 @@ async def amend_typed(
     except Conflict as error:
         return await amended_or_refused(request, error, declaration, principal, document)
     except (InvalidInput, NotFound) as error:
-        if error.code.startswith("config."):
+        if is_operators(error):
             raise
         status = 404 if isinstance(error, NotFound) else 400
         errors = form.error_for(error, numbers)

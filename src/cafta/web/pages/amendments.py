@@ -33,6 +33,7 @@ from cafta.clearance.declaration import Declaration
 from cafta.clearance.lifecycle import Status
 from cafta.core.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from cafta.services.clearance import Amend, Cancel
+from cafta.services.faults import is_operators
 from cafta.services.ports import Principal
 from cafta.web.context import portal_of
 from cafta.web.documents import parse_document
@@ -111,7 +112,7 @@ async def amend(request: AnyRequest, declaration_id: FromPath[str]) -> Response[
     except Conflict as error:
         return await amended_or_refused(request, error, declaration, principal, document)
     except (InvalidInput, NotFound) as error:
-        if error.code.startswith("config."):
+        if is_operators(error):
             raise
         # The path stays in the message: it names a place in the visitor's own file.
         message = Message(error.message, localized=False, hint=error.hint)

@@ -26,6 +26,7 @@ from litestar.response import Redirect
 
 from cafta.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from cafta.services.clearance import Clearance, Lodge
+from cafta.services.faults import is_operators
 from cafta.services.ports import Principal, Role
 from cafta.web.access import admitted
 from cafta.web.declaration_form import INCOTERMS, TRANSPORT_MODES, DeclarationForm, new_key
@@ -83,7 +84,7 @@ def _lodge_form(clearance: Clearance, form: DeclarationForm, principal: Principa
             raise
         return Outcome(None, {"": own(ALREADY_SENT)}, 409, replace(form, key=new_key()))
     except (InvalidInput, NotFound) as error:
-        if error.code.startswith("config."):
+        if is_operators(error):
             raise
         status = 404 if isinstance(error, NotFound) else 400
         return Outcome(None, form.error_for(error, numbers), status, form)
@@ -183,7 +184,7 @@ async def lodge_upload(request: AnyRequest) -> Response[str] | Redirect:
     except Forbidden as error:
         raise PermissionDeniedException(detail=error.message) from None
     except (InvalidInput, NotFound, Conflict) as error:
-        if error.code.startswith("config."):
+        if is_operators(error):
             raise
         # The path stays in the message: it names a place in the visitor's own file.
         if isinstance(error, Conflict):

@@ -25,6 +25,7 @@ from cafta.core.errors import InvalidInput, NotFound
 from cafta.origin import decision
 from cafta.origin.bom import parse_bom
 from cafta.origin.evidence import to_document
+from cafta.services.faults import is_operators
 from cafta.web.bom_form import BomForm
 from cafta.web.context import Portal, portal_of
 from cafta.web.documents import parse_document
@@ -66,7 +67,7 @@ def _assess_form(portal: Portal, form: BomForm) -> Outcome:
     try:
         return Outcome(_decide(portal, document, on), {}, 200)
     except (InvalidInput, NotFound) as error:
-        if error.code.startswith("config."):
+        if is_operators(error, portal.services.clock.today()):
             raise
         status = 404 if isinstance(error, NotFound) else 400
         return Outcome(None, form.error_for(error, numbers), status)
@@ -83,7 +84,7 @@ def _assess_document(portal: Portal, text: str, name: str, on_text: str) -> Outc
             document = {key: value for key, value in document.items() if key != "on"}
         return Outcome(_decide(portal, document, on), {}, 200)
     except (InvalidInput, NotFound) as error:
-        if error.code.startswith("config."):
+        if is_operators(error, portal.services.clock.today()):
             raise
         # The path stays in the message: it names a place in the visitor's own file.
         message = Message(error.message, localized=False, hint=error.hint)

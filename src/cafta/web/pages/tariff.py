@@ -20,6 +20,7 @@ from litestar import Response, get
 from cafta.bootstrap import configured
 from cafta.core.errors import CaftaError, InvalidInput, NotFound
 from cafta.core.money import Money
+from cafta.services.faults import is_operators
 from cafta.tariff import duty as duty_engine
 from cafta.tariff.lookup import AmbiguousLine
 from cafta.tariff.report import amount, assessment_document
@@ -71,7 +72,7 @@ def _assess(portal: Portal, form: DutyForm) -> Outcome:
     except InvalidInput as error:
         return Outcome(None, {field_of(error): engine_message(error)}, [], 400)
     except NotFound as error:
-        if error.code.startswith("config."):
+        if is_operators(error, portal.services.clock.today()):
             raise
         return Outcome(None, {field_of(error): engine_message(error)}, [], 404)
     view = DutyView(
@@ -95,7 +96,7 @@ async def tariff(request: AnyRequest) -> Response[str]:
         try:
             outcome = await to_thread.run_sync(_assess, portal, form)
         except CaftaError as error:
-            if error.code.startswith("config."):
+            if is_operators(error, today):
                 raise
             outcome = Outcome(None, {"": engine_message(error)}, [], 400)
     values = {
