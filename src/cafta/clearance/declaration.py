@@ -67,6 +67,9 @@ _LANE_STATUS = {
 }
 """Where a lane leaves a declaration: yellow holds it for documents, red for inspection."""
 
+_RANK = {Lane.GREEN: 0, Lane.BLUE: 0, Lane.YELLOW: 1, Lane.RED: 2}
+"""How strict a lane is: an amended declaration's lane is raised to its floor by this order."""
+
 
 @direct_init
 @dataclass(frozen=True, slots=True)
@@ -172,7 +175,25 @@ class Declaration:
     def assign_lane(self, choice: LaneChoice, at: datetime) -> None:
         """Record the lane: yellow holds for documents, red for inspection; green and blue
         leave the declaration assessed and :attr:`releasable` (the pipeline's next step
-        releases it)."""
+        releases it).
+
+        An amended declaration goes back to an officer: its lane is at least yellow (a check
+        of the amendment's documents), red while a physical inspection ordered before is not
+        recorded yet (:meth:`review_lane`). Amending cannot then buy a new draw of the lanes,
+        nor turn a finding into a release no officer made."""
+        floor = self.review_lane()
+        if floor is not None and _RANK[choice.lane] < _RANK[floor]:
+            why = (
+                "an inspection ordered before the amendment is still to be recorded"
+                if floor is Lane.RED
+                else "an officer checks the amendment's documents"
+            )
+            choice = LaneChoice(
+                floor,
+                choice.score,
+                "rule",
+                (f"{floor.value}: amended after being held; {why}", *choice.reasons),
+            )
         target = _LANE_STATUS[choice.lane]
         if self.status is not Status.ASSESSED or self.lane is not None:
             state = self.status.value.replace("_", " ")
@@ -188,6 +209,27 @@ class Declaration:
                                   choice.selected_by, choice.reasons))  # fmt: skip
         self.post_clearance_audit = choice.lane is Lane.BLUE
         self.status = target
+
+    def review_lane(self) -> Lane | None:
+        """The lane an amended declaration is held in at least; ``None`` if never amended.
+
+        Red when a red lane or an officer's order of inspection came before the latest
+        amendment and no inspection was recorded after it; yellow otherwise.
+        """
+        amended = inspection_due = False
+        for entry in self.history:
+            event = entry["event"]
+            if event == "DeclarationAmended":
+                amended = True
+            elif event == "InspectionOrdered" or (
+                event == "LaneAssigned" and entry["detail"].get("lane") == Lane.RED.value
+            ):
+                inspection_due = True
+            elif event == "InspectionRecorded":
+                inspection_due = False
+        if not amended:
+            return None
+        return Lane.RED if inspection_due else Lane.YELLOW
 
     @property
     def releasable(self) -> bool:

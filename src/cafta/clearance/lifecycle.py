@@ -5,7 +5,7 @@
     lodged ──► assessed ──► released                       (green, blue: released at once)
                    │
                    ├──► held_for_documents ──► released | rejected | held_for_inspection
-                   │         ▲   │ amend → lodged (assessed again)
+                   │         ▲   │ amend → lodged (assessed again, held again: yellow or red)
                    │         └───┘ request_documents
                    └──► held_for_inspection ──► released | rejected
     lodged, assessed, held_* ──► cancelled (by the declarant, before release)

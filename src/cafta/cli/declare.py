@@ -256,8 +256,9 @@ def amend(
     as_json: Json = False,
 ) -> None:
     """Amend a declaration held for documents: the corrected file replaces what was declared
-    and is assessed again from the start (Form E, duty, lane, release when green). The customs
-    office and the importer cannot change: cancel and lodge anew for that."""
+    and is assessed again from the start (Form E, duty, lane), then waits for an officer: an
+    amended declaration is never released by the system. The customs office and the importer
+    cannot change: cancel and lodge anew for that."""
     document: Any = load_document(file)
     who = party or parse_goods(document).declarant.name
     node = bootstrap.open_node(bootstrap.build(), database)

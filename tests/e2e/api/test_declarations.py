@@ -484,31 +484,72 @@ def held_for_documents(client: Client, trader: Headers) -> dict[str, Any]:
     return view
 
 
-def test_a_declarant_amends_a_held_declaration_and_it_is_released(
-    client: Client, trader: Headers
+def test_a_declarant_amends_a_held_declaration_and_an_officer_releases_it(
+    client: Client, trader: Headers, officer: Headers
 ) -> None:
     yellow = held_for_documents(client, trader)
     where = f"{URL}/{yellow['id']}/amendments"
-    # The claim withdrawn: MFN is paid, nothing is left to check, the goods are released.
+    # The claim withdrawn: MFN is paid; the amendment goes back to an officer, not to release.
     amended = client.post(where, json=durian(), headers={**trader, "If-Match": '"1"'})
     assert amended.status_code == 200, amended.text
     assert amended.headers["etag"] == '"2"'
     view = amended.json()
     assert (view["id"], view["status"], view["lane"], view["version"]) == (
-        yellow["id"], "released", "green", 2)  # fmt: skip
+        yellow["id"], "held_for_documents", "yellow", 2)  # fmt: skip
+    assert view["reasons"][0] == (
+        "yellow: amended after being held; an officer checks the amendment's documents"
+    )
     assert view["preference"] is None and view["goods"][0]["preference"] is None
     assert view["assessment"]["items"][0]["regime"] == "MFN"
     events = [e["event"] for e in view["timeline"]]
     assert events[:4] == [e["event"] for e in yellow["timeline"]]  # the history is kept
-    assert events[-4:] == ["DeclarationAmended", "DutyAssessed", "LaneAssigned", "GoodsReleased"]
+    assert events[-3:] == ["DeclarationAmended", "DutyAssessed", "LaneAssigned"]
     amendment = next(e for e in view["timeline"] if e["event"] == "DeclarationAmended")
     assert amendment["actor"] == IMPORTER and amendment["detail"] == {"items": 1}
     read = client.get(f"{URL}/{yellow['id']}", headers=trader)
     assert read.json() == view and read.headers["etag"] == '"2"'
+    released = client.post(f"{URL}/{yellow['id']}/decisions", json={"action": "release"},
+                           headers={**officer, "If-Match": '"2"'})  # fmt: skip
+    assert released.status_code == 200, released.text
+    assert released.json()["status"] == "released"
+
+
+def test_an_amendment_after_a_finding_goes_back_to_an_officer(
+    client: Client, trader: Headers, officer: Headers
+) -> None:
+    """Found at inspection, documents asked for, the declaration amended: held for an officer
+    (yellow: the inspection is done), never released by the system."""
+    red = held(client, trader)
+    decide = f"{URL}/{red['id']}/decisions"
+    found = {"action": "request_documents", "outcome": {
+        "found": True, "what": "undeclared goods",
+        "revenue_recovered": {"amount": "1000.00", "currency": "CNY"}}}  # fmt: skip
+    asked = client.post(decide, json=found, headers=officer)
+    assert asked.json()["status"] == "held_for_documents", asked.text
+    amended = client.post(f"{URL}/{red['id']}/amendments", json=durian(), headers=trader)
+    view = amended.json()
+    assert (view["status"], view["lane"]) == ("held_for_documents", "yellow"), amended.text
+    assert "GoodsReleased" not in [e["event"] for e in view["timeline"]]
+    assert view["inspection"]["found"] is True  # the finding stays on the declaration
+
+
+def test_an_amendment_before_an_ordered_inspection_is_held_for_it(
+    client: Client, trader: Headers, officer: Headers
+) -> None:
+    """Red lane, documents asked for before inspecting, the declaration amended (even to one
+    the rules would clear): still held for the inspection."""
+    red = held(client, trader)
+    decide = f"{URL}/{red['id']}/decisions"
+    asked = client.post(decide, json={"action": "request_documents"}, headers=officer)
+    assert asked.json()["status"] == "held_for_documents", asked.text
+    amended = client.post(f"{URL}/{red['id']}/amendments", json=durian(), headers=trader)
+    view = amended.json()
+    assert (view["status"], view["lane"]) == ("held_for_inspection", "red"), amended.text
+    assert view["reasons"][0].startswith("red: amended after being held; an inspection")
 
 
 def test_an_amendment_that_still_falls_short_is_held_again(
-    client: Client, trader: Headers, expect_problem: ProblemCheck
+    client: Client, trader: Headers, officer: Headers, expect_problem: ProblemCheck
 ) -> None:
     yellow = held_for_documents(client, trader)
     where = f"{URL}/{yellow['id']}/amendments"
@@ -522,8 +563,10 @@ def test_an_amendment_that_still_falls_short_is_held_again(
     stale = client.post(where, json=durian(), headers={**trader, "If-Match": '"1"'})
     body = expect_problem(stale, 409, "declaration.version")
     assert "version 1" in body["detail"] and "version 2" in body["detail"]
-    released = client.post(where, json=durian(), headers=trader)  # no If-Match: any version
-    assert released.json()["status"] == "released"
+    again = client.post(where, json=durian(), headers=trader)  # no If-Match: any version
+    assert (again.json()["status"], again.json()["version"]) == ("held_for_documents", 3)
+    decide = f"{URL}/{yellow['id']}/decisions"
+    assert client.post(decide, json={"action": "release"}, headers=officer).status_code == 200
     late = client.post(where, json=durian(), headers=trader)
     body = expect_problem(late, 409, "declaration.transition")
     assert body["details"] == {"status": "released", "action": "amend"}

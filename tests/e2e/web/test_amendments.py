@@ -163,14 +163,15 @@ def test_a_declarant_amends_by_uploading_the_corrected_file_once(
     assert response.headers["location"] == f"{path}?amended=1"
     after = page(web.get(response.headers["location"]))
     assert "Your amendment was filed and the declaration was assessed again." in after.text
-    assert "The goods are released." in after.text and "DeclarationAmended" in after.text
-    assert _forms(after) == set()
-    assert _stored(node, held) == ("released", 2)
+    # Without the claim nothing is left to check but the amendment: an officer does that.
+    assert "It waits for a customs officer" in after.text and "DeclarationAmended" in after.text
+    assert "amended after being held" in after.text
+    assert _stored(node, held) == ("held_for_documents", 2)
     # The same form sent again (a double click, a reload): nothing more is done.
     again = web.post(f"{path}/amendment", data=form, files=_file(durian(claim=False)),
                      follow_redirects=False)  # fmt: skip
     assert again.status_code == 303 and again.headers["location"] == f"{path}?amended=1"
-    assert _stored(node, held) == ("released", 2)
+    assert _stored(node, held) == ("held_for_documents", 2)
 
 
 def test_an_amendment_still_falling_short_is_held_again(
@@ -191,7 +192,7 @@ def test_an_amendment_still_falling_short_is_held_again(
     upload = {"declaration_file": ("corrected.yaml", corrected, "text/yaml")}
     done = web.post(f"{path}/amendment", data=form, files=upload, follow_redirects=False)
     assert done.status_code == 303, done.text[:500]
-    assert _stored(node, held) == ("released", 3)
+    assert _stored(node, held) == ("held_for_documents", 3)
 
 
 def test_a_refused_amendment_comes_back_on_the_page(
@@ -368,13 +369,13 @@ def test_a_declarant_amends_in_the_form_once(
     again = web.post(f"{path}/amend", data=form, follow_redirects=False)
     assert again.status_code == 303 and again.headers["location"] == f"{path}?amended=1"
     assert _stored(node, held) == ("held_for_documents", 2)
-    # The next form amends version 2: without the claim, the goods are released.
+    # The next form amends version 2: without the claim; an officer checks it all the same.
     form = {**_typed(page(web.get(f"{path}/amend"))), "i-0-certificate": ""}
     assert form["version"] == "2" and form["i-0-value"] == "598000.00"
     done = web.post(f"{path}/amend", data=form, follow_redirects=False)
     assert done.status_code == 303, done.text[:500]
-    assert "The goods are released." in page(web.get(done.headers["location"])).text
-    assert _stored(node, held) == ("released", 3)
+    assert "It waits for a customs officer" in page(web.get(done.headers["location"])).text
+    assert _stored(node, held) == ("held_for_documents", 3)
 
 
 def test_a_mistake_in_the_amend_form_comes_back_on_its_field(

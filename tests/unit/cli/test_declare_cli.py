@@ -45,10 +45,14 @@ def test_the_declarant_amends_a_declaration_held_for_documents(
     assert code == 0, err
     amended = json.loads(out)
     assert (amended["id"], amended["version"]) == (held["id"], 2)
-    assert amended["status"] == "released" and amended["preference"] is None
-    assert [e["event"] for e in amended["timeline"]][-4:] == [
-        "DeclarationAmended", "DutyAssessed", "LaneAssigned", "GoodsReleased"]  # fmt: skip
-    assert amended["timeline"][-4]["actor"] == "Pingxiang Border Brokers Co."
+    # Re-assessed, and back with an officer: held for documents, not released.
+    assert amended["status"] == "held_for_documents" and amended["preference"] is None
+    assert [e["event"] for e in amended["timeline"]][-3:] == [
+        "DeclarationAmended", "DutyAssessed", "LaneAssigned"]  # fmt: skip
+    assert amended["timeline"][-3]["actor"] == "Pingxiang Border Brokers Co."
+    code, out, err = cli(capsys, "declare", "decide", held["id"], "--action", "release",
+                         "--officer", "Officer Li", *db)  # fmt: skip
+    assert code == 0, err
     # Released: too late to amend, or to cancel. One line, exit 2.
     code, out, err = cli(capsys, "declare", "amend", held["id"], corrected, *db)
     assert code == 2 and out == ""

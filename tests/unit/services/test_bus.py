@@ -147,20 +147,34 @@ class _YellowThenGreen:
         return LaneChoice(lane, "0.5", "test", (f"{lane.value}: call {self.calls}",))
 
 
-def test_an_amendment_runs_the_pipeline_again(trust: TrustList) -> None:
-    service, memory = clearance(trust, lanes=_YellowThenGreen())
+def test_an_amendment_runs_the_pipeline_again_and_goes_back_to_an_officer(
+    trust: TrustList,
+) -> None:
+    """Re-assessed and re-scored, but held at least yellow: the lanes drawn again said green,
+    and amending may not buy a new draw."""
+    selector = _YellowThenGreen()
+    service, memory = clearance(trust, lanes=selector)
     held = service.lodge(Lodge(durian(), TRADER)).declaration
     assert held.status is Status.HELD_FOR_DOCUMENTS
     corrected = durian()
     corrected["items"][0]["value"]["amount"] = "640000.00"
     amended = service.amend(Amend(held.id, corrected, TRADER, expected_version=1))
-    assert amended.status is Status.RELEASED and amended.version == 2
+    assert selector.calls == 2
+    assert amended.status is Status.HELD_FOR_DOCUMENTS and amended.version == 2
+    assert amended.lane is not None and amended.lane.lane is Lane.YELLOW
+    assert amended.lane.selected_by == "rule"
+    assert amended.lane.reasons == (
+        "yellow: amended after being held; an officer checks the amendment's documents",
+        "green: call 2",
+    )
     assert amended.assessment is not None
     assert amended.assessment.items[0].customs_value.amount == 640000
-    assert [h["event"] for h in amended.history][-4:] == [
-        "DeclarationAmended", "DutyAssessed", "LaneAssigned", "GoodsReleased"]  # fmt: skip
+    assert [h["event"] for h in amended.history][-3:] == [
+        "DeclarationAmended", "DutyAssessed", "LaneAssigned"]  # fmt: skip
     assert memory.audit[-1].action == "declaration.amend"
-    assert memory.declarations[held.id].status == "released"
+    assert memory.declarations[held.id].status == "held_for_documents"
+    released = service.decide(Decide(held.id, OFFICER, Action.RELEASE))
+    assert released.status is Status.RELEASED
     with pytest.raises(Conflict) as closed:  # released: too late to amend
         service.amend(Amend(held.id, corrected, TRADER))
     assert closed.value.code == "declaration.transition"
