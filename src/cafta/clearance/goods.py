@@ -159,6 +159,21 @@ def _alpha2(text: str) -> str:
     return country(text).alpha2
 
 
+def _office(text: str) -> str:
+    """A UN/LOCODE whose first two letters are a known country's code."""
+    code = locode.validate(text)
+    try:
+        country(code[:2])
+    except LookupError:
+        raise InvalidInput(
+            f"{code} is not a customs office: '{code[:2]}' is not a country's code",
+            code="declaration.unknown_office",
+            hint="Give the office's UN/LOCODE: the country's ISO code and the place code, "
+            "e.g. CNYYG (Youyiguan).",
+        ) from None
+    return code
+
+
 def _transport_mode(text: str) -> TransportMode:
     return parse_member(
         TransportMode, text, what="transport mode", code="declaration.transport_mode"
@@ -250,7 +265,7 @@ def parse_goods(document: Mapping[str, Any] | object) -> Goods:
     kind = DeclarationType.IMPORT
     if fields.has("type"):
         kind = _value(fields, "type", _declaration_type)
-    office = _value(fields, "office", locode.validate)
+    office = _value(fields, "office", _office)
     importer = _party(fields, "importer")
     items = tuple(_item(f, n) for n, f in enumerate(fields.objects("items"), start=1))
     if not items:

@@ -112,11 +112,11 @@ class Fields:
         value = self._required(key)
         try:
             return to_decimal(value)
-        except InvalidInput:
-            # to_decimal's messages start with the name it is given: the field's path, built
-            # only now, since most amounts are fine. The same call raises the same error again.
-            named = self.where(key)
-        return to_decimal(value, named)
+        except InvalidInput as error:
+            # Most amounts are fine, so the field's path is built only now; the message is
+            # to_decimal's without its subject ("'abc' is not a number").
+            problem = error.message.removeprefix("amount ")
+            raise field_error(self.where(key), problem, code=error.code, hint=error.hint) from None
 
     def optional_decimal(self, key: str) -> Decimal | None:
         return self.decimal(key) if self.has(key) else None

@@ -89,13 +89,40 @@ def to_decimal(value: object, what: str = "amount") -> Decimal:
     return _bounded(result, value, what)
 
 
+_PLAIN = re.compile(r"[+-]?(?:[0-9]+|[0-9]{1,3}(?:,[0-9]{3})+)?(?:\.[0-9]+)?")
+"""A number as text: digits, a dot before the decimals, commas only between groups of three
+digits before the dot (``612000.50``, ``612,000.50``, ``.5``)."""
+_HOW = 'Write it with a dot before the decimals and no other separators, e.g. "612000.50"'
+
+
 def _from_text(value: str, what: str) -> Decimal:
+    """The number ``value`` writes, refusing every form that could be misread.
+
+    ``612.000,50`` (how Viet Nam and Indonesia write six hundred and twelve thousand) or
+    ``1,5`` would otherwise lose their commas and be read as 612.00050 and 15; an exponent
+    (``1e6``) is not how a document writes an amount. Each is refused with how to write it.
+    """
+    text = value.strip()
+    if text and text[-1:].isdigit() and _PLAIN.fullmatch(text) is not None:
+        result = Decimal(text.replace(",", "") if "," in text else text)
+        # "-0" and "-0.00" are zero: stored and shown without the sign.
+        return result.copy_abs() if result.is_zero() else result
     try:
-        return Decimal(value.strip().replace(",", "").replace("_", ""))
+        parsed: Decimal | None = Decimal(text)
     except InvalidOperation:
+        parsed = None
+    if parsed is not None and not parsed.is_finite():
+        raise InvalidInput(f"{what} '{value}' is not a finite number", code="money.invalid_amount")
+    if parsed is None and "," not in text:
         raise InvalidInput(
-            f"{what} '{value}' is not a number", code="money.invalid_amount"
-        ) from None
+            f"{what} '{value}' is not a number", code="money.invalid_amount", hint=f"{_HOW}."
+        )
+    raise InvalidInput(
+        f"{what} '{value}' is not written as a plain decimal",
+        code="money.invalid_amount",
+        hint=f"So that it cannot be misread: {_HOW[0].lower()}{_HOW[1:]}; commas are allowed "
+        "only between groups of three digits before the dot (612,000.50).",
+    )
 
 
 def _bounded(result: Decimal, value: object, what: str) -> Decimal:
@@ -108,6 +135,8 @@ def _bounded(result: Decimal, value: object, what: str) -> Decimal:
             code="money.too_large",
             hint="Check the figure: amounts must be below 10^15.",
         )
+    if result.is_signed() and result.is_zero():  # -0 is zero, shown without its sign
+        return result.copy_abs()
     return result
 
 

@@ -90,6 +90,17 @@ class Pipeline:
         declaration = context.get(event.declaration_id, Declaration)
         goods, verdicts, on = declaration.goods, event.verdicts, event.at.date()
         schedule = self.schedule()
+        if not schedule.covers(goods.destination):
+            served = ", ".join(schedule.parties)
+            raise InvalidInput(
+                f"office: {goods.office} is a customs office of {goods.destination}; this node "
+                f"clears imports into {served} only",
+                code="declaration.office_not_served",
+                hint=f"Give the UN/LOCODE of a customs office in {served}, e.g. CNYYG (Youyiguan)."
+                if "CN" in schedule.parties
+                else f"Give the UN/LOCODE of a customs office in {served}.",
+                details={"field": "office"},
+            )
         items = []
         for item in goods.items:
             proofs = _FORM_E if item.number in verdicts.granted else _NO_PROOF

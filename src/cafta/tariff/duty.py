@@ -63,6 +63,7 @@ REQUEST_FIELDS: Mapping[str, str] = {
     "quantity.incompatible_unit": "quantity.unit",
     "tariff.ambiguous_line": "line",
     "tariff.no_measures": "line",
+    "hs.unknown": "line",
     "fx.rate_unavailable": "value.currency",
 }
 """The field of a :class:`DutyRequest` (as a document names it) that an error of :func:`assess`

@@ -221,10 +221,13 @@ _RUBBER = {"line": "4001.21.00", "description": "Smoked sheets of natural rubber
         ({"quantity": {"amount": "40", "unit": "u"}}, "items[1].quantity.unit",
          "quantity.incompatible_unit"),
         ({"line": "4001.22"}, "items[1].line", "tariff.no_measures"),
+        ({"line": "9801.00.00"}, "items[1].line", "hs.unknown"),
         ({"value": {"amount": "9000000", "currency": "XAF"}}, "items[1].value.currency",
          "fx.rate_unavailable"),
         ({"value": {"amount": "9000000", "currency": "RUB"}}, "items[1].value.currency",
          "fx.rate_unavailable"),
+        ({"value": {"amount": "999999999999999999", "currency": "CNY"}}, "items[1].value.amount",
+         "money.too_large"),
         ({"line": "8507.60"}, "items[1].line", "tariff.ambiguous_line"),
     ],
 )  # fmt: skip
@@ -247,6 +250,27 @@ def test_an_item_that_cannot_be_priced_is_a_400_naming_its_field(
     assert body["detail"].startswith(f"{field}: ") and "--" not in body["detail"]
     if code == "tariff.ambiguous_line":
         assert [c["line"] for c in body["details"]["lines"]] == ["8507600030", "8507600090"]
+
+
+@pytest.mark.parametrize(
+    ("office", "code", "words"),
+    [("XXYYG", "declaration.unknown_office", "'XX' is not a country's code"),
+     ("JPTYO", "declaration.office_not_served", "clears imports into BN, CN, ID")],
+)  # fmt: skip
+def test_an_office_this_node_does_not_serve_is_a_400_on_office(
+    client: Client,
+    trader: Headers,
+    expect_problem: ProblemCheck,
+    office: str,
+    code: str,
+    words: str,
+) -> None:
+    """It used to be a 404 about a country, or a 400 blaming the first item's line."""
+    document = durian()
+    document["office"] = office
+    body = expect_problem(client.post(URL, json=document, headers=trader), 400, code)
+    assert body["errors"] == [{"field": "office", "message": body["errors"][0]["message"]}]
+    assert words in body["detail"]
 
 
 def test_only_the_importer_or_the_declarant_may_lodge(

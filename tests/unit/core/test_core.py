@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from cafta.core.clock import FixedClock, SystemClock
 from cafta.core.dates import Validity, parse_date
 from cafta.core.errors import CaftaError, InvalidInput, NotFound
+from cafta.core.fields import Fields
 from cafta.core.money import Money, minor_unit, quantum, to_decimal
 from cafta.core.provenance import Status, combine
 from cafta.core.quantity import Quantity, unit
@@ -31,6 +32,38 @@ def test_inexact_or_absurd_amounts_are_refused(bad: object) -> None:
     with pytest.raises(InvalidInput) as error:
         to_decimal(bad)
     assert error.value.code in ("money.inexact", "money.invalid_amount", "money.too_large")
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("612000.50", "612000.50"), ("612,000.50", "612000.50"), ("1,234,567", "1234567"),
+     (" +12 ", "12"), (".5", "0.5"), ("612.000", "612.000"), ("-0", "0"), ("-0.00", "0.00")],
+)  # fmt: skip
+def test_amounts_written_plainly_are_read_exactly(text: str, value: str) -> None:
+    read = to_decimal(text)
+    assert read == Decimal(value) and str(read) == value
+
+
+@pytest.mark.parametrize(
+    "text", ["612.000,50", "1,5", "12,34", "1,2345.00", "612,000,50", "1e6", "1E-30", "1_000", "5."]
+)
+def test_amounts_that_could_be_misread_are_refused_with_how_to_write_them(text: str) -> None:
+    """Commas used to be dropped: "612.000,50" (Viet Nam's 612 thousand) was read as 612.0005
+    and "1,5" as 15."""
+    with pytest.raises(InvalidInput) as caught:
+        to_decimal(text, "value")
+    assert caught.value.code == "money.invalid_amount"
+    assert caught.value.message == f"value '{text}' is not written as a plain decimal"
+    assert caught.value.hint is not None and '"612000.50"' in caught.value.hint
+
+
+def test_a_field_s_amount_error_names_the_field() -> None:
+    for text, code in (("abc", "money.invalid_amount"), ("1" + "0" * 18, "money.too_large")):
+        with pytest.raises(InvalidInput) as caught:
+            Fields({"amount": text}, "items[0].value").decimal("amount")
+        assert caught.value.code == code
+        assert caught.value.details == {"field": "items[0].value.amount"}
+        assert caught.value.message.startswith(f"items[0].value.amount: '{text}' is ")
 
 
 def test_money_needs_a_decimal_and_a_currency_code() -> None:

@@ -176,7 +176,7 @@ def _with(path: tuple[Any, ...], value: Any) -> dict[str, Any]:
         (
             ("unit_values", "references", 0, "value_per_kg"),
             1.4,
-            "unit_values.references[0].value_per_kg must be given exactly (a decimal string or an "
+            "unit_values.references[0].value_per_kg: must be given exactly (a decimal string or an "
             "integer), not 1.4",
             "money.inexact",
         ),
