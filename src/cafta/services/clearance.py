@@ -42,6 +42,7 @@ from cafta.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from cafta.core.fields import Fields
 from cafta.core.money import Money
 from cafta.core.vocabulary import parse_member
+from cafta.refdata.currencies import is_currency
 from cafta.refdata.exchange_rates import RateProvider
 from cafta.services.bus import Context, MessageBus
 from cafta.services.pipeline import LaneSelector, Pipeline
@@ -153,6 +154,8 @@ class Cancel:
     expected_version: int | None = None
 
 
+_RETRIES = 3
+"""How often a change that names no version is made again after losing a race."""
 _LODGERS = frozenset({Role.TRADER, Role.BROKER, Role.ADMIN})
 _DECIDERS = frozenset({Role.OFFICER})
 
@@ -190,16 +193,28 @@ class Clearance:
         return result
 
     def decide(self, command: Decide) -> Declaration:
-        result: Declaration = self.bus.handle(command)
-        return result
+        return self._change(command)
 
     def amend(self, command: Amend) -> Declaration:
-        result: Declaration = self.bus.handle(command)
-        return result
+        return self._change(command)
 
     def cancel(self, command: Cancel) -> Declaration:
-        result: Declaration = self.bus.handle(command)
-        return result
+        return self._change(command)
+
+    def _change(self, command: Decide | Amend | Cancel) -> Declaration:
+        """Run a change; one that names no version applies to the current one, so a change
+        that lost the race to another is made again on what the other left (where it may no
+        longer be allowed: ``declaration.transition``), at most :data:`_RETRIES` times."""
+        for attempt in range(_RETRIES + 1):
+            try:
+                result: Declaration = self.bus.handle(command)
+            except Conflict as error:
+                again = command.expected_version is None and attempt < _RETRIES
+                if not again or error.code != "declaration.version":
+                    raise
+                continue
+            return result
+        raise AssertionError("unreachable")  # pragma: no cover
 
     # --- lodging ----------------------------------------------------------------------------
 
@@ -317,6 +332,12 @@ class Clearance:
         principal = command.principal
         if principal.role not in _DECIDERS:
             raise Forbidden("only customs officers decide on declarations")
+        if not principal.party.strip():
+            raise InvalidInput(
+                "a decision needs the name or id of the officer who makes it",
+                code="decision.no_officer",
+                hint="The officer's name goes in the timeline and the audit log.",
+            )
         outcome = _outcome(command.outcome) if command.outcome is not None else None
         declaration = self._load(context, command.declaration_id, principal,
                                  command.expected_version)  # fmt: skip
@@ -424,6 +445,10 @@ def _outcome(document: Mapping[str, Any]) -> InspectionOutcome:
     if not isinstance(found, bool):
         raise fields.error("found", "expected true or false", "invalid_field")
     money = fields.optional_money("revenue_recovered")
+    if money is not None and not is_currency(money.currency):
+        raise fields.error("revenue_recovered.currency",
+                           f"'{money.currency}' is not an ISO 4217 currency", "unknown_currency",
+                           hint="Give the currency it was collected in, e.g. CNY.")  # fmt: skip
     if money is not None and money.is_negative:
         raise fields.error("revenue_recovered", "must not be negative", "negative_value")
     what = fields.optional_text("what")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -23,6 +24,7 @@ from cafta.services.clearance import Action, Clearance, Decide, Lodge
 from cafta.services.pipeline import LaneSelector
 from cafta.services.ports import Principal, Role
 from cafta.services.preference import PreferenceChecker
+from cafta.services.writes import OneByOne, Writer
 from cafta.tariff.schedule import bundled_schedule
 
 from .fakes import FakeUnitOfWork, FixedLanes, Memory
@@ -271,6 +273,8 @@ def test_an_outcome_sent_with_a_decision_is_recorded_before_it(trust: TrustList)
         ({"found": False, "revenue_recovered": {"amount": "500.00", "currency": "CNY"}},
          "outcome.revenue_recovered", "decision.revenue_without_finding"),
         ({"found": "yes"}, "outcome.found", "decision.invalid_field"),
+        ({"found": True, "what": "x", "revenue_recovered": {"amount": "10", "currency": "QQQ"}},
+         "outcome.revenue_recovered.currency", "decision.unknown_currency"),
     ],
 )  # fmt: skip
 def test_an_outcome_that_contradicts_itself_is_refused(
@@ -329,3 +333,58 @@ def test_a_race_on_the_same_key_returns_the_first_declaration(trust: TrustList) 
     assert calls == ["replay", "replay"]  # missed at first, found after the conflict
     assert second.replayed and second.declaration.id == first.declaration.id
     assert len(memory.declarations) == 1
+
+
+class _RacedOnce:
+    """A writer that lets another change commit first, once, just before its own write."""
+
+    def __init__(self, inner: Writer, race: Callable[[], object]) -> None:
+        self.inner, self.race, self.raced = inner, race, False
+
+    def write(self, work: Callable[[Any], None]) -> None:
+        if not self.raced:
+            self.raced = True
+            self.race()
+        self.inner.write(work)
+
+
+def test_a_decision_naming_no_version_is_made_again_on_the_one_that_won(
+    trust: TrustList,
+) -> None:
+    """Two officers at once, the first naming no version: it is applied to what the other left,
+    not refused as made on an old version."""
+    memory = Memory()
+    service, _ = clearance(trust, Lane.RED, memory)
+    other, _ = clearance(trust, Lane.RED, memory)
+    held = service.lodge(Lodge(durian(), TRADER)).declaration
+    second = Principal(Role.OFFICER, "Officer Wang")
+    nothing = {"found": False, "what": "seals intact"}
+    service.writer = _RacedOnce(OneByOne(service.uow), lambda: other.decide(
+        Decide(held.id, second, Action.INSPECT, None, nothing)))  # fmt: skip
+    released = service.decide(Decide(held.id, OFFICER, Action.RELEASE, "in order"))
+    assert (released.status, released.version) == (Status.RELEASED, 3)
+    assert [h["event"] for h in released.history][-2:] == ["InspectionRecorded", "GoodsReleased"]
+    # Naming the version read: refused, as before.
+    again = service.lodge(Lodge(durian(), TRADER)).declaration
+    service.writer = _RacedOnce(OneByOne(service.uow), lambda: other.decide(
+        Decide(again.id, second, Action.INSPECT, None, nothing)))  # fmt: skip
+    with pytest.raises(Conflict) as caught:
+        service.decide(Decide(again.id, OFFICER, Action.RELEASE, expected_version=1))
+    assert caught.value.code == "declaration.version"
+    # The race lost to a release: made again, it is refused for what it is now.
+    third = service.lodge(Lodge(durian(), TRADER)).declaration
+    service.writer = _RacedOnce(OneByOne(service.uow), lambda: other.decide(
+        Decide(third.id, second, Action.RELEASE)))  # fmt: skip
+    with pytest.raises(Conflict) as late:
+        service.decide(Decide(third.id, OFFICER, Action.REJECT))
+    assert late.value.code == "declaration.transition"
+
+
+@pytest.mark.parametrize("name", ["", "   "])
+def test_a_decision_needs_the_officer_s_name(trust: TrustList, name: str) -> None:
+    service, _ = clearance(trust, Lane.RED)
+    held = service.lodge(Lodge(durian(), TRADER)).declaration
+    with pytest.raises(InvalidInput) as caught:
+        service.decide(Decide(held.id, Principal(Role.OFFICER, name), Action.RELEASE))
+    assert caught.value.code == "decision.no_officer"
+    assert service.get(held.id, OFFICER).status is Status.HELD_FOR_INSPECTION
