@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -203,6 +203,10 @@ def open_node(
         with SqlUnitOfWork(engine, read_only=True) as uow:
             return uow.received.get(reference)
 
+    def holders(reference: str) -> Sequence[str]:
+        with SqlUnitOfWork(engine, read_only=True) as uow:
+            return uow.certificate_claims.holders(reference)
+
     trust = StoredTrust(engine)
     checker = PreferenceChecker(
         trust=trust,
@@ -211,6 +215,7 @@ def open_node(
         rules=services.rulebook,
         rates=services.rates,
         received=received,
+        holders=holders,
     )
     risk_engine = default_risk_engine(
         seed=risk_seed, rules=risk.rules, quotas=risk.quotas, scorer=_risk_scorer(services)

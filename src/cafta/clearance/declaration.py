@@ -144,6 +144,10 @@ class Declaration:
     post_clearance_audit: bool = False
     inspection: InspectionOutcome | None = None
     history: list[dict[str, Any]] = field(default_factory=list)
+    held_certificates: frozenset[str] | None = field(default=None, repr=False)
+    """The Form E references the assessment made in this command granted the preference on
+    (the declaration holds them from now on); ``None`` when it was not assessed in this command.
+    Not part of the stored form: the claims register keeps it."""
     _events: list[Event] = field(default_factory=list, repr=False)
 
     # --- creation ---------------------------------------------------------------------------
@@ -158,11 +162,18 @@ class Declaration:
     # --- the pipeline's decisions -----------------------------------------------------------
 
     def record_assessment(
-        self, assessment: DeclarationAssessment, preference: PreferenceCheck | None, at: datetime
+        self,
+        assessment: DeclarationAssessment,
+        preference: PreferenceCheck | None,
+        at: datetime,
+        held: frozenset[str] = frozenset(),
     ) -> None:
+        """Record the duty assessed and the verdict on the claims; ``held``: the certificates
+        the preference was granted on (:attr:`held_certificates`)."""
         check_transition(self.status, Status.ASSESSED, "assess")
         self.assessment = assessment
         self.preference = preference
+        self.held_certificates = held
         self.status = Status.ASSESSED
         if preference is not None:
             count = len(preference.findings)

@@ -37,6 +37,7 @@ from typing import Any
 from cafta.clearance.declaration import Declaration, InspectionOutcome
 from cafta.clearance.events import Event
 from cafta.clearance.goods import Goods, parse_goods, party_key
+from cafta.clearance.lifecycle import Status
 from cafta.core.clock import Clock
 from cafta.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from cafta.core.fields import Fields
@@ -241,8 +242,12 @@ class Clearance:
         record = record_of(declaration)
         key = command.idempotency_key
 
+        held = declaration.held_certificates
+
         def store(uow: UnitOfWork) -> None:
             uow.declarations.add(record)
+            if held:
+                uow.certificate_claims.hold(declaration.id, held, now)
             _publish(uow, declaration, events, principal.party, "declaration.lodge")
             if key:
                 uow.idempotency.remember(scope, key, digest, declaration.id)
@@ -314,11 +319,15 @@ class Clearance:
         read = declaration.version
         declaration.version = read + 1
         record = record_of(declaration)
+        held = _held_after(declaration)
+        at = self.clock.now()
 
         def store(uow: UnitOfWork) -> None:
             if label is not None:
                 uow.labels.add(label)
             uow.declarations.update(record, expected_version=read)
+            if held is not None:
+                uow.certificate_claims.hold(declaration.id, held, at)
             _publish(uow, declaration, events, principal.party, action)
 
         self._write(store)
@@ -368,6 +377,15 @@ class Clearance:
                                  command.expected_version)  # fmt: skip
         declaration.cancel(self.clock.now(), principal.party, command.note)
         return self._save(context, declaration, principal, "declaration.cancel")
+
+
+def _held_after(declaration: Declaration) -> frozenset[str] | None:
+    """The certificates ``declaration`` holds after this change, or ``None`` when the change
+    leaves them as they were: a declaration cancelled or rejected lets go of them, an amended
+    one holds those its new assessment granted the preference on."""
+    if declaration.status in (Status.CANCELLED, Status.REJECTED):
+        return frozenset() if declaration.preference is not None else None
+    return declaration.held_certificates
 
 
 def _publish(uow: UnitOfWork, declaration: Declaration, events: Sequence[object], actor: str,

@@ -83,7 +83,7 @@ class Pipeline:
         self, event: DeclarationLodged | DeclarationAmended, context: Context
     ) -> None:
         declaration = context.get(event.declaration_id, Declaration)
-        verdicts = self.preference.check(declaration.goods, event.at.date())
+        verdicts = self.preference.check(declaration.goods, event.at.date(), declaration.id)
         context.publish(ClaimsVerified(declaration.id, event.at, verdicts))
 
     def price(self, event: ClaimsVerified, context: Context) -> None:
@@ -120,7 +120,7 @@ class Pipeline:
             items.append(item_assessment(item.number, assessed, verdicts.preference[item.number]))
         currency = items[0].customs_value.currency
         declaration.record_assessment(DeclarationAssessment(currency, tuple(items)),
-                                      verdicts.check, event.at)  # fmt: skip
+                                      verdicts.check, event.at, verdicts.held)  # fmt: skip
 
     def select_lane(self, event: DutyAssessed, context: Context) -> None:
         declaration = context.get(event.declaration_id, Declaration)

@@ -12,7 +12,7 @@ converts itself to and from that document, so storage never needs to know its sh
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -21,6 +21,7 @@ from typing import Any, Protocol
 __all__ = [
     "AuditEntry",
     "AuditLog",
+    "CertificateClaims",
     "DeclarationFilter",
     "DeclarationRecord",
     "DeclarationStore",
@@ -210,6 +211,23 @@ class TokenStore(Protocol):
     def find(self, token_hash: str) -> Principal | None: ...
 
 
+class CertificateClaims(Protocol):
+    """Which declaration holds each Form E: a certificate covers one consignment (ACFTA OCP:
+    one reference number per consignment), so one live declaration at a time may be granted
+    the preference on it. A declaration cancelled or rejected lets its certificates go."""
+
+    def holders(self, reference: str) -> Sequence[str]:
+        """The declarations holding the certificate ``reference`` (at most one, but for a
+        race the store refused)."""
+        ...
+
+    def hold(self, declaration_id: str, references: Iterable[str], at: datetime) -> None:
+        """Make ``references`` the certificates ``declaration_id`` holds (none: it lets go of
+        all). Raises :class:`~cafta.core.errors.Conflict` (``certificate.already_claimed``)
+        when another declaration holds one of them."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction over every store. ``with uow:`` begins; leaving the block without
     ``commit()`` rolls back."""
@@ -220,6 +238,7 @@ class UnitOfWork(Protocol):
     audit: AuditLog
     labels: LabelStore
     tokens: TokenStore
+    certificate_claims: CertificateClaims
 
     def __enter__(self) -> UnitOfWork: ...
 

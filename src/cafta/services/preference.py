@@ -10,7 +10,7 @@ discrepancies, which are noted) or falls (the reason is recorded and MFN is char
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -38,6 +38,9 @@ class ClaimVerdicts:
     preference: dict[int, str]
     granted: frozenset[int]
     check: PreferenceCheck | None
+    held: frozenset[str] = frozenset()
+    """The references of the certificates the preference was granted on: the declaration
+    holds them (:class:`~cafta.services.ports.CertificateClaims`)."""
 
 
 @dataclass
@@ -50,8 +53,13 @@ class PreferenceChecker:
     received: Callable[[str], str | None] = field(default=lambda reference: None)
     """The signed Form E the node has received under a reference number, if any."""
     authenticated: AuthenticatedCertificates = field(default_factory=AuthenticatedCertificates)
+    holders: Callable[[str], Sequence[str]] = field(default=lambda reference: ())
+    """The declarations holding a certificate (granted the preference on it, not cancelled or
+    rejected): a Form E covers one consignment, so another declaration may not use it."""
 
-    def check(self, goods: Goods, on: date) -> ClaimVerdicts:
+    def check(self, goods: Goods, on: date, declaration_id: str | None = None) -> ClaimVerdicts:
+        """The verdict on each claim of ``goods`` (the declaration ``declaration_id``, which
+        may hold its own certificates already: an amended one)."""
         claims = [i for i in goods.items if i.preference is not None]
         preference = {i.number: "not claimed" for i in goods.items}
         if not claims:
@@ -78,6 +86,7 @@ class PreferenceChecker:
                     declaration, envelope, trust, self.verifier, on=on, rates=self.rates,
                     policy=self.policy, rules=self.rules, authenticated=self.authenticated,
                 )  # fmt: skip
+                verdict = self._not_held_elsewhere(verdict, declaration_id, on)
             verdicts.append(verdict)
             if not verdict.items:  # refused as a whole: every item citing it falls
                 why = "; ".join(f.message for f in verdict.findings) or verdict.status.value
@@ -115,7 +124,31 @@ class PreferenceChecker:
         outcome = _overall(verdicts, granted, len(claims))
         references = sorted({v.reference for v in verdicts if v.reference})
         check = PreferenceCheck(outcome, ", ".join(references) or None, tuple(findings))
-        return ClaimVerdicts(preference, frozenset(granted), check)
+        held = frozenset(
+            v.reference
+            for v in verdicts
+            if v.reference and v.status is not Outcome.REJECTED
+            and any(i.declaration_item in granted for i in v.items)
+        )  # fmt: skip
+        return ClaimVerdicts(preference, frozenset(granted), check, held)
+
+    def _not_held_elsewhere(
+        self, verdict: Verification, declaration_id: str | None, on: date
+    ) -> Verification:
+        """``verdict``, or a refusal when another declaration holds its certificate."""
+        reference = verdict.reference
+        if not reference or verdict.status is Outcome.REJECTED:
+            return verdict
+        others = [d for d in self.holders(reference) if d != declaration_id]
+        if not others:
+            return verdict
+        finding = Finding(
+            "certificate.already_claimed", Severity.SUBSTANTIVE,
+            f"Form E {reference} was already used for declaration {others[0]}: a Form E covers "
+            "one consignment, so these goods need a certificate of their own (a part of a "
+            "consignment, a back-to-back certificate)",
+        )  # fmt: skip
+        return Verification(Outcome.REJECTED, on, reference, (finding,))
 
 
 def _not_received(reference: str, on: date) -> Verification:

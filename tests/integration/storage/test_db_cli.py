@@ -16,7 +16,7 @@ from cafta.adapters.storage.unit_of_work import SqlUnitOfWorkFactory
 def test_upgrade_then_verify_an_empty_and_a_tampered_log(backend, capsys) -> None:
     url = backend.empty_url()
     code, out, _ = cli(capsys, "db", "upgrade", "--database", url)
-    assert code == 0 and "at revision 0003" in out
+    assert code == 0 and "at revision 0004" in out
     code, out, _ = cli(capsys, "audit", "verify", "--database", url)
     assert (code, out.strip()) == (0, "audit log intact: 0 entries")
 
@@ -50,7 +50,7 @@ def test_the_database_comes_from_the_environment_or_the_working_directory(
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("CAFTA_DATABASE_URL", raising=False)
     code, out, _ = cli(capsys, "db", "upgrade")
-    assert code == 0 and (tmp_path / "cafta.db").is_file() and "at revision 0003" in out
+    assert code == 0 and (tmp_path / "cafta.db").is_file() and "at revision 0004" in out
     elsewhere = tmp_path / "elsewhere" / "audit.db"
     monkeypatch.setenv("CAFTA_DATABASE_URL", f"sqlite:///{elsewhere}")
     code, out, _ = cli(capsys, "db", "upgrade")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
@@ -32,6 +32,10 @@ class Memory:
     audit: list[AuditEntry] = field(default_factory=list)
     labels: list[InspectionLabel] = field(default_factory=list)
     tokens: dict[str, Principal] = field(default_factory=dict)
+    claims: dict[str, str] = field(default_factory=dict)
+    """Certificate reference → the declaration holding it."""
+    released: set[str] = field(default_factory=set)
+    """References let go of in the pending transaction."""
     commits: int = 0
 
 
@@ -155,6 +159,33 @@ class _Tokens:
         return self.uow.memory.tokens.get(token_hash)
 
 
+class _Claims:
+    def __init__(self, uow: FakeUnitOfWork) -> None:
+        self.uow = uow
+
+    def _current(self) -> dict[str, str]:
+        held = {k: v for k, v in self.uow.memory.claims.items()
+                if k not in self.uow.pending.released}  # fmt: skip
+        return {**held, **self.uow.pending.claims}
+
+    def holders(self, reference: str) -> Sequence[str]:
+        holder = self._current().get(reference)
+        return [] if holder is None else [holder]
+
+    def hold(self, declaration_id: str, references: Iterable[str], at: datetime) -> None:
+        wanted = set(references)
+        for reference, holder in self._current().items():
+            if holder == declaration_id and reference not in wanted:
+                self.uow.pending.claims.pop(reference, None)
+                self.uow.pending.released.add(reference)
+        for reference in wanted:
+            holder = self._current().get(reference)
+            if holder not in (None, declaration_id):
+                raise Conflict(f"{reference} held by {holder}", code="certificate.already_claimed")
+            self.uow.pending.claims[reference] = declaration_id
+            self.uow.pending.released.discard(reference)
+
+
 class FakeUnitOfWork:
     def __init__(self, memory: Memory) -> None:
         self.memory = memory
@@ -165,6 +196,7 @@ class FakeUnitOfWork:
         self.audit = _Audit(self)
         self.labels = _Labels(self)
         self.tokens = _Tokens(self)
+        self.certificate_claims = _Claims(self)
 
     def __enter__(self) -> FakeUnitOfWork:
         self.pending = Memory()
@@ -181,6 +213,9 @@ class FakeUnitOfWork:
         m.audit.extend(p.audit)
         m.labels.extend(p.labels)
         m.tokens.update(p.tokens)
+        for reference in p.released:
+            m.claims.pop(reference, None)
+        m.claims.update(p.claims)
         m.commits += 1
         self.pending = Memory()
 

@@ -20,7 +20,7 @@ from cafta.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from cafta.origin.rulebook import Rulebook
 from cafta.origin.scheme import ACFTA
 from cafta.refdata.exchange_rates import default_rate_provider
-from cafta.services.clearance import Action, Clearance, Decide, Lodge
+from cafta.services.clearance import Action, Amend, Cancel, Clearance, Decide, Lodge
 from cafta.services.pipeline import LaneSelector
 from cafta.services.ports import Principal, Role
 from cafta.services.preference import PreferenceChecker
@@ -80,6 +80,7 @@ def clearance(trust: TrustList, lane: Lane = Lane.GREEN, memory: Memory | None =
         trust=lambda: trust, verifier=Ed25519Verifier(), policy=VerificationPolicy(),
         rules=rules, rates=default_rate_provider(),
         received=(received or {}).get,
+        holders=FakeUnitOfWork(memory).certificate_claims.holders,
     )  # fmt: skip
     service = Clearance(
         uow=lambda read_only=False: FakeUnitOfWork(memory), clock=FixedClock(NOW),
@@ -388,3 +389,38 @@ def test_a_decision_needs_the_officer_s_name(trust: TrustList, name: str) -> Non
         service.decide(Decide(held.id, Principal(Role.OFFICER, name), Action.RELEASE))
     assert caught.value.code == "decision.no_officer"
     assert service.get(held.id, OFFICER).status is Status.HELD_FOR_INSPECTION
+
+
+def test_a_form_e_covers_one_consignment_so_one_declaration(
+    signer: Ed25519Signer, trust: TrustList
+) -> None:
+    """The same certificate cited again: refused for the second declaration (MFN, the first
+    named), until the first lets go of it by being cancelled."""
+    memory = Memory()
+    service, _ = clearance(trust, Lane.YELLOW, memory)
+    certificate = form_e(signer)
+    first = service.lodge(Lodge(durian(certificate), TRADER)).declaration
+    assert first.assessment is not None and first.assessment.items[0].regime == "ACFTA"
+    reference = next(iter(memory.claims))
+    assert memory.claims == {reference: first.id}
+    second = service.lodge(Lodge(durian(certificate), TRADER)).declaration
+    assert second.assessment is not None
+    item = second.assessment.items[0]
+    assert item.regime == "MFN" and item.preference.startswith("denied: Form E ")
+    assert f"already used for declaration {first.id}" in item.preference
+    assert second.preference is not None and second.preference.outcome == "rejected"
+    assert second.preference.findings[0]["code"] == "certificate.already_claimed"
+    assert memory.claims == {reference: first.id}
+    # The holder amended: its own certificate is still its own.
+    amended = service.amend(Amend(first.id, durian(certificate), TRADER))
+    assert amended.assessment is not None and amended.assessment.items[0].regime == "ACFTA"
+    assert memory.claims == {reference: first.id}
+    # Withdrawn: the certificate is free for the declaration that replaces it.
+    service.cancel(Cancel(first.id, TRADER, "wrong truck"))
+    assert memory.claims == {}
+    third = service.lodge(Lodge(durian(certificate), TRADER)).declaration
+    assert third.assessment is not None and third.assessment.items[0].regime == "ACFTA"
+    assert memory.claims == {reference: third.id}
+    # An amendment that drops the claim lets go of the certificate too.
+    service.amend(Amend(third.id, durian(), TRADER))
+    assert memory.claims == {}

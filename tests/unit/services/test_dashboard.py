@@ -52,14 +52,15 @@ MARGINS = TariffMargins(bundled_schedule, RATES)
 WEEK = Period(date(2026, 5, 26), date(2026, 6, 1), SHANGHAI)
 
 
-def _form_e(signer: Ed25519Signer) -> str:
+def _form_e(signer: Ed25519Signer, invoice: str = "CDE-0528") -> str:
+    """A Form E for one truck of durian; each consignment (invoice) has its own."""
     request: dict[str, Any] = {
         "authority": "TH-DFT", "exporting_party": "TH", "importing_party": "CN",
         "issue_date": "2026-05-28",
         "exporter": {"name": "Chanthaburi Durian Export Co.", "country": "TH"},
         "consignee": {"name": IMPORTER, "country": "CN"},
         "transport": {"departure_date": "2026-05-28", "means": "truck"},
-        "invoice": {"number": "CDE-0528", "date": "2026-05-28"},
+        "invoice": {"number": invoice, "date": "2026-05-28"},
         "items": [{"line": "0810.60", "description": "Fresh durian (Monthong)",
                    "quantity": {"amount": "18000", "unit": "kg"}, "criterion": "WO"}],
     }  # fmt: skip
@@ -179,7 +180,8 @@ def test_preference_utilisation_and_duty_saved(node: Node, signer: Ed25519Signer
     node.lodge(START, certificate=_form_e(signer))  # claimed, granted: ACFTA 0% instead of 20%
     node.lodge(START + timedelta(minutes=1))  # eligible, not claimed: MFN
     node.lodge(START + timedelta(minutes=2), certificate="E2026TH-NEVER-RECEIVED")  # denied
-    held = node.lodge(START + timedelta(minutes=3), Lane.RED, certificate=_form_e(signer))
+    held = node.lodge(START + timedelta(minutes=3), Lane.RED,
+                      certificate=_form_e(signer, "CDE-0529"))  # fmt: skip
     dash = read_dashboard(node.uow, WEEK, QuotaTable(), MARGINS)
     assert held and dash.collected is not None
     use = dash.collected.preference

@@ -29,6 +29,7 @@ from cafta.adapters.storage.columns import UtcDateTime
 __all__ = [
     "audit_head",
     "audit_log",
+    "certificate_claims",
     "declarations",
     "idempotency_keys",
     "inspection_labels",
@@ -165,6 +166,16 @@ trusted_keys = Table(
     Column("party", Text, nullable=True),
     Column("added_at", UtcDateTime, nullable=False),
 )
+
+certificate_claims = Table(
+    "certificate_claims",
+    metadata,
+    Column("reference", Text, primary_key=True),
+    Column("declaration_id", Text, nullable=False),
+    Column("claimed_at", UtcDateTime, nullable=False),
+    Index(None, "declaration_id"),
+)
+"""The Form E each live declaration is granted the preference on: one holder per reference."""
 
 received_certificates = Table(
     "received_certificates",

@@ -20,6 +20,7 @@ from __future__ import annotations
 from sqlalchemy.engine import Engine
 
 from cafta.adapters.storage.audit import SqlAuditLog
+from cafta.adapters.storage.claims import SqlCertificateClaims
 from cafta.adapters.storage.connection import StorageConnection
 from cafta.adapters.storage.declarations import SqlDeclarationStore
 from cafta.adapters.storage.idempotency import SqlIdempotencyStore
@@ -31,6 +32,7 @@ from cafta.adapters.storage.trusted_keys import TrustedKeyStore
 from cafta.core.errors import CaftaError
 from cafta.services.ports import (
     AuditLog,
+    CertificateClaims,
     DeclarationStore,
     IdempotencyStore,
     LabelStore,
@@ -54,6 +56,7 @@ class SqlUnitOfWork:
     tokens: TokenStore
     trusted_keys: TrustedKeyStore
     received: ReceivedCertificateStore
+    certificate_claims: CertificateClaims
 
     def __init__(self, engine: Engine, *, read_only: bool = False) -> None:
         self.db = StorageConnection(engine, read_only=read_only)
@@ -66,6 +69,7 @@ class SqlUnitOfWork:
         self.tokens = SqlTokenStore(self.db)
         self.trusted_keys = TrustedKeyStore(self.db)
         self.received = ReceivedCertificateStore(self.db)
+        self.certificate_claims = SqlCertificateClaims(self.db)
 
     def __enter__(self) -> SqlUnitOfWork:
         self.db.open()
