@@ -233,13 +233,23 @@ def _item(fields: Fields, number: int) -> Item:
         except InvalidInput as error:
             raise fields.wrap(error, "net_mass") from None
     incoterm = _value(fields, "incoterm", Incoterm.parse) if fields.has("incoterm") else None
+    quantity, value = _quantity(fields, "quantity"), _money(fields, "value")
+    if not quantity.amount:
+        raise fields.error("quantity", "must be more than zero", "zero_quantity",
+                           hint="Declare how much of the goods crosses.")  # fmt: skip
+    if not value.amount:
+        raise fields.error("value", "must be more than zero", "zero_value",
+                           hint="Goods sent free of charge still have a customs value: declare "
+                           "what identical goods sell for.")  # fmt: skip
+    if net_mass is not None and not net_mass.amount:
+        raise fields.error("net_mass", "must be more than zero", "zero_net_mass")
     return Item(
         number=number,
         line=line,
         description=fields.text("description"),
         origin=_value(fields, "origin", _alpha2),
-        quantity=_quantity(fields, "quantity"),
-        value=_money(fields, "value"),
+        quantity=quantity,
+        value=value,
         incoterm=incoterm or Incoterm.CIF,
         net_mass_kg=net_mass.amount if net_mass is not None else None,
         freight=_money(fields, "freight") if fields.has("freight") else None,

@@ -70,10 +70,23 @@ def check_transition(current: Status, target: Status, action: str) -> None:
     declaration from ``current`` to ``target``."""
     if target not in _ALLOWED[current]:
         raise Conflict(
-            f"cannot {action} a declaration that is {current.value.replace('_', ' ')}",
+            f"cannot {action} a declaration that is {_words(current)}",
             code="declaration.transition",
-            hint="Reload the declaration: its status may have changed."
+            hint=_allowed_from(target)
             if not current.final
             else "The declaration is closed; lodge a new one if needed.",
             details={"status": current.value, "action": action},
         )
+
+
+def _words(status: Status) -> str:
+    return status.value.replace("_", " ")
+
+
+def _allowed_from(target: Status) -> str:
+    """Which statuses lead to ``target``: what the declarant or officer can do instead."""
+    sources = [_words(s) for s, targets in _ALLOWED.items() if target in targets]
+    if not sources:  # pragma: no cover - every status but lodged is reached from another
+        return "Reload the declaration to see its status."
+    listed = sources[0] if len(sources) == 1 else ", ".join(sources[:-1]) + " or " + sources[-1]
+    return f"This can be done only to a declaration that is {listed}."

@@ -443,6 +443,12 @@ def _not_found(declaration_id: str) -> NotFound:
 
 
 def _changed(declaration_id: str, read: int, current: int) -> Conflict:
+    if read > current:
+        return Conflict(
+            f"declaration {declaration_id} is at version {current}; it has no version {read}",
+            code="declaration.version",
+            hint="Give the version the declaration shows (its ETag over HTTP).",
+        )
     return Conflict(
         f"declaration {declaration_id} changed: you read version {read}, "
         f"it is now at version {current}",

@@ -18,7 +18,7 @@ from cafta.clearance.declaration import (
     PreferenceCheck,
 )
 from cafta.clearance.goods import TransportMode, parse_goods
-from cafta.clearance.lifecycle import Lane, Status
+from cafta.clearance.lifecycle import Lane, Status, check_transition
 from cafta.core.errors import Conflict, InvalidInput
 from cafta.core.money import Money
 from cafta.core.provenance import Status as Provenance
@@ -170,3 +170,16 @@ def test_the_stored_form_round_trips_through_json() -> None:
     assert again.version == 3 and again.inspection == outcome
     assert again.assessment is not None and again.assessment.total.amount == Decimal("55080.00")
     assert again.reasons == ("Form E E1: HS differs", "R1 watch-list")
+
+
+def test_a_refused_change_says_when_it_can_be_made() -> None:
+    """The hint used to say "Reload the declaration", which changes nothing."""
+    with pytest.raises(Conflict) as caught:
+        check_transition(Status.HELD_FOR_INSPECTION, Status.LODGED, "amend")
+    assert str(caught.value) == (
+        "cannot amend a declaration that is held for inspection. This can be done only to a "
+        "declaration that is held for documents."
+    )
+    with pytest.raises(Conflict) as closed:
+        check_transition(Status.RELEASED, Status.CANCELLED, "cancel")
+    assert closed.value.hint == "The declaration is closed; lodge a new one if needed."

@@ -316,6 +316,26 @@ def test_bad_documents_name_the_field(trust: TrustList) -> None:
     assert memory.commits == 0
 
 
+@pytest.mark.parametrize(
+    ("change", "field", "code"),
+    [({"value": {"amount": "0.00", "currency": "CNY"}}, "items[0].value", "declaration.zero_value"),
+     ({"value": {"amount": "-0", "currency": "CNY"}}, "items[0].value", "declaration.zero_value"),
+     ({"quantity": {"amount": "0", "unit": "kg"}}, "items[0].quantity",
+      "declaration.zero_quantity"),
+     ({"net_mass": {"amount": "0", "unit": "kg"}}, "items[0].net_mass",
+      "declaration.zero_net_mass")],
+)  # fmt: skip
+def test_nothing_declared_at_zero(
+    trust: TrustList, change: dict[str, Any], field: str, code: str
+) -> None:
+    """A value, quantity or mass of zero used to be lodged (and released green)."""
+    service, memory = clearance(trust)
+    with pytest.raises(InvalidInput) as caught:
+        service.lodge(Lodge(durian(**change), TRADER))
+    assert (caught.value.code, caught.value.details["field"]) == (code, field)
+    assert memory.commits == 0
+
+
 def test_a_race_on_the_same_key_returns_the_first_declaration(trust: TrustList) -> None:
     service, memory = clearance(trust)
     document = durian()
@@ -424,3 +444,13 @@ def test_a_form_e_covers_one_consignment_so_one_declaration(
     # An amendment that drops the claim lets go of the certificate too.
     service.amend(Amend(third.id, durian(), TRADER))
     assert memory.claims == {}
+
+
+def test_a_version_that_does_not_exist_yet_is_named_as_such(trust: TrustList) -> None:
+    """It used to say "you read version 7, it is now at version 1", as if it had changed."""
+    service, _ = clearance(trust, Lane.RED)
+    held = service.lodge(Lodge(durian(), TRADER)).declaration
+    with pytest.raises(Conflict) as caught:
+        service.decide(Decide(held.id, OFFICER, Action.RELEASE, expected_version=7))
+    assert caught.value.code == "declaration.version"
+    assert caught.value.message == f"declaration {held.id} is at version 1; it has no version 7"
