@@ -292,11 +292,21 @@ class Declaration:
 
     def amend(self, goods: Goods, at: datetime, by: str) -> None:
         """Replace what was declared while documents are requested; it is assessed again."""
-        if goods.office != self.goods.office or goods.importer.key != self.goods.importer.key:
+        changed = (
+            ("office", f"{self.goods.office} to {goods.office}")
+            if goods.office != self.goods.office
+            else ("importer.name", f"'{self.goods.importer.name}' to '{goods.importer.name}'")
+            if goods.importer.key != self.goods.importer.key
+            else None
+        )
+        if changed is not None:
+            field_name, change = changed
             raise InvalidInput(
-                "an amendment may not change the customs office or the importer",
+                f"{field_name}: an amendment may not change the customs office or the importer "
+                f"(here {change})",
                 code="declaration.amend_identity",
                 hint="Cancel this declaration and lodge a new one.",
+                details={"field": field_name},
             )
         check_transition(self.status, Status.LODGED, "amend")  # only while documents are asked
         self.goods = goods

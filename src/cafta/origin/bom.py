@@ -24,7 +24,7 @@ from cafta.core.money import Money
 from cafta.core.quantity import Quantity
 from cafta.core.vocabulary import parse_member
 from cafta.identifiers import hs
-from cafta.origin.scheme import WhollyObtainedCategory
+from cafta.origin.scheme import WhollyObtainedCategory, scheme
 from cafta.refdata.countries import country
 
 __all__ = [
@@ -278,6 +278,17 @@ def _claim(fields: Fields) -> str | None:
     return word
 
 
+def _scheme(fields: Fields) -> str:
+    """The scheme's code, upper-cased; one the engine has no rules for is refused here."""
+    code = fields.text("scheme").upper()
+    try:
+        scheme(code)
+    except LookupError as error:
+        raise fields.error("scheme", f"unknown origin scheme '{code}'", "unknown_scheme",
+                           hint=getattr(error, "hint", None)) from None  # fmt: skip
+    return code
+
+
 def parse_bom(document: Mapping[str, object] | object) -> BillOfMaterials:
     """Read a bill of materials from a parsed JSON/YAML document; errors name the field."""
     fields = Fields(document, prefix="bom")
@@ -296,7 +307,7 @@ def parse_bom(document: Mapping[str, object] | object) -> BillOfMaterials:
     consignment = fields.optional_object("consignment")
     costs = fields.optional_object("costs")
     return BillOfMaterials(
-        scheme=fields.text("scheme").upper(),
+        scheme=_scheme(fields),
         exporting_party=_country(fields, "exporting_party"),
         importing_party=_country(fields, "importing_party"),
         product=product,

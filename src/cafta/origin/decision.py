@@ -91,14 +91,18 @@ def _party_check(bom: BillOfMaterials, chosen: Scheme, on: date) -> None:
     for role, party in (("exporting", bom.exporting_party), ("importing", bom.importing_party)):
         if party not in parties:
             raise InvalidInput(
-                f"{role}_party {party} is not a party to {chosen.code} on {on}",
+                f"{role}_party: {party} is not a party to {chosen.code} on {on}",
                 code="origin.not_a_party",
                 hint="Check the countries: ACFTA covers China and the ten ASEAN member states.",
+                details={"field": f"{role}_party"},
             )
     if bom.exporting_party == bom.importing_party:
         raise InvalidInput(
-            f"exporting_party and importing_party are both {bom.exporting_party}",
+            f"importing_party: exporting_party and importing_party are both "
+            f"{bom.exporting_party}",
             code="origin.same_party",
+            hint="The good is exported from one party to another: check the two countries.",
+            details={"field": "importing_party"},
         )
 
 

@@ -615,7 +615,8 @@ def test_who_may_amend_and_what(
     elsewhere["office"] = "CNPXG"
     body = expect_problem(client.post(where, json=elsewhere, headers=trader), 400,
                           "declaration.amend_identity")  # fmt: skip
-    assert "Cancel this declaration" in body["detail"]
+    assert "Cancel this declaration" in body["detail"] and "CNYYG to CNPXG" in body["detail"]
+    assert [e["field"] for e in body["errors"]] == ["office"]
     # Only a declaration held for documents is amended; one held for inspection is not.
     red = held(client, trader)
     response = client.post(f"{URL}/{red['id']}/amendments", json=durian(), headers=trader)

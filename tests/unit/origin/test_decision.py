@@ -193,7 +193,22 @@ def test_rules_not_in_force_and_scheme_mismatch() -> None:
     with pytest.raises(InvalidInput, match="not in force on 2019-01-01"):
         assess(parse_bom(_bom()), date(2019, 1, 1))
     with pytest.raises(InvalidInput, match="the rules given are for ACFTA"):
-        assess(parse_bom({**_bom(), "scheme": "RCEP"}), ON, rulebook=Rulebook(ACFTA))
+        assess(replace(parse_bom(_bom()), scheme="RCEP"), ON, rulebook=Rulebook(ACFTA))
+    # A document naming a scheme without rules is refused on its field as it is read.
+    with pytest.raises(InvalidInput) as unknown:
+        parse_bom({**_bom(), "scheme": "bogus"})
+    assert unknown.value.details == {"field": "scheme"}
+    assert str(unknown.value) == "scheme: unknown origin scheme 'BOGUS'. Use one of: ACFTA."
+
+
+def test_the_parties_are_named_as_fields() -> None:
+    with pytest.raises(InvalidInput) as outside:
+        assess(parse_bom({**_bom(), "exporting_party": "US"}), ON)
+    assert outside.value.details == {"field": "exporting_party"}
+    with pytest.raises(InvalidInput) as same:
+        assess(parse_bom({**_bom(), "exporting_party": "CN", "importing_party": "CN"}), ON)
+    assert (same.value.code, same.value.details) == (
+        "origin.same_party", {"field": "importing_party"})  # fmt: skip
 
 
 def test_materials_worth_more_than_fob_are_flagged() -> None:
