@@ -63,7 +63,7 @@ class AmendmentsController(Controller):
         status_code=200,
         summary="Amend a declaration held for documents",
         response_headers=[ETAG],
-        responses=problem_responses(400, 401, 403, 404, 409, 503),
+        responses=problem_responses(400, 401, 403, 404, 409, 413, 415, 503),
     )
     async def amend(
         self,
@@ -102,7 +102,7 @@ class AmendmentsController(Controller):
         status_code=200,
         summary="Cancel a declaration before release",
         response_headers=[ETAG],
-        responses=problem_responses(400, 401, 403, 404, 409, 503),
+        responses=problem_responses(400, 401, 403, 404, 409, 413, 415, 503),
     )
     async def cancel(
         self,

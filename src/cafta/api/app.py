@@ -7,6 +7,10 @@ Layout:
 * ``GET /schema/openapi.json``: the OpenAPI 3.1 document, public;
 * ``GET /docs``: Swagger UI, served offline (:mod:`.docs_ui`), public.
 
+Every ``GET`` route also answers ``HEAD`` (:mod:`.head`); a single-valued query parameter of an
+``/api`` route given twice is a 400 (:mod:`.query`); a request body is read only if it is JSON
+(415 otherwise) and at most :data:`~cafta.api.bodies.MAX_BODY_BYTES` long (413 otherwise).
+
 A later version of the API is another router (``/api/v2``) beside the first; new resources of
 version 1 are more controllers in :data:`V1_CONTROLLERS`, as the declarations are
 (:mod:`.declarations`, :mod:`.amendments`).
@@ -14,9 +18,10 @@ version 1 are more controllers in :data:`V1_CONTROLLERS`, as the declarations ar
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
 
-from litestar import Litestar, Router, get
+from litestar import Litestar, Request, Response, Router, get
 from litestar.datastructures import State
 from litestar.exceptions import HTTPException
 from litestar.middleware.base import DefineMiddleware
@@ -28,6 +33,7 @@ from litestar.types import ControllerRouterHandler, ExceptionHandlersMap
 from cafta import __version__
 from cafta.api.amendments import AmendmentsController
 from cafta.api.auth import BearerAuthentication
+from cafta.api.bodies import MAX_BODY_BYTES
 from cafta.api.context import STATE_KEY, ApiContext
 from cafta.api.declarations import DeclarationsController
 from cafta.api.docs_ui import docs_router
@@ -45,7 +51,10 @@ from cafta.api.errors import (
     unexpected_error_handler,
 )
 from cafta.api.floor import floor_handler
+from cafta.api.head import head_as_get
+from cafta.api.openapi import schema_router
 from cafta.api.options import allow_every_method
+from cafta.api.query import GivenOnce
 from cafta.api.responses import Health
 from cafta.bootstrap import Services
 from cafta.certificates.trust import TrustList
@@ -56,6 +65,7 @@ from cafta.services.ports import TokenStore, UnitOfWorkFactory
 __all__ = ["API_PREFIX", "V1_CONTROLLERS", "create_app"]
 
 API_PREFIX = "/api/v1"
+SCHEMA_PATH = "/schema"
 BEARER = "bearer"
 
 V1_CONTROLLERS: Sequence[ControllerRouterHandler] = (
@@ -95,7 +105,8 @@ def _openapi() -> OpenAPIConfig:
         title="CAFTA Smart Port API",
         version=__version__,
         description=_DESCRIPTION,
-        path="/schema",
+        path=SCHEMA_PATH,
+        openapi_router=schema_router(SCHEMA_PATH),
         render_plugins=[JsonRenderPlugin()],
         components=Components(
             security_schemes={
@@ -121,6 +132,19 @@ def _openapi() -> OpenAPIConfig:
         ],
         use_handler_docstrings=True,
     )
+
+
+def _api_hooks(given_once: GivenOnce) -> Callable[[Request[Any, Any, Any]], Awaitable[Any]]:
+    """The ``before_request`` of the ``/api`` routes: the application's (which a router's hook
+    replaces for its routes, Litestar's ``OPTIONS`` handlers included), then :class:`GivenOnce`."""
+
+    async def before_request(request: Request[Any, Any, Any]) -> Response[None] | None:
+        answered = await allow_every_method(request)
+        if answered is None:
+            await given_once(request)
+        return answered
+
+    return before_request
 
 
 _HANDLERS: ExceptionHandlersMap = {
@@ -151,15 +175,20 @@ def create_app(
         route_handlers=handlers,
         middleware=[DefineMiddleware(BearerAuthentication)],
         security=[{BEARER: []}],
+        before_request=_api_hooks(GivenOnce()),
     )
     context = ApiContext(services=services, tokens=tokens, trust=trust, clearance=clearance)
-    return Litestar(
+    app = Litestar(
         route_handlers=[healthz, v1, docs_router(), *extra_routes],
         openapi_config=_openapi(),
         exception_handlers=_HANDLERS,
         before_request=allow_every_method,
+        request_max_body_size=MAX_BODY_BYTES,
         state=State({STATE_KEY: context}),
         on_shutdown=[context.workers.close],
         logging_config=None,
         debug=debug,
     )
+    # Before routing, which sends HEAD only to handlers declared for it (.head).
+    app.asgi_handler = head_as_get(app.asgi_handler)
+    return app

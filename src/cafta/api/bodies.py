@@ -23,6 +23,12 @@ The API's routes with a body all use :class:`StrictBody`; :func:`strict_body` is
 reference the tests hold it to (``tests/e2e/api/test_strict_bodies.py``,
 ``test_strict_routes.py``).
 
+Both refuse a body sent as anything but JSON (:func:`check_media_type`): a ``Content-Type``
+other than ``application/json`` or ``application/*+json`` (parameters such as ``charset`` aside)
+is a 415 ``request.unsupported_media_type``, so that a form (``curl -d``'s default) or plain
+text is not read as if it were JSON. A body sent without a ``Content-Type`` is read as JSON
+(RFC 9110 8.3 lets the recipient examine it), and an empty body has no type to check.
+
 Both refuse, before decoding it, a body whose arrays and objects are nested more than
 :data:`MAX_DEPTH` levels deep (:func:`nested_deeper_than`): 400 ``request.nested_too_deeply``.
 Decoding JSON recurses once per level, in msgspec and in Litestar's lenient reading, and a body
@@ -44,8 +50,9 @@ from litestar import Request
 from litestar.connection import ASGIConnection
 from litestar.datastructures import URL
 from litestar.dto import AbstractDTO
-from litestar.exceptions import ValidationException
+from litestar.exceptions import ClientException, ValidationException
 from litestar.serialization import decode_json
+from litestar.status_codes import HTTP_415_UNSUPPORTED_MEDIA_TYPE
 from litestar.typing import FieldDefinition
 
 from cafta.core.errors import InvalidInput
@@ -56,8 +63,10 @@ if TYPE_CHECKING:
     from litestar.openapi.spec import Reference, Schema
 
 __all__ = [
+    "MAX_BODY_BYTES",
     "MAX_DEPTH",
     "StrictBody",
+    "check_media_type",
     "field_path",
     "nested_deeper_than",
     "strict",
@@ -73,6 +82,10 @@ _DEFERRED = "cafta.strict_body_error"
 
 MAX_DEPTH = 64
 """How many levels deep a request body's arrays and objects may be nested (``docs/api.md``)."""
+MAX_BODY_BYTES = 10_000_000
+"""The largest request body the API reads (10 MB, Litestar's default): a larger one is a 413
+``request.too_large``. The API's documents are far smaller (the example declarations are under
+1 kB)."""
 
 _OPEN, _CLOSE = b"\x01", b"\xff"
 """An opening and a closing bracket in :func:`nested_deeper_than`'s marks: +1 and -1 as signed
@@ -145,6 +158,29 @@ def _too_deep() -> InvalidInput:
     )
 
 
+def _is_json(content_type: str) -> bool:
+    media = content_type.partition(";")[0].strip().lower()
+    if media == "application/json":
+        return True
+    kind, _, subtype = media.partition("/")
+    return kind == "application" and subtype.endswith("+json") and len(subtype) > len("+json")
+
+
+def check_media_type(connection: ASGIConnection[Any, Any, Any, Any]) -> None:
+    """A 415 ``request.unsupported_media_type`` unless the body is sent as JSON, or without a
+    ``Content-Type`` (module docstring)."""
+    content_type = connection.headers.get("content-type")
+    if content_type is None or _is_json(content_type):
+        return
+    sent = content_type.partition(";")[0].strip()[:80]
+    came = f"it came as {sent}" if sent else "its Content-Type was empty"
+    raise ClientException(
+        status_code=HTTP_415_UNSUPPORTED_MEDIA_TYPE,
+        detail="The request body must be JSON: send it with 'Content-Type: application/json' "
+        f"({came}).",
+    )
+
+
 def field_path(where: str) -> str | None:
     """``$.items[0].line`` → ``items[0].line``; the document itself (``$``) → ``None``."""
     path = where.strip().strip("`").removeprefix("$").removeprefix(".")
@@ -168,6 +204,8 @@ def _invalid(
 async def strict_body(request: Request[Any, Any, Any], kind: type[T]) -> T:
     """The request's JSON body as ``kind``, without type coercion."""
     body = await request.body()
+    if body:
+        check_media_type(request)
     if nested_deeper_than(body):
         raise _too_deep()
     try:
@@ -258,6 +296,8 @@ class StrictBody(AbstractDTO[Any]):
         return False
 
     def decode_bytes(self, value: bytes) -> Any:
+        # Litestar calls this only for a body that is not empty.
+        check_media_type(self.asgi_connection)
         if nested_deeper_than(value):
             raise _too_deep()
         try:

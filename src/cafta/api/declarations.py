@@ -5,7 +5,8 @@
   Form E checked, given a lane and, in the green or blue lane, released before the answer:
   **201** with the declaration and ``Location``. An ``Idempotency-Key`` makes a retry safe: the
   same key with the same body answers **200** with the declaration the first request made
-  (``Idempotent-Replayed: true``); the same key with another body is a 409
+  (``Idempotent-Replayed: true``, with ``Location`` and ``ETag`` as the 201 has them, and so
+  documented); the same key with another body is a 409
   ``idempotency.key_reused``.
 * ``GET /declarations/{id}`` (any role): the declaration, with its version as ``ETag``.
   Officers and admins see every declaration; other roles (traders, brokers, gates) only those
@@ -39,6 +40,7 @@ import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import ResponseHeader
 from litestar.openapi.datastructures import ResponseSpec
+from litestar.openapi.spec import OpenAPIHeader, OpenAPIType, Schema
 from litestar.params import Body, HeaderParameter, Parameter
 
 from cafta.api.auth import only, principal_of
@@ -54,7 +56,7 @@ from cafta.api.declaration_schemas import (
 from cafta.api.errors import problem_responses
 from cafta.api.examples import DECISION_EXAMPLE, DECLARATION_EXAMPLE
 from cafta.api.inputs import checked
-from cafta.api.openapi import SortedHeaders
+from cafta.api.openapi import replayed_with
 from cafta.clearance.declaration import Declaration
 from cafta.clearance.goods import party_key
 from cafta.clearance.lifecycle import Lane, Status
@@ -106,6 +108,12 @@ _LOCATION = ResponseHeader(
     value="/api/v1/declarations/CD20260601-4F1A9C02B7",
     description="The declaration's URL.",
     documentation_only=True,
+)
+_REPLAYED = OpenAPIHeader(
+    schema=Schema(type=OpenAPIType.STRING, enum=["true"]),
+    description="true: this is the declaration an earlier request with the same "
+    "Idempotency-Key and body lodged; nothing was lodged again.",
+    required=True,
 )
 IdempotencyKey = Annotated[
     str | None,
@@ -257,7 +265,9 @@ class DeclarationsController(Controller):
         status_code=201,
         summary="Lodge a declaration",
         response_headers=[_LOCATION, ETAG],
-        operation_class=SortedHeaders,  # two headers: listed by name, not in a set's order
+        # The replay's 200 has the 201's headers and its own; each listed by name, not in a
+        # set's order.
+        operation_class=replayed_with(200, 201, {"Idempotent-Replayed": _REPLAYED}),
         responses={
             200: ResponseSpec(
                 data_container=DeclarationView,
@@ -265,7 +275,7 @@ class DeclarationsController(Controller):
                 "the first request made (Idempotent-Replayed: true)",
                 generate_examples=False,
             ),
-            **problem_responses(400, 401, 403, 404, 409, 503),
+            **problem_responses(400, 401, 403, 404, 409, 413, 415, 503),
         },
     )
     async def lodge(
@@ -353,7 +363,7 @@ class DeclarationsController(Controller):
         status_code=200,
         summary="Decide on a declaration",
         response_headers=[ETAG],
-        responses=problem_responses(400, 401, 403, 404, 409, 503),
+        responses=problem_responses(400, 401, 403, 404, 409, 413, 415, 503),
     )
     async def decide(
         self,

@@ -158,7 +158,7 @@ class DutyController(Controller):
         dto=StrictBody,
         status_code=200,
         summary="Duty and import taxes for a consignment",
-        responses=problem_responses(400, 401, 403, 404, 503),
+        responses=problem_responses(400, 401, 403, 404, 413, 415, 503),
     )
     async def assess(
         self, request: AnyRequest, data: Annotated[DutyBody, Body(examples=[DUTY_EXAMPLE])]
@@ -195,7 +195,7 @@ class OriginController(Controller):
         dto=StrictBody,
         status_code=200,
         summary="Decide origin from a bill of materials",
-        responses=problem_responses(400, 401, 403, 404, 503),
+        responses=problem_responses(400, 401, 403, 404, 413, 415, 503),
     )
     async def assess(
         self,
@@ -242,7 +242,7 @@ class CertificatesController(Controller):
         dto=StrictBody,
         status_code=200,
         summary="Verify a signed Form E",
-        responses=problem_responses(400, 401, 403, 503),
+        responses=problem_responses(400, 401, 403, 413, 415, 503),
     )
     async def verify(
         self,

@@ -31,11 +31,13 @@ from typing import Annotated, Any
 import msgspec
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, SerializationException, ValidationException
+from litestar.handlers import HTTPRouteHandler
 from litestar.openapi.datastructures import ResponseSpec
 from msgspec import Meta
 
 from cafta.api.choices import allowed_values
 from cafta.api.context import STATE_KEY, ApiContext
+from cafta.api.head import with_head
 from cafta.api.schemas import PATTERN_MESSAGES
 from cafta.core.errors import (
     CaftaError,
@@ -105,6 +107,8 @@ _DESCRIPTIONS = {
     403: "The token's role may not do this",
     404: "Not found",
     409: "Conflict with the current state",
+    413: "The request body is larger than the server accepts",
+    415: "The request body is not sent as JSON (Content-Type: application/json)",
     422: "The request cannot be satisfied as asked",
     500: "Unexpected failure (with an error id)",
     503: "The server's settings or database cannot be used now",
@@ -245,6 +249,11 @@ _EXPECTED = re.compile(r"^Expected `(?P<want>[^`]+)`, got `(?P<got>[^`]+)`")
 _PATTERN = re.compile(r"^Expected `str` matching regex '(?P<regex>.*)'$")
 _NOT_IN_ENUM = re.compile(r"^Invalid enum value (?P<got>.+)$")
 _MISSING_PARAMETER = re.compile(r"Missing required (?P<kind>[\w-]+) parameter '(?P<name>[^']+)'")
+_BOUND = re.compile(r"^Expected `(?P<kind>[^`]+)` (?P<op><=|>=|<|>) (?P<bound>\S+)$")
+_LENGTH = re.compile(
+    r"^Expected `(?P<kind>[^`]+)` of length (?:(?P<op><=|>=|<|>) )?(?P<bound>\d+)(?:, got \d+)?$"
+)
+_MULTIPLE = re.compile(r"^Expected `(?P<kind>[^`]+)` that's a multiple of (?P<bound>\S+)$")
 _KINDS = {
     "str": "text",
     "int": "a whole number",
@@ -253,12 +262,48 @@ _KINDS = {
     "object": "an object",
     "array": "a list",
     "null": "null",
+    "date": "a date (YYYY-MM-DD)",
+    "datetime": "a date and time",
+    "time": "a time",
 }
 _DECIMAL_HINT = 'amounts are exact decimals written as text, e.g. "1000.00"'
+_INVALID = {
+    "Invalid RFC3339 encoded date": "not a valid date: write it as YYYY-MM-DD, e.g. 2026-06-01",
+    "Invalid RFC3339 encoded datetime": "not a valid date and time: write it as "
+    "YYYY-MM-DDThh:mm:ss with a time zone, e.g. 2026-06-01T09:30:00+08:00",
+    "Invalid RFC3339 encoded time": "not a valid time: write it as hh:mm:ss, e.g. 09:30:00",
+}
+"""msgspec's refusals of a text that is not the date, date and time, or time it stands for."""
+_COMPARED = {">=": "of at least", "<=": "of at most", ">": "greater than", "<": "less than"}
+_COUNTED = {">=": "at least", "<=": "at most", ">": "more than", "<": "fewer than", None: "exactly"}
+_UNITS = {"str": "character", "array": "item", "object": "member", "bytes": "byte"}
 
 
 def _kind(name: str) -> str:
     return " or ".join(_KINDS.get(part.strip(), part.strip()) for part in name.split("|"))
+
+
+def _bounded(message: str) -> str | None:
+    """A bound msgspec checked (``Expected `int` >= 1``, ``Expected `str` of length <= 200``),
+    as a rule: ``must be a whole number of at least 1``, ``must be at most 200 characters``."""
+    bound = _BOUND.match(message)
+    if bound:
+        kind, op, limit = bound["kind"], bound["op"], bound["bound"]
+        noun = {"int": "a whole number", "float": "a number"}.get(kind)
+        if noun is None:
+            return f"must be {_COMPARED[op].removeprefix('of ')} {limit}"
+        return f"must be {noun} {_COMPARED[op]} {limit}"
+    length = _LENGTH.match(message)
+    if length:
+        kind, op, limit = length["kind"], length["op"], length["bound"]
+        unit = _UNITS.get(kind, "element")
+        units = unit if limit == "1" else f"{unit}s"
+        verb = "be" if kind in ("str", "bytes") else "have"
+        return f"must {verb} {_COUNTED[op]} {limit} {units}"
+    multiple = _MULTIPLE.match(message)
+    if multiple:
+        return f"must be a multiple of {multiple['bound']}"
+    return None
 
 
 def _field_message(message: str, field: str | None) -> str:
@@ -276,7 +321,10 @@ def _field_message(message: str, field: str | None) -> str:
         # Litestar passes the expression as msgspec wrote it, its backslashes doubled.
         regex = pattern["regex"].replace("\\\\", "\\")
         return PATTERN_MESSAGES.get(regex, f"does not match {regex}")
-    return message.replace("`", "")
+    rule = _bounded(message)
+    if rule is not None:
+        return rule
+    return _INVALID.get(message, message.replace("`", ""))
 
 
 def _field_error(item: Mapping[str, Any]) -> FieldError:
@@ -361,16 +409,50 @@ def http_error_handler(request: Request[Any, Any, Any], error: HTTPException) ->
         )
         return _problem(400, code, detail, errors=errors, headers=headers)
     code = _HTTP_CODES.get(status, f"http.{status}")
+    details = None
     if status == 404:
         detail = f"Nothing is at {request.url.path}: see /docs for the API's routes."
     elif status == 405:
-        allowed = headers.get("allow") or headers.get("Allow") or ""
+        listed = next((v for k, v in headers.items() if k.lower() == "allow"), "")
+        headers = {k: v for k, v in headers.items() if k.lower() != "allow"}
+        allowed = with_head(listed)
+        if allowed:
+            headers["Allow"] = allowed
         detail = f"{request.method} is not allowed on {request.url.path}" + (
             f"; use {allowed}." if allowed else "."
         )
+    elif status == 413:
+        limit = _body_limit(request)
+        detail = _too_large(limit)
+        details = {"max_bytes": limit} if limit is not None else None
     else:
         detail = error.detail or HTTPStatus(status).phrase
-    return _problem(status, code, detail, headers=headers)
+    return _problem(status, code, detail, headers=headers, details=details)
+
+
+def _body_limit(request: Request[Any, Any, Any]) -> int | None:
+    """The most bytes the route reads in a body (``None``: no limit, or no route found)."""
+    handler = request.scope.get("route_handler")
+    if not isinstance(handler, HTTPRouteHandler):
+        return None
+    return handler.resolve_request_max_body_size()
+
+
+def _size(count: int) -> str:
+    """``10000000`` → ``10 MB``, ``1500000`` → ``1.5 MB``, ``64000`` → ``64 kB``."""
+    for unit, size in (("MB", 1_000_000), ("kB", 1_000)):
+        if count >= size:
+            return f"{round(count / size, 1):g} {unit}"
+    return f"{count} bytes"
+
+
+def _too_large(limit: int | None) -> str:
+    """A 413's detail, naming the limit when the route has one."""
+    larger = f"larger than the {_size(limit)} this server accepts" if limit else "too large"
+    return (
+        f"The request body is {larger}: send the document alone, as JSON (the API's "
+        "documents are a few kilobytes; see /docs)."
+    )
 
 
 def unexpected_error_handler(

@@ -4,7 +4,8 @@ Litestar 2 answers ``OPTIONS`` itself, but on a path served by several handlers 
 ``POST /api/v1/declarations``) its answer lists only the methods of the first handler
 registered (litestar-org/litestar#4169, fixed in Litestar 3). :func:`allow_every_method`, the
 application's ``before_request`` hook, answers those requests with the route's full list
-instead, and lets every other request through untouched.
+instead, and lets every other request through untouched. ``HEAD`` is listed beside ``GET``,
+which answers it (:mod:`.head`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from litestar.enums import MediaType
 from litestar.routes import HTTPRoute
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
+from cafta.api.head import with_head
+
 __all__ = ["allow_every_method"]
 
 _LITESTAR_OPTIONS = "options_handler"
@@ -24,7 +27,8 @@ _LITESTAR_OPTIONS = "options_handler"
 
 async def allow_every_method(request: Request[Any, Any, Any]) -> Response[None] | None:
     """For Litestar's own ``OPTIONS`` handler: a 204 whose ``Allow`` lists every method of
-    the route. ``None`` (go on to the handler) for any other request."""
+    the route (and ``HEAD`` where there is ``GET``). ``None`` (go on to the handler) for any
+    other request."""
     if request.method != "OPTIONS":
         return None
     handler = request.route_handler
@@ -35,7 +39,7 @@ async def allow_every_method(request: Request[Any, Any, Any]) -> Response[None] 
             return Response(
                 content=None,
                 status_code=HTTP_204_NO_CONTENT,
-                headers={"Allow": ", ".join(sorted(route.methods))},
+                headers={"Allow": with_head(", ".join(route.methods))},
                 media_type=MediaType.TEXT,
             )
     return None

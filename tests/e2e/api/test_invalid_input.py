@@ -261,3 +261,55 @@ def test_a_certificate_must_be_text(
     )
     first = _first_error(expect_problem(response, 400, "request.invalid"))
     assert first["field"] == "certificate"
+
+
+@pytest.mark.parametrize(
+    ("url", "field", "message"),
+    [
+        ("/api/v1/hs/search?q=durian&limit=0", "limit", "must be a whole number of at least 1"),
+        ("/api/v1/hs/search?q=durian&limit=101", "limit", "must be a whole number of at most 100"),
+        (f"/api/v1/hs/search?q={'a' * 201}", "q", "must be at most 200 characters"),
+        ("/api/v1/hs/search?q=", "q", "must be at least 1 character"),
+        ("/api/v1/declarations?offset=-1", "offset", "must be a whole number of at least 0"),
+        ("/api/v1/declarations?limit=501", "limit", "must be a whole number of at most 500"),
+        (f"/api/v1/declarations?office={'X' * 21}", "office", "must be at most 20 characters"),
+        ("/api/v1/tariff/0810.60?origin=TH&destination=CN&on=2026-02-30", "on",
+         "not a valid date: write it as YYYY-MM-DD, e.g. 2026-06-01"),
+        ("/api/v1/tariff/0810.60?origin=TH&destination=CN&on=", "on",
+         "not a valid date: write it as YYYY-MM-DD, e.g. 2026-06-01"),
+        ("/api/v1/tariff/0810.60?origin=TH&destination=CN&on=01/06/2026", "on",
+         "not a valid date: write it as YYYY-MM-DD, e.g. 2026-06-01"),
+    ],
+)  # fmt: skip
+def test_a_parameter_out_of_bounds_is_told_in_words(
+    client: TestClient[Litestar],
+    auth: dict[str, str],
+    expect_problem: Problem,
+    url: str,
+    field: str,
+    message: str,
+) -> None:
+    body = expect_problem(client.get(url, headers=auth), 400, "request.invalid")
+    assert body["errors"] == [{"field": field, "message": message}]
+    assert body["detail"] == f"The request is not valid: {field}: {message}."
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        ({"on": "2026-02-30"}, "on", "not a valid date: write it as YYYY-MM-DD, e.g. 2026-06-01"),
+        ({"on": ""}, "on", "not a valid date: write it as YYYY-MM-DD, e.g. 2026-06-01"),
+        ({"on": 20260601}, "on", "expected a date (YYYY-MM-DD) or null, found a whole number"),
+    ],
+)
+def test_a_date_in_a_body_that_does_not_exist_is_told_in_words(
+    client: TestClient[Litestar],
+    auth: dict[str, str],
+    expect_problem: Problem,
+    change: dict[str, Any],
+    field: str,
+    message: str,
+) -> None:
+    response = client.post("/api/v1/duty", headers=auth, json={**DUTY, **change})
+    body = expect_problem(response, 400, "request.invalid")
+    assert body["errors"] == [{"field": field, "message": message}]

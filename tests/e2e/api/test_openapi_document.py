@@ -55,3 +55,5 @@ def test_the_openapi_document_does_not_depend_on_the_hash_seed(tmp_path: Path) -
     assert first == second
     lodge = json.loads(first)["paths"]["/api/v1/declarations"]["post"]
     assert list(lodge["responses"]["201"]["headers"]) == ["ETag", "Location"]
+    # The idempotent replay's 200 has the 201's headers and its own, listed by name too.
+    assert list(lodge["responses"]["200"]["headers"]) == ["ETag", "Idempotent-Replayed", "Location"]

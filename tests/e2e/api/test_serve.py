@@ -75,6 +75,17 @@ def test_serve_creates_the_database_answers_and_stops_on_sigterm(tmp_path: Path)
             assert listed.json() == {"items": [], "limit": 50, "offset": 0, "total": 0}
             refused = httpx.get(f"{base}/api/v1/declarations", timeout=5.0)
             assert refused.status_code == 401
+            # HEAD, as a load balancer probes: GET's status and headers, no body, and the
+            # connection still good for the next request.
+            with httpx.Client(base_url=base, timeout=5.0) as connection:
+                probe = connection.head("/healthz")
+                health = connection.get("/healthz")
+                head = connection.head("/api/v1/declarations", headers=headers)
+            assert (probe.status_code, probe.content) == (200, b"")
+            assert probe.headers["content-length"] == str(len(health.content))
+            assert health.json() == {"status": "ok"}
+            assert (head.status_code, head.content) == (200, b"")
+            assert head.headers["content-length"] == str(len(listed.content))
         finally:
             process.send_signal(signal.SIGTERM)
             try:

@@ -313,7 +313,8 @@ NOT_JSON = (400, "request.malformed_json", None, "Input data was truncated")
         ("duty", _bodies(DURIAN, _set("line", 810))[0],
          (400, "request.invalid", "line", "expected text, found a whole number")),
         ("duty", _bodies(DURIAN, _set("on", "null"))[0],
-         (400, "request.invalid", "on", "Invalid RFC3339 encoded date")),
+         (400, "request.invalid", "on",
+          "not a valid date: write it as YYYY-MM-DD, e.g. 2026-06-01")),
         ("duty", _bodies(DURIAN, _set("freight", "null"))[0],
          (400, "request.invalid", "freight", "expected an object or null, found text")),
         ("duty", _bodies(DURIAN, lambda d: d.update(on="null", value={"amount": 5,
@@ -335,7 +336,7 @@ NOT_JSON = (400, "request.malformed_json", None, "Input data was truncated")
          (400, "request.invalid", "declaration.items[0].preference.certificate_item",
           "expected a whole number or null, found text")),
         ("certificates/verifications", _bodies(VERIFICATION_REQUEST, _set("certificate", ""))[0],
-         (400, "request.invalid", "certificate", "Expected str of length >= 1")),
+         (400, "request.invalid", "certificate", "must be at least 1 character")),
     ],
 )  # fmt: skip
 def test_an_engine_route_answers_a_bad_body(
@@ -373,7 +374,7 @@ IF_MATCH_REFUSED = (
         (b'{"note": 5, "note": "a"}', '"7"', (400, "request.invalid", "note",
                                               "expected text or null, found a whole number")),
         (json.dumps({"note": "x" * 1001}).encode(), None, (400, "request.invalid", "note",
-                                                           "Expected str of length <= 1000")),
+                                                           "must be at most 1000 characters")),
     ],
 )  # fmt: skip
 def test_the_cancellation_answers_a_bad_body(
