@@ -98,8 +98,7 @@ def _party_check(bom: BillOfMaterials, chosen: Scheme, on: date) -> None:
             )
     if bom.exporting_party == bom.importing_party:
         raise InvalidInput(
-            f"importing_party: exporting_party and importing_party are both "
-            f"{bom.exporting_party}",
+            f"importing_party: it is the exporting_party too ({bom.exporting_party})",
             code="origin.same_party",
             hint="The good is exported from one party to another: check the two countries.",
             details={"field": "importing_party"},

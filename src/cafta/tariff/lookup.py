@@ -13,6 +13,9 @@ best rate with and without each proof of origin. The rules it applies:
   "lower-of" rule, acfta-rules.md §3.2).
 - A code that splits into national lines with different measures is ambiguous: the caller must
   choose a line, and :class:`AmbiguousLine` lists them.
+- A chapter or heading that covers several HS subheadings is refused
+  (``tariff.code_too_short``): the lines loaded under it may be only some of them, and one
+  loaded line's rate is not the heading's.
 """
 
 from __future__ import annotations
@@ -176,6 +179,8 @@ def _lookup(schedule: Schedule, line: str, origin: str, destination: str, on: da
         nomenclature.get(code)  # an unknown HS code is an error, not an empty answer
     else:
         nomenclature.nearest(code)
+    if len(code) < 6:
+        _one_subheading(nomenclature, code)
     if not schedule.covers(party):
         raise NotFound(
             f"no tariff schedule is loaded for imports into {party}",
@@ -242,6 +247,25 @@ def _lookup(schedule: Schedule, line: str, origin: str, destination: str, on: da
         taxes=tuple(sorted(taxes, key=_order)),
         options=options,
         notes=notes,
+    )
+
+
+def _one_subheading(nomenclature: Nomenclature, code: str) -> None:
+    """Refuse a chapter or heading that covers several HS subheadings: the lines loaded under
+    it may be only some of them (durian and not strawberries under 0810), and their rate is
+    not the rate of the rest."""
+    subheadings = [e for e in nomenclature if len(e.code) == 6 and e.code.startswith(code)]
+    if len(subheadings) <= 1:
+        return
+    kind = "chapter" if len(code) == 2 else "heading"
+    first = [hs.format(e.code) for e in subheadings[:3]]
+    shown = f"{', '.join(first[:-1])} or {first[-1]}"
+    raise InvalidInput(
+        f"{hs.format(code)} is a {kind} of {len(subheadings)} HS subheadings, and their rates "
+        "may differ: give the subheading or the national line",
+        code="tariff.code_too_short",
+        hint=f"Such as {shown}: find yours with 'cafta hs search' or the HS page.",
+        details={"subheadings": [e.code for e in subheadings]},
     )
 
 

@@ -134,3 +134,18 @@ def test_answers_are_memoised_per_schedule_and_failures_are_not() -> None:
     for _ in range(2):  # a failure is raised again, not answered from a memo
         with pytest.raises(AmbiguousLine):
             lookup(schedule, "8507.60", "VN", "CN", ON)
+
+
+@pytest.mark.parametrize(("code", "kind", "count"), [("08", "chapter", 70), ("0810", "heading", 8)])
+def test_a_chapter_or_heading_of_several_subheadings_is_too_short(
+    code: str, kind: str, count: int
+) -> None:
+    """Only durian is loaded under 0810, and its rate used to be quoted for the whole heading
+    (strawberries and kiwi included)."""
+    with pytest.raises(InvalidInput) as caught:
+        lookup(bundled_schedule(), code, "TH", "CN", date(2026, 6, 1))
+    assert caught.value.code == "tariff.code_too_short"
+    assert caught.value.message.startswith(f"{code} is a {kind} of {count} HS subheadings")
+    assert len(caught.value.details["subheadings"]) == count
+    # A subheading, or a heading with a single subheading, still resolves.
+    assert lookup(bundled_schedule(), "0810.60", "TH", "CN", date(2026, 6, 1)).line == "08106000"
