@@ -205,6 +205,7 @@ def start_server(config: Config, root: Path) -> Server:
         env["PYTHONPATH"] = config.source
     if config.pin:  # the servers run at once: each keeps its own account of the CPUs it holds
         env["CAFTA_CPU_LOCK_DIR"] = str(root / "cpu-locks")
+    subprocess.run([_cafta(), "db", "upgrade"], env=env, check=True, capture_output=True)
     token = subprocess.run([_cafta(), "tokens", "create", "--role", "broker", "--party", BROKER,
                             "--json"], env=env, check=True, capture_output=True,
                            text=True).stdout  # fmt: skip

@@ -54,6 +54,7 @@ def _start(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
 def test_sigkill_loses_no_acknowledged_declaration(tmp_path: Path) -> None:
     env = {**os.environ, "CAFTA_DATABASE_URL": f"sqlite:///{tmp_path / 'cafta.db'}",
            "CAFTA_HOME": str(tmp_path / "home"), "OMP_NUM_THREADS": "1"}  # fmt: skip
+    subprocess.run([CAFTA, "db", "upgrade"], env=env, check=True, capture_output=True)
     token = json.loads(subprocess.run(
         [CAFTA, "tokens", "create", "--role", "broker", "--party", BROKER, "--json"],
         env=env, check=True, capture_output=True, text=True).stdout)["token"]  # fmt: skip

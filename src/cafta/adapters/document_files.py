@@ -8,6 +8,15 @@ naming the file, line and column. JSON numbers with a fraction are read as exact
 message, so write amounts in YAML as strings (``amount: "23750.00"``). A missing file is
 :class:`NotFound` (``file.not_found``).
 
+YAML is read with :class:`DocumentLoader`, not as YAML 1.1 reads it: 1.1 makes numbers and
+booleans of words by rules nobody expects in a customs document (``amount: 00612000`` is the
+octal 201728, ``0x1F`` is 31, ``1:30`` is 90 in base 60, ``1_000`` is 1000, ``origin: NO`` is
+false, ``line: 0810.60`` the float 810.6). Only plain decimal forms are numbers here (``612000``,
+``-3``, ``612000.50``, without leading zeros) and only ``true`` and ``false`` booleans; every
+other plain scalar stays the text it was written as, for the domain to accept or refuse as text
+(``0810.60`` is a fine HS code, ``NO`` a fine country). Dates (``2026-06-01``) and ``null`` are
+read as before.
+
 :func:`write_atomically` writes a temporary file in the target's directory, flushes it to disk
 and renames it over the target (``os.replace``), so a reader never sees half a file; the mode is
 set before any byte is written, so a private key is never readable by others, even briefly.
@@ -17,16 +26,18 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import yaml
 
 from cafta.core.errors import Conflict, InvalidInput, NotFound
 
-__all__ = ["load_document", "write_atomically"]
+__all__ = ["DocumentLoader", "load_document", "parse_yaml_text", "write_atomically"]
 
 _JSON = frozenset({".json"})
 _YAML = frozenset({".yaml", ".yml"})
@@ -51,9 +62,50 @@ def _parse_json(text: str, path: Path) -> object:
         ) from None
 
 
+_PLAIN = {
+    "tag:yaml.org,2002:bool": re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+    "tag:yaml.org,2002:int": re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$"),
+    "tag:yaml.org,2002:float": re.compile(r"^[-+]?(?:0|[1-9][0-9]*)\.[0-9]+$"),
+}
+
+
+class DocumentLoader(yaml.SafeLoader):
+    """PyYAML's safe loader with numbers and booleans only in their plain forms (see the module's
+    docstring). A scalar tagged ``!!int``, ``!!float`` or ``!!bool`` that is not in such a form
+    is kept as its text too."""
+
+    def _plain_or_text(self, node: yaml.ScalarNode, read: Callable[[yaml.ScalarNode], Any]) -> Any:
+        text = self.construct_scalar(node)
+        return read(node) if _PLAIN[node.tag].match(str(text)) else text
+
+    def construct_yaml_bool(self, node: yaml.ScalarNode) -> Any:
+        return self._plain_or_text(node, super().construct_yaml_bool)
+
+    def construct_yaml_int(self, node: yaml.ScalarNode) -> Any:
+        return self._plain_or_text(node, super().construct_yaml_int)
+
+    def construct_yaml_float(self, node: yaml.ScalarNode) -> Any:
+        return self._plain_or_text(node, super().construct_yaml_float)
+
+
+DocumentLoader.yaml_implicit_resolvers = {
+    first: [(tag, pattern) for tag, pattern in resolvers if tag not in _PLAIN]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+for _tag, _first in (("bool", "tTfF"), ("int", "-+0123456789"), ("float", "-+0123456789")):
+    _name = f"tag:yaml.org,2002:{_tag}"
+    DocumentLoader.add_implicit_resolver(_name, _PLAIN[_name], list(_first))
+    DocumentLoader.add_constructor(_name, getattr(DocumentLoader, f"construct_yaml_{_tag}"))
+
+
+def parse_yaml_text(text: str) -> object:
+    """``text`` read as YAML with :class:`DocumentLoader` (raises :class:`yaml.YAMLError`)."""
+    return yaml.load(text, Loader=DocumentLoader)
+
+
 def _parse_yaml(text: str, path: Path) -> object:
     try:
-        return yaml.safe_load(text)
+        return parse_yaml_text(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         problem = " ".join(str(getattr(error, "problem", None) or "syntax error").split())

@@ -28,7 +28,7 @@ from cafta.certificates.issuance import parse_request
 from cafta.certificates.report import verification_document
 from cafta.certificates.verdict import Finding, Outcome, Severity, Verification
 from cafta.certificates.verification import verify
-from cafta.cli.db import Database
+from cafta.cli.db import Database, open_node
 from cafta.cli.keys import KEY_SUFFIX, TRUST_FILE, keys_app
 from cafta.cli.output import console, emit_json, print_table
 from cafta.core.dates import parse_date
@@ -317,7 +317,7 @@ def receive_command(
 
     envelope = read_certificate_text(certificate_file)
     services = bootstrap.build()
-    node = bootstrap.open_node(services, database, upgrade=True)
+    node = open_node(services, database, upgrade=True)
     try:
         result = verify(envelope, node.trust(), Ed25519Verifier(), on=services.clock.today(),
                         policy=services.verification_policy, rules=services.rulebook)  # fmt: skip

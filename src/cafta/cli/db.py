@@ -8,6 +8,11 @@ removed, or its head row disagrees with its end. The database is ``--database``,
 
 The storage adapter is imported inside the commands: SQLAlchemy and Alembic take a good part
 of a second to import, which every other ``cafta`` command would otherwise pay at start.
+
+Only ``cafta db upgrade``, ``cafta serve`` and ``cafta demo seed`` create a SQLite database (and
+its folder); every other command opens the node with :func:`open_node`, which stops with one
+line, exit 2, on a SQLite file that does not exist, so a mistyped ``--database`` leaves nothing
+behind.
 """
 
 from __future__ import annotations
@@ -19,9 +24,8 @@ import typer
 from cafta import bootstrap
 from cafta.cli.output import console, emit_json
 from cafta.config import Settings
-from cafta.core.errors import NotFound
 
-__all__ = ["audit_app", "db_app"]
+__all__ = ["audit_app", "db_app", "open_node"]
 
 _URL_HELP = (
     "Database URL: sqlite:///path/cafta.db or postgresql://user:password@host:5432/db "
@@ -46,6 +50,24 @@ def _url(database: str | None) -> str:
     return bootstrap.database_url(Settings.from_env(), database)
 
 
+def open_node(
+    services: bootstrap.Services,
+    database: str | None,
+    *,
+    upgrade: bool = False,
+    create: bool = False,
+) -> bootstrap.Node:
+    """The node over ``--database`` (else the settings' database), its tables upgraded when
+    ``upgrade``. Unless ``create``, a SQLite file that does not exist is refused
+    (``storage.not_found``: run 'cafta db upgrade') before anything is created."""
+    url = bootstrap.database_url(services.settings, database)
+    if not create:
+        from cafta.adapters.storage.engine import require_database  # noqa: PLC0415
+
+        require_database(url)
+    return bootstrap.open_node(services, url, upgrade=upgrade)
+
+
 @db_app.command("upgrade")
 def upgrade_command(database: Database = None) -> None:
     """Create the tables, or bring them to this version of cafta (safe to repeat)."""
@@ -64,20 +86,10 @@ def verify_command(
 ) -> int:
     """Recompute the audit log's hash chain; exit 1 with one line per problem if broken."""
     from cafta.adapters.storage.audit import verify_audit_chain  # noqa: PLC0415
-    from cafta.adapters.storage.engine import create_engine_for, sqlite_file  # noqa: PLC0415
-    from cafta.adapters.storage.failures import redact_url  # noqa: PLC0415
+    from cafta.adapters.storage.engine import create_engine_for  # noqa: PLC0415
 
-    url = _url(database)
-    engine = create_engine_for(url, pool_size=1, max_overflow=0)
+    engine = create_engine_for(_url(database), pool_size=1, max_overflow=0, create=False)
     try:
-        path = sqlite_file(engine.url)
-        if path is not None and not path.is_file():
-            raise NotFound(
-                f"there is no database at {path}",
-                code="storage.not_found",
-                hint=f"Check --database, or create it with 'cafta db upgrade --database "
-                f"{redact_url(url)}'.",
-            )
         result = verify_audit_chain(engine)
     finally:
         engine.dispose()

@@ -24,8 +24,10 @@ from cafta.adapters.document_files import load_document
 from cafta.clearance.declaration import Declaration
 from cafta.clearance.goods import parse_goods
 from cafta.clearance.lifecycle import Lane, Status
-from cafta.cli.db import Database
+from cafta.cli.db import Database, open_node
 from cafta.cli.output import console, emit_json, print_table
+from cafta.core.errors import InvalidInput
+from cafta.core.provenance import Status as Provenance
 from cafta.core.vocabulary import parse_member
 from cafta.identifiers import hs, locode
 from cafta.services.clearance import Amend, Cancel, Decide, Lodge, parse_action
@@ -36,6 +38,8 @@ __all__ = ["app", "tokens_app"]
 
 HELD_EXIT = 3
 REJECTED_EXIT = 4
+ILLUSTRATIVE_MARK = "*"
+"""After a total in ``cafta declare list``: computed from illustrative data."""
 
 _EXAMPLE = """\
 Example declaration (JSON or YAML; examples/ has more, docs/clearance.md every field):
@@ -100,8 +104,31 @@ def _print(declaration: Declaration) -> None:
             console.print(f"  item {item['item']} {line}: {item['regime']}, duty "
                           f"{item['duty']['amount']}, Form E {item['preference']}",
                           markup=False)  # fmt: skip
+            for note in item["notes"]:
+                console.print(f"    note: {note}", markup=False)
     for reason in view["reasons"]:
         console.print(f"  reason: {reason}", markup=False)
+
+
+def _yes_no(flag: object) -> str:
+    return "yes" if flag else "no"
+
+
+def _said(entry: dict[str, Any]) -> str:
+    """What a timeline entry says beyond its name: an officer's or declarant's note, an
+    inspection's outcome."""
+    detail: dict[str, Any] = entry.get("detail") or {}
+    parts = []
+    if entry["event"] == "InspectionRecorded":
+        parts.append(f"found something: {_yes_no(detail.get('found'))}")
+        if detail.get("what"):
+            parts.append(f"what: {detail['what']}")
+        if detail.get("revenue_recovered") is not None:
+            parts.append(f"revenue recovered {detail['revenue_recovered']} "
+                         f"{detail.get('currency') or ''}".rstrip())  # fmt: skip
+    if detail.get("note"):
+        parts.append(f"note: {detail['note']}")
+    return f": {'; '.join(parts)}" if parts else ""
 
 
 @app.command("submit", epilog=_EXAMPLE)
@@ -132,7 +159,7 @@ def submit(
     document: Any = load_document(file)
     who = party or parse_goods(document).declarant.name
     services = bootstrap.build()
-    node = bootstrap.open_node(services, database, upgrade=True)
+    node = open_node(services, database, upgrade=True)
     try:
         lodged = node.clearance.lodge(Lodge(document, Principal(_role(role), who), key))
     finally:
@@ -141,6 +168,10 @@ def submit(
     if as_json:
         emit_json({**declaration_view(declaration), "replayed": lodged.replayed})
     else:
+        if lodged.replayed:
+            console.print(f"Already lodged with idempotency key '{key}': this is that "
+                          "declaration as it is now; nothing new was lodged.",
+                          markup=False)  # fmt: skip
         _print(declaration)
     if not wait:
         return 0
@@ -152,7 +183,7 @@ def submit(
 @app.command("show")
 def show(declaration_id: str, database: Database = None, as_json: Json = False) -> None:
     """A declaration: lane, assessment with the working, Form E verdict, reasons, timeline."""
-    node = bootstrap.open_node(bootstrap.build(), database)
+    node = open_node(bootstrap.build(), database)
     try:
         declaration = node.clearance.get(declaration_id, Principal(Role.ADMIN, "cli"))
     finally:
@@ -162,7 +193,8 @@ def show(declaration_id: str, database: Database = None, as_json: Json = False) 
         return
     _print(declaration)
     for event in declaration.history:
-        console.print(f"  {event['at']}  {event['event']}  by {event['actor']}", markup=False)
+        console.print(f"  {event['at']}  {event['event']}  by {event['actor']}{_said(event)}",
+                      markup=False)  # fmt: skip
 
 
 def _named(kind: type[Status] | type[Lane], text: str | None, what: str) -> str | None:
@@ -189,14 +221,14 @@ def list_command(
         lane=_named(Lane, lane, "lane"),
         limit=limit,
     )
-    node = bootstrap.open_node(bootstrap.build(), database)
+    node = open_node(bootstrap.build(), database)
     try:
         with node.uow(read_only=True) as uow:
             records = uow.declarations.list(where)
             total = uow.declarations.count(where)
     finally:
         node.close()
-    views = [summary_view(Declaration.from_document(r.document, r.version)) for r in records]
+    views = [_summary(Declaration.from_document(r.document, r.version)) for r in records]
     if as_json:
         emit_json(views)
         return
@@ -208,11 +240,30 @@ def list_command(
         table.add_column(column, no_wrap=column in ("id", "status", "total", "lodged"))
     for v in views:
         table.add_row(*(escape(cell) for cell in (
-            v["id"], v["office"], v["status"], v["lane"] or "", v["importer"],
-            f"{v['total']} {v['currency']}", v["lodged_at"][:19])))  # fmt: skip
+            v["id"], v["office"], v["status"], v["lane"] or "", v["importer"], _total(v),
+            v["lodged_at"][:19])))  # fmt: skip
     print_table(table)
+    if any(v["assessment_status"] == Provenance.ILLUSTRATIVE for v in views):
+        console.print(f"{ILLUSTRATIVE_MARK} illustrative: computed with rates or rules that are "
+                      "not official ('cafta declare show ID' names them)",
+                      markup=False)  # fmt: skip
     if total > len(views):
         console.print(f"the newest {len(views)} of {total}; --limit shows more", markup=False)
+
+
+def _summary(declaration: Declaration) -> dict[str, Any]:
+    """The list's view of a declaration, with its assessment's provenance (``official`` or
+    ``illustrative``; ``None`` before it is assessed), which the shared summary lacks."""
+    assessment = declaration.assessment
+    provenance = assessment.status.value if assessment is not None else None
+    return {**summary_view(declaration), "assessment_status": provenance}
+
+
+def _total(view: dict[str, Any]) -> str:
+    if view["total"] is None:
+        return "-"
+    illustrative = view["assessment_status"] == Provenance.ILLUSTRATIVE
+    return f"{view['total']} {view['currency']}{' ' + ILLUSTRATIVE_MARK if illustrative else ''}"
 
 
 @app.command("decide")
@@ -231,15 +282,23 @@ def decide(
             '{"found": true, "what": "...", "revenue_recovered": {...}}',
         ),
     ] = None,
+    expected: ExpectedVersion = None,
     database: Database = None,
     as_json: Json = False,
 ) -> None:
     """An officer's decision on a held declaration."""
+    if not officer.strip():
+        raise InvalidInput(
+            "--officer: give your name or officer id; the decision is recorded under it",
+            code="declaration.no_officer",
+        )
+    chosen = parse_action(action)
     result: Any = load_document(outcome) if outcome is not None else None
-    node = bootstrap.open_node(bootstrap.build(), database)
+    node = open_node(bootstrap.build(), database)
     try:
-        declaration = node.clearance.decide(Decide(declaration_id, Principal(Role.OFFICER, officer),
-                                                   parse_action(action), note, result))  # fmt: skip
+        command = Decide(declaration_id, Principal(Role.OFFICER, officer.strip()), chosen, note,
+                         result, expected)  # fmt: skip
+        declaration = node.clearance.decide(command)
     finally:
         node.close()
     _show(declaration, as_json)
@@ -260,14 +319,21 @@ def amend(
     amended declaration is never released by the system. The customs office and the importer
     cannot change: cancel and lodge anew for that."""
     document: Any = load_document(file)
-    who = party or parse_goods(document).declarant.name
-    node = bootstrap.open_node(bootstrap.build(), database)
+    node = open_node(bootstrap.build(), database)
     try:
+        # As cancel: the stored declaration's declarant, so that a file naming another office,
+        # importer or declarant gets the domain's own answer, not "no such declaration".
+        who = party or _declarant(node, declaration_id)
         command = Amend(declaration_id, document, Principal(_role(role), who), expected)
         declaration = node.clearance.amend(command)
     finally:
         node.close()
     _show(declaration, as_json)
+
+
+def _declarant(node: bootstrap.Node, declaration_id: str) -> str:
+    """The declarant named in the stored declaration (``--as``'s default for changes)."""
+    return node.clearance.get(declaration_id, Principal(Role.ADMIN, "cli")).goods.declarant.name
 
 
 @app.command("cancel")
@@ -281,11 +347,10 @@ def cancel(
     as_json: Json = False,
 ) -> None:
     """Cancel a declaration before its goods are released (cancelled is final)."""
-    node = bootstrap.open_node(bootstrap.build(), database)
+    node = open_node(bootstrap.build(), database)
     try:
         if party is None:
-            stored = node.clearance.get(declaration_id, Principal(Role.ADMIN, "cli"))
-            party = stored.goods.declarant.name
+            party = _declarant(node, declaration_id)
         command = Cancel(declaration_id, Principal(_role(role), party), note, expected)
         declaration = node.clearance.cancel(command)
     finally:
@@ -309,7 +374,7 @@ def create_token(
     from cafta.services.tokens import issue_token  # noqa: PLC0415
 
     services = bootstrap.build()
-    node = bootstrap.open_node(services, database, upgrade=True)
+    node = open_node(services, database, upgrade=True)
     try:
         with node.uow() as uow:
             token = issue_token(uow.tokens, _role(role), party, services.clock.now())

@@ -15,7 +15,7 @@ import typer
 from cafta.adapters.crypto import generate_private_key, public_key_bytes, write_private_key
 from cafta.adapters.trust_files import read_trust_list, write_trust_list
 from cafta.certificates.trust import IssuingAuthority, TrustedKey, TrustList, merge
-from cafta.cli.db import Database
+from cafta.cli.db import Database, open_node
 from cafta.cli.output import console
 from cafta.core.dates import parse_date
 from cafta.core.errors import Conflict
@@ -129,7 +129,7 @@ def trust_import_command(
 
     trust = read_trust_list(trust_file)
     services = bootstrap.build()
-    node = bootstrap.open_node(services, database, upgrade=True)
+    node = open_node(services, database, upgrade=True)
     try:
         with SqlUnitOfWork(node.engine) as uow:
             written = uow.trusted_keys.add_many(records_of(trust), services.clock.now())

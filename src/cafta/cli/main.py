@@ -2,7 +2,8 @@
 
 Every failure ends in one line on standard error and a non-zero exit: 2 for input the command
 cannot use (a bad code, an unknown country, a missing option), 1 for anything else (with
-``CAFTA_DEBUG=1``, an unexpected failure shows its traceback).
+``CAFTA_DEBUG=1``, an unexpected failure shows its traceback). A reader of standard output that
+goes away early changes neither what a command does nor its exit status (:mod:`.output`).
 """
 
 from __future__ import annotations
@@ -23,8 +24,8 @@ from cafta.cli import outbox as outbox_commands
 from cafta.cli import risk as risk_commands
 from cafta.cli import serve as serve_command
 from cafta.cli import tariff as tariff_commands
-from cafta.cli.db import Database
-from cafta.cli.output import console, errors
+from cafta.cli.db import Database, open_node
+from cafta.cli.output import console, discard_closed, errors, flush_stdout
 from cafta.core.errors import CaftaError, Conflict, Forbidden, InvalidInput, NotFound
 
 app = typer.Typer(
@@ -80,7 +81,7 @@ def demo_seed(
     from cafta.cli import demo_seed as seeding  # noqa: PLC0415 - loads SQLAlchemy
 
     services = bootstrap.build()
-    node = bootstrap.open_node(services, database, upgrade=True)
+    node = open_node(services, database, upgrade=True, create=True)
     try:
         if if_empty and not force and not seeding.is_empty(node):
             console.print(
@@ -110,7 +111,9 @@ def run(argv: list[str] | None = None) -> int:
     except typer.Abort:
         return _fail("aborted", 130)
     except BrokenPipeError:
-        return 0
+        # Raised by a write the output module does not make; the command was interrupted.
+        discard_closed(sys.stdout)
+        return 1
     except Exception as error:
         # Typer vendors click and exports no UsageError; its command-line errors are known by
         # their shape: a message, an exit code and the context of the command that failed.
@@ -130,6 +133,7 @@ def run(argv: list[str] | None = None) -> int:
             "command you ran (set CAFTA_DEBUG=1 to see the traceback)",
             1,
         )
+    flush_stdout()
     return result if isinstance(result, int) else 0
 
 

@@ -2,13 +2,20 @@
 
 JSON amounts are decimal strings with two places; dates are ISO 8601; every result carries its
 ``status`` (official or illustrative).
+
+A reader that stops reading early (``cafta declare list | head -1``) does not change what the
+command does or the exit status it returns: a write into the closed pipe points the stream at
+``os.devnull`` (Python's advice for SIGPIPE, in the :mod:`signal` documentation) and the command
+goes on quietly. Rich's own handling would instead end the process with status 1, after the work
+was done: a script with ``pipefail`` would then lodge the same declaration twice.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sys
-from typing import Any
+from typing import IO, Any
 
 from rich.console import Console
 from rich.measure import Measurement
@@ -19,12 +26,48 @@ from cafta.core.provenance import Status
 
 _UNLIMITED = 100_000  # columns: a width no table reaches
 _FOLDED = 8  # columns: the least a column that folds long words is given
-console = Console(highlight=False, soft_wrap=True, emoji=False)
-errors = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
+
+
+def discard_closed(stream: IO[str]) -> None:
+    """The reader of ``stream`` has gone: send what is still written to it (and what is left in
+    its buffer, flushed at exit) to ``os.devnull`` instead, so nothing fails again."""
+    try:
+        fd = stream.fileno()
+    except (AttributeError, OSError, ValueError):
+        return  # not a file (a test's capture): nothing is flushed at exit either
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, fd)
+    finally:
+        os.close(devnull)
+
+
+class _Console(Console):
+    """A console that carries on when its reader has gone (see the module's docstring)."""
+
+    def on_broken_pipe(self) -> None:
+        discard_closed(self.file)
+
+
+console = _Console(highlight=False, soft_wrap=True, emoji=False)
+errors = _Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
 
 
 def emit_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        discard_closed(sys.stdout)
+
+
+def flush_stdout() -> None:
+    """Flush standard output at the end of a command; a reader gone by then changes nothing."""
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        discard_closed(sys.stdout)
 
 
 def print_table(table: Table) -> None:

@@ -5,7 +5,9 @@ same message; ``cafta outbox relay`` writes JSON lines."""
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -16,9 +18,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.conftest import cli
 
 from cafta.adapters.storage.engine import create_engine_for
 from cafta.adapters.storage.unit_of_work import SqlUnitOfWorkFactory
+from cafta.cli import outbox as outbox_cli
 from cafta.cli.main import run
 from cafta.core.clock import FixedClock
 from cafta.services.ports import OutboxMessage
@@ -218,3 +222,110 @@ def test_relays_delivering_at_once_never_deliver_the_same_message(
     keys = [m.key for sink in sinks for m in sink.seen]
     assert sorted(keys) == [f"CD-{n}" for n in range(5)]  # each once
     assert relay_once(uow_factory, Collecting(), FixedClock(NOW + 2 * LEASE)) == 0
+
+
+def _relay_into_pipe(database_url: str, monkeypatch: pytest.MonkeyPatch,
+                     limit: int) -> tuple[int, bytes]:  # fmt: skip
+    """``cafta outbox relay --once | head -c LIMIT`` in process: standard output is a pipe
+    whose reader reads ``limit`` bytes, then closes it (unless it reads everything)."""
+    read_end, write_end = os.pipe()
+    stdout = os.fdopen(write_end, "w", encoding="utf-8")
+    got: list[bytes] = []
+
+    def head() -> None:
+        data = b""
+        while len(data) < limit and (chunk := os.read(read_end, limit - len(data))):
+            data += chunk
+        got.append(data)
+        os.close(read_end)
+
+    reader = threading.Thread(target=head)
+    reader.start()
+    monkeypatch.setattr(sys, "stdout", stdout)
+    try:
+        code = run(["outbox", "relay", "--database", database_url, "--once"])
+    finally:
+        monkeypatch.undo()
+        with contextlib.suppress(OSError):
+            stdout.close()
+        reader.join(10)
+    return code, got[0]
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="reads a pipe's fill (Linux)")
+def test_a_reader_that_stops_early_leaves_the_batch_in_the_outbox(
+    uow_factory: SqlUnitOfWorkFactory, database_url: str, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    """`cafta outbox relay --once | head -c 100`: the three events fit in the pipe's buffer,
+    so writing them succeeds, but the reader took only 100 bytes: none is marked sent."""
+    _queue(uow_factory, 3)
+    code, read = _relay_into_pipe(database_url, monkeypatch, 100)
+    assert len(read) == 100
+    err = capsys.readouterr().err
+    assert code == 1
+    assert err.startswith("error: standard output was closed after 0 event(s) were delivered")
+    assert err.count("\n") == 1
+    code, out, _ = cli(capsys, "outbox", "list", "--database", database_url, "--json")
+    assert code == 0
+    listed = json.loads(out)
+    assert listed["waiting"] == 3
+    assert [(e["key"], e["state"]) for e in listed["events"]] == [
+        ("CD-0", "waiting"), ("CD-1", "waiting"), ("CD-2", "waiting")]  # fmt: skip
+    # A reader that reads it all gets every event; then nothing waits.
+    code, read = _relay_into_pipe(database_url, monkeypatch, 1_000_000)
+    assert code == 0
+    assert [json.loads(line)["key"] for line in read.decode().splitlines()] == [
+        "CD-0", "CD-1", "CD-2"]  # fmt: skip
+    assert "3 event(s) delivered" in capsys.readouterr().err
+    code, out, _ = cli(capsys, "outbox", "list", "--database", database_url)
+    assert (code, out) == (0, "no events waiting\n")
+
+
+def test_the_outbox_can_be_looked_at_without_delivering(
+    uow_factory: SqlUnitOfWorkFactory, database_url: str, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    monkeypatch.setenv("COLUMNS", "120")
+    _queue(uow_factory, 3)
+    # A relay that claimed the first event and is still delivering it.
+    with uow_factory() as uow:
+        uow.outbox.claim(1, datetime.now(UTC), datetime.now(UTC) + timedelta(hours=1))
+        uow.commit()
+    for _ in range(2):  # looking changes nothing
+        code, out, err = cli(capsys, "outbox", "list", "--database", database_url, "--json")
+        assert code == 0, err
+        listed = json.loads(out)
+        assert listed["waiting"] == 3
+        first, second, _ = listed["events"]
+        assert (first["key"], first["state"], first["topic"]) == (
+            "CD-0", "being_relayed", "GoodsReleased")  # fmt: skip
+        assert first["lease_ends"] is not None and first["payload"] == {"n": 0}
+        assert (second["state"], second["lease_ends"]) == ("waiting", None)
+    code, out, _ = cli(capsys, "outbox", "list", "--database", database_url, "--limit", "2")
+    assert code == 0
+    assert "CD-0" in out and "being relayed (lease ends" in out and "CD-1" in out
+    assert "CD-2" not in out and out.endswith("the oldest 2 of 3; --limit shows more\n")
+
+
+@pytest.mark.parametrize("where", ["a directory", "a missing folder"])
+def test_a_target_that_cannot_be_opened_is_one_line(
+    database_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch, where: str,
+) -> None:  # fmt: skip
+    opened: list[str] = []
+    real_open = outbox_cli.open_node
+
+    def open_node(*args: Any, **kwargs: Any) -> Any:
+        opened.append("node")
+        return real_open(*args, **kwargs)
+
+    monkeypatch.setattr(outbox_cli, "open_node", open_node)
+    target = tmp_path if where == "a directory" else tmp_path / "missing" / "events.jsonl"
+    code, out, err = cli(capsys, "outbox", "relay", "--database", database_url, "--once",
+                         "--to", target)  # fmt: skip
+    assert (code, out) == (2, "")
+    said = "is a directory" if where == "a directory" else "there is no folder"
+    assert err.startswith(f"error: --to: {target} ") and said in err
+    assert err.count("\n") == 1 and "unexpected" not in err
+    assert opened == []  # stopped before the node was opened

@@ -96,9 +96,8 @@ def _bracketed_declaration(tmp_path: Path) -> Path:
 
 
 def test_declare_prints_a_quoted_reference_and_an_importer_as_written(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, db: tuple[str, str]
 ) -> None:
-    db = ("--database", f"sqlite:///{tmp_path / 'cafta.db'}")
     code, out, err = cli(capsys, "declare", "submit", _bracketed_declaration(tmp_path), *db)
     assert code == 0, err
     assert "Form E denied: no Form E with reference E2026TH-[x]AB has been received" in out

@@ -1,6 +1,8 @@
 """Engines for the two databases ``cafta`` runs on, configured for safe concurrent use.
 
-SQLite (the default, ``sqlite:///path/cafta.db``; the file's directory is created): every
+SQLite (the default, ``sqlite:///path/cafta.db``; the file and its directory are created only
+when the caller says so, ``create=True``: a command that only reads or writes an existing node
+is told :func:`require_database`'s one line instead of leaving an empty file behind): every
 connection gets WAL journaling (readers do not block the writer), ``synchronous=NORMAL``,
 ``foreign_keys=ON`` and a busy timeout; and every transaction starts with ``BEGIN IMMEDIATE``,
 which takes the write lock at the start instead of at the first write, so two writers queue
@@ -23,6 +25,7 @@ psycopg 3 driver, a connection pool checked before use (``pool_pre_ping``) and a
 from __future__ import annotations
 
 import math
+import re
 import sqlite3
 import time
 import weakref
@@ -36,7 +39,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError
 from cafta.adapters.storage.checkpoints import Checkpointer
 from cafta.adapters.storage.failures import redact_url, unavailable
 from cafta.adapters.storage.locations import default_database_url
-from cafta.core.errors import InvalidInput
+from cafta.core.errors import InvalidInput, NotFound
 
 __all__ = [
     "READ_ONLY_OPTION",
@@ -44,6 +47,8 @@ __all__ = [
     "create_engine_for",
     "default_database_url",
     "parse_database_url",
+    "require_database",
+    "shown_as_typed",
     "sqlite_file",
     "writer_lock_timeout_s",
 ]
@@ -73,13 +78,30 @@ _URL_FORMS = (
 )
 
 
+_USERINFO = re.compile(
+    r"^(?P<scheme>[^/@]*://)?(?P<user>[^:@]*):(?P<password>.*)@(?P<rest>[^@]*)$", re.DOTALL
+)
+_SECRET_PARAMETER = re.compile(r"(?i)\b((?:ssl)?password=)[^&]*")
+
+
+def shown_as_typed(url: str) -> str:
+    """A URL that cannot be parsed, as the user typed it except for what may be a password:
+    the part between the first ``:`` of the user information and its ``@``, and the value of a
+    ``password=`` parameter. Control characters are escaped, so it stays on one line."""
+    match = _USERINFO.match(url)
+    if match is not None:
+        url = f"{match['scheme'] or ''}{match['user']}:***@{match['rest']}"
+    url = _SECRET_PARAMETER.sub(r"\1***", url)
+    return url if url.isprintable() else url.encode("unicode_escape").decode("ascii")
+
+
 def parse_database_url(url: str) -> URL:
     """The URL parsed, with PostgreSQL URLs set to the psycopg 3 driver."""
     try:
         parsed = make_url(url)
     except ArgumentError:
         raise InvalidInput(
-            f"'{redact_url(url)}' is not a database URL",
+            f"'{shown_as_typed(url)}' is not a database URL",
             code="storage.invalid_url",
             hint=_URL_FORMS,
         ) from None
@@ -106,6 +128,21 @@ def sqlite_file(url: str | URL) -> Path | None:
     return Path(database).expanduser()
 
 
+def require_database(url: str | URL) -> None:
+    """Raise :class:`NotFound` (``storage.not_found``) if ``url`` names a SQLite file that does
+    not exist: a mistyped path is said, not made into a new, empty database. PostgreSQL and
+    in-memory databases pass (a server says itself whether the database exists)."""
+    parsed = parse_database_url(url) if isinstance(url, str) else url
+    path = sqlite_file(parsed)
+    if path is not None and not path.is_file():
+        raise NotFound(
+            f"there is no database at {path}: run 'cafta db upgrade --database "
+            f"{redact_url(parsed)}' first",
+            code="storage.not_found",
+            details={"path": str(path)},
+        )
+
+
 def busy_timeout_s(engine: Engine) -> float:
     """How long a writer of ``engine`` waits for the SQLite write lock, in seconds."""
     return _BUSY_TIMEOUTS.get(engine, BUSY_TIMEOUT_MS / 1000)
@@ -123,16 +160,22 @@ def create_engine_for(
     max_overflow: int = 10,
     busy_timeout_ms: int = BUSY_TIMEOUT_MS,
     writer_lock_timeout_s: float = WRITER_LOCK_TIMEOUT_S,
+    create: bool = True,
 ) -> Engine:
     """An engine for ``url`` (SQLite or PostgreSQL); nothing is connected until first use.
+
+    ``create=False`` refuses a SQLite file that does not exist (:func:`require_database`)
+    instead of creating it and its directory on first connection.
 
     ``pool_size`` connections are kept open (for a SQLite file too), ``max_overflow`` more are
     opened when that many are busy and closed again when given back. The two timeouts are
     SQLite's (a URL's ``?writer_lock_timeout=SECONDS`` wins over ``writer_lock_timeout_s``)."""
     parsed = parse_database_url(url)
     if parsed.get_backend_name() == "sqlite":
+        if not create:
+            require_database(parsed)
         return _sqlite_engine(
-            parsed, busy_timeout_ms, writer_lock_timeout_s, pool_size, max_overflow
+            parsed, busy_timeout_ms, writer_lock_timeout_s, pool_size, max_overflow, create=create
         )
     connect_args: dict[str, Any] = {}
     if "connect_timeout" not in parsed.query:
@@ -147,7 +190,13 @@ def create_engine_for(
 
 
 def _sqlite_engine(
-    parsed: URL, busy_timeout_ms: int, lock_timeout_s: float, pool_size: int, max_overflow: int
+    parsed: URL,
+    busy_timeout_ms: int,
+    lock_timeout_s: float,
+    pool_size: int,
+    max_overflow: int,
+    *,
+    create: bool,
 ) -> Engine:
     synchronous = str(parsed.query.get("synchronous", "NORMAL")).upper()
     if synchronous not in _SYNCHRONOUS:
@@ -160,7 +209,7 @@ def _sqlite_engine(
         lock_timeout_s = _seconds(parsed.query["writer_lock_timeout"], "writer_lock_timeout")
     parsed = parsed.difference_update_query(["synchronous", "writer_lock_timeout"])
     path = sqlite_file(parsed)
-    if path is not None:
+    if path is not None and create:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:
