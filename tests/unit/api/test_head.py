@@ -4,6 +4,7 @@ part of the body, and the server's scope still says ``HEAD``."""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import anyio
@@ -32,7 +33,10 @@ def _run(method: str, scope_type: str = "http") -> tuple[list[str], list[Message
         return {"type": "http.request", "body": b"", "more_body": False}
 
     scope: dict[str, Any] = {"type": scope_type, "method": method, "path": "/healthz"}
-    anyio.run(head_as_get(app), scope, receive, send)  # type: ignore[arg-type]
+    # In a thread of its own: the browser tests keep Playwright's event loop running in the main
+    # thread for the whole session, and no other loop may start there.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(anyio.run, head_as_get(app), scope, receive, send).result()  # type: ignore[arg-type]
     return seen, sent, scope
 
 
