@@ -21,7 +21,10 @@ Mount it on the API's application (``create_app(..., extra_routes=[portal_router
   declaration, typed in or as a file;
 * ``GET /dashboard``: declarations per hour, clearance times, lanes against quotas, ACFTA use,
   top lines and origins, for officers and administrators (charts drawn on the server);
-* ``GET /static/...``: the style sheet and the script.
+* ``GET /static/...``: the style sheet and the script;
+* any other address whose first segment is none of the application's (``/nothing``): the
+  portal's 404 page for a browser, the application's own answer for other clients and under
+  ``/api`` (:mod:`cafta.web.pages.missing`).
 
 None of them is in the API's OpenAPI document.
 """
@@ -54,6 +57,7 @@ from cafta.web.pages import (
     home,
     hs,
     lodging,
+    missing,
     origin,
     signin,
     tariff,
@@ -91,6 +95,7 @@ PAGES: tuple[ControllerRouterHandler, ...] = (
     amending.amend_typed,
     amendments.cancel,
     dashboard.dashboard,
+    missing.not_found,
 )
 """Every page handler."""
 

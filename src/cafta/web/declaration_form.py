@@ -17,6 +17,13 @@ extension key), which sending the form would drop or change.
 
 An item's delivery terms are those the duty engine prices (CIF, CFR, FOB: the customs value is
 CIF), with the freight and insurance an FOB or CFR value needs, in the form's currency.
+
+Amounts and quantities are typed as the page's language writes numbers (``612.000,50`` in
+Vietnamese, :mod:`cafta.web.numbers`) and reach the document as plain decimal strings
+(``"612000.50"``). Before the engines see anything, :meth:`DeclarationForm.document` checks
+what the form can check itself (a required field left empty, a number it cannot read, a
+negative amount, a text longer than its field takes) and reports all of it at once; nothing
+typed is ever cut short.
 """
 
 from __future__ import annotations
@@ -25,6 +32,7 @@ import re
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from cafta.core.errors import CaftaError
@@ -32,8 +40,10 @@ from cafta.core.quantity import unit
 from cafta.refdata.countries import country
 from cafta.tariff.duty import Incoterm
 from cafta.web.choices import CURRENCIES
-from cafta.web.forms import Errors, engine_message, own, text_of
+from cafta.web.forms import Errors, Message, engine_message, own, read_number, text_of, too_long
 from cafta.web.i18n import N_
+from cafta.web.numbers import FIELD as NUMBERS_FIELD
+from cafta.web.numbers import STYLES, style_of
 from cafta.web.rows import adding, posted_rows, removing
 
 __all__ = ["MAX_ITEMS", "DeclarationForm", "ItemRow", "new_key"]
@@ -54,8 +64,36 @@ ITEM_FIELDS = (
     "insurance",
     "certificate",
 )
+NUMBER_FIELDS = ("quantity", "net_mass", "value", "freight", "insurance")
+"""The item fields holding a number, typed as the page's language writes numbers."""
+_ROW_LIMITS = {
+    "description": 500,
+    "line": 20,
+    "origin": 60,
+    "unit": 20,
+    "certificate": 20_000,
+    **dict.fromkeys(NUMBER_FIELDS, 40),
+}
+"""The most characters each item field takes (a signed Form E, a compact JWS, is about 1,200)."""
+_HEADER_LIMITS = {
+    "office": 10,
+    "declarant_name": 200,
+    "importer_name": 200,
+    "exporter_name": 200,
+    "vehicle_plate": 20,
+    "container": 20,
+}
+"""The most characters each typed header field takes (the others are drop-down lists)."""
 _ROW_FIELD = re.compile(r"^i-(\d{1,4})-(" + "|".join(ITEM_FIELDS) + r")$")
 _ITEM_PATH = re.compile(r"^items\[(\d+)\](?:\.(\w+))?(?:\.(\w+))?")
+_PATH_IN_MESSAGE = re.compile(r"^((?:items\[\d+\]|office|transport|importer|exporter|declarant)"
+                              r"(?:\.\w+)*)(?::\s*|\s+(?='))")  # fmt: skip
+"""A path an engine's message starts with when the error names no field:
+``items[0].quantity.amount 'abc' is not a number``."""
+UNKNOWN_OFFICE = N_(
+    "There is no such customs office: a UN/LOCODE starts with the code of its country, "
+    "e.g. CNYYG (CN, China)."
+)
 _ITEM_PARTS = {
     ("quantity", "unit"): "unit",
     ("net_mass", None): "net_mass",
@@ -155,53 +193,63 @@ class DeclarationForm:
     currency: str = "CNY"
     key: str = ""
     rows: tuple[ItemRow, ...] = (ItemRow(),) * ROWS_SHOWN
+    numbers: str = "en"
+    """The language whose way of writing numbers the amounts are typed in
+    (:data:`cafta.web.numbers.STYLES`)."""
 
     @classmethod
-    def blank_for(cls, party: str, *, broker: bool) -> DeclarationForm:
+    def blank_for(cls, party: str, *, broker: bool, numbers: str = "en") -> DeclarationForm:
         """A blank form for someone acting for ``party``: the declarant, and the importer too
         unless they are a customs broker."""
-        return cls(declarant_name=party, importer_name="" if broker else party, key=new_key())
+        importer = "" if broker else party
+        return cls(declarant_name=party, importer_name=importer, key=new_key(), numbers=numbers)
 
     @classmethod
-    def from_form(cls, form: Mapping[str, Any]) -> DeclarationForm:
-        """The form as posted (at most :data:`MAX_ITEMS` rows)."""
+    def from_form(cls, form: Mapping[str, Any], numbers: str = "en") -> DeclarationForm:
+        """The form as posted (at most :data:`MAX_ITEMS` rows), each typed field whole; its
+        numbers written as its ``numbers`` field says, else as the language ``numbers``."""
         rows = tuple(
             ItemRow(
-                description=row.get("description", ""),
-                line=row.get("line", "")[:20],
-                origin=row.get("origin", "")[:60],
-                quantity=row.get("quantity", "")[:30],
-                unit=row.get("unit", "")[:20],
-                net_mass=row.get("net_mass", "")[:30],
-                value=row.get("value", "")[:30],
+                **{name: row.get(name, "") for name in ITEM_FIELDS if name != "incoterm"},
                 incoterm=row.get("incoterm", "")[:3].upper(),
-                freight=row.get("freight", "")[:30],
-                insurance=row.get("insurance", "")[:30],
-                certificate=row.get("certificate", "")[:4000],
             )
             for row in posted_rows(form, _ROW_FIELD, MAX_ITEMS)
         )
         return cls(
-            office=text_of(form, "office", 10),
-            declarant_name=text_of(form, "declarant_name"),
+            office=text_of(form, "office", None),
+            declarant_name=text_of(form, "declarant_name", None),
             declarant_country=text_of(form, "declarant_country", 60),
-            importer_name=text_of(form, "importer_name"),
+            importer_name=text_of(form, "importer_name", None),
             importer_country=text_of(form, "importer_country", 60),
-            exporter_name=text_of(form, "exporter_name"),
+            exporter_name=text_of(form, "exporter_name", None),
             exporter_country=text_of(form, "exporter_country", 60),
             transport_mode=text_of(form, "transport_mode", 20),
-            vehicle_plate=text_of(form, "vehicle_plate", 20),
-            container=text_of(form, "container", 20),
+            vehicle_plate=text_of(form, "vehicle_plate", None),
+            container=text_of(form, "container", None),
             currency=text_of(form, "currency", 3),
             key=text_of(form, "idempotency_key", 80) or new_key(),
             rows=rows or (ItemRow(),),
+            numbers=style_of(form.get(NUMBERS_FIELD), numbers).language,
         )
 
+    def restyled(self, numbers: str) -> DeclarationForm:
+        """The form with its amounts written as the language ``numbers`` writes them (those
+        it can read; the others as typed, their message says what to write)."""
+        source, target = style_of(self.numbers, "en"), style_of(numbers, "en")
+        if source == target:
+            return self
+        rows = tuple(
+            replace(row, **{n: source.restyle(getattr(row, n), target) for n in NUMBER_FIELDS})
+            for row in self.rows
+        )
+        return replace(self, rows=rows, numbers=target.language)
+
     @classmethod
-    def from_document(cls, document: Mapping[str, Any]) -> DeclarationForm:
+    def from_document(cls, document: Mapping[str, Any], numbers: str = "en") -> DeclarationForm:
         """The form showing ``document``, a declaration as it was filed, as the browser will
         send it back: a value a drop-down list does not offer is shown (and sent) as its first
-        choice, a net mass in another unit than kg is left empty (:meth:`left_out`)."""
+        choice, a net mass in another unit than kg is left empty (:meth:`left_out`); amounts
+        are written as the language ``numbers`` writes them."""
         items = [item for item in _list(document, "items") if isinstance(item, Mapping)]
         declarant = _object(document, "declarant")
         importer = _object(document, "importer")
@@ -220,7 +268,8 @@ class DeclarationForm:
             vehicle_plate=_text(transport.get("vehicle_plate")),
             container=_text(transport.get("container")),
             currency=_chosen(currency, CURRENCIES),
-            rows=tuple(_row(item) for item in items[:MAX_ITEMS]) or (ItemRow(),),
+            rows=tuple(_row(item, numbers) for item in items[:MAX_ITEMS]) or (ItemRow(),),
+            numbers=style_of(numbers, "en").language,
         )
 
     @classmethod
@@ -257,33 +306,65 @@ class DeclarationForm:
             party["country"] = country
         return party
 
+    def _header_errors(self) -> Errors:
+        """What is wrong with the header's typed fields: left empty, or too long."""
+        errors: Errors = {}
+        for name in ("office", "declarant_name", "importer_name", "exporter_name",
+                     "exporter_country", "vehicle_plate", "container", "currency"):  # fmt: skip
+            text: str = getattr(self, name)
+            limit = _HEADER_LIMITS.get(name)
+            if not text and name in _MISSING:
+                errors[name] = own(_MISSING[name])
+            elif limit is not None and len(text) > limit:
+                errors[name] = too_long(limit)
+        return errors
+
+    def _cells(self, number: int, row: ItemRow, errors: Errors) -> dict[str, str]:
+        """The cells of item row ``number`` as the document takes them (numbers as plain
+        decimal strings), each problem found put in ``errors``."""
+        style = style_of(self.numbers, "en")
+        cells: dict[str, str] = {}
+        for name in ITEM_FIELDS:
+            text: str = getattr(row, name)
+            cells[name] = text
+            limit = _ROW_LIMITS.get(name)
+            problem: Message | None = None
+            if not text:
+                problem = own(_ROW_MISSING[name]) if name in _ROW_MISSING else None
+            elif limit is not None and len(text) > limit:
+                problem = too_long(limit)
+            elif name in NUMBER_FIELDS:
+                found, problem = read_number(text, style)
+                if found is not None:
+                    cells[name] = f"{found:f}"
+            if problem is not None:
+                errors[f"i-{number}-{name}"] = problem
+        return cells
+
     def document(self) -> tuple[dict[str, Any], list[int], Errors]:
         """The declaration document, the form row of each of its items, and a message for each
-        required field left empty (the document is complete only when there is none)."""
-        errors: Errors = {
-            name: own(message) for name, message in _MISSING.items() if not getattr(self, name)
-        }
+        field the form finds wrong itself: left empty, too long, a number it cannot read or a
+        negative one (the document is complete only when there is none)."""
+        errors = self._header_errors()
         items: list[dict[str, Any]] = []
         numbers: list[int] = []
         for number, row in enumerate(self.rows):
             if row.blank:
                 continue
-            for name, message in _ROW_MISSING.items():
-                if not getattr(row, name):
-                    errors[f"i-{number}-{name}"] = own(message)
+            cells = self._cells(number, row, errors)
             item: dict[str, Any] = {
-                "line": row.line,
-                "description": row.description,
-                "origin": row.origin,
-                "quantity": {"amount": row.quantity, "unit": row.unit},
-                "value": {"amount": row.value, "currency": self.currency},
+                "line": cells["line"],
+                "description": cells["description"],
+                "origin": cells["origin"],
+                "quantity": {"amount": cells["quantity"], "unit": cells["unit"]},
+                "value": {"amount": cells["value"], "currency": self.currency},
             }
-            if row.net_mass:
-                item["net_mass"] = {"amount": row.net_mass, "unit": "kg"}
+            if cells["net_mass"]:
+                item["net_mass"] = {"amount": cells["net_mass"], "unit": "kg"}
             if row.incoterm:
                 item["incoterm"] = row.incoterm
             for part in ("freight", "insurance"):
-                if amount := getattr(row, part):
+                if amount := cells[part]:
                     item[part] = {"amount": amount, "currency": self.currency}
             if row.certificate:
                 certificate = "".join(row.certificate.split())
@@ -310,10 +391,20 @@ class DeclarationForm:
         return document, numbers, errors
 
     @staticmethod
-    def field_of(error: CaftaError, numbers: list[int]) -> str:
-        """The form field an error of the document is about ("" for the form as a whole)."""
+    def _path_of(error: CaftaError) -> str | None:
+        """The path into the document ``error`` is about: the field it names, or the path its
+        message starts with (the engines' number errors name none)."""
         path = error.details.get("field")
-        if not isinstance(path, str):
+        if isinstance(path, str):
+            return path
+        found = _PATH_IN_MESSAGE.match(error.message)
+        return found.group(1) if found else None
+
+    @classmethod
+    def field_of(cls, error: CaftaError, numbers: list[int]) -> str:
+        """The form field an error of the document is about ("" for the form as a whole)."""
+        path = cls._path_of(error)
+        if path is None:
             return ""
         match = _ITEM_PATH.match(path)
         if match is None:
@@ -329,8 +420,25 @@ class DeclarationForm:
         return f"i-{numbers[index]}-{field}" if field in ITEM_FIELDS else ""
 
     def error_for(self, error: CaftaError, numbers: list[int]) -> Errors:
-        """An engine's error, by the field it is about."""
-        return {self.field_of(error, numbers): engine_message(error)}
+        """An engine's error, by the field it is about, its message without the path into the
+        document (the field it is shown next to says where). An office whose first two letters
+        are no country's code is said next to the office."""
+        office = self.office.replace(" ", "").upper()
+        if (
+            error.code == "country.unknown"
+            and not error.details.get("field")
+            and office
+            and error.details.get("text") == office[:2]
+        ):
+            return {"office": own(UNKNOWN_OFFICE)}
+        field = self.field_of(error, numbers)
+        message = engine_message(error)
+        path = self._path_of(error)
+        if field and path and not error.details.get("field"):
+            found = _PATH_IN_MESSAGE.match(message.text)
+            if found and found.group(1) == path:
+                message = replace(message, text=message.text[found.end() :])
+        return {field: message}
 
 
 def _text(value: object) -> str:
@@ -366,24 +474,36 @@ def _country(value: object) -> str:
         return ""
 
 
-def _row(item: Mapping[str, Any]) -> ItemRow:
+def _amount(value: object, numbers: str) -> str:
+    """An amount of a filed document (a plain decimal string, as the engines read it) as the
+    language ``numbers`` writes it; as filed when it is no plain decimal."""
+    text = _text(value)
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        return text
+    return STYLES[numbers].plain(number) if number.is_finite() else text
+
+
+def _row(item: Mapping[str, Any], numbers: str) -> ItemRow:
     quantity = _object(item, "quantity")
     net_mass = _object(item, "net_mass")
     try:
         in_kg = unit(_text(net_mass.get("unit")) or "kg") == "kg"
     except CaftaError:
         in_kg = False
+    style = style_of(numbers, "en").language
     return ItemRow(
         description=_text(item.get("description")),
         line=_text(item.get("line")),
         origin=_text(item.get("origin")),
-        quantity=_text(quantity.get("amount")),
+        quantity=_amount(quantity.get("amount"), style),
         unit=_text(quantity.get("unit")),
-        net_mass=_text(net_mass.get("amount")) if in_kg else "",
-        value=_text(_object(item, "value").get("amount")),
+        net_mass=_amount(net_mass.get("amount"), style) if in_kg else "",
+        value=_amount(_object(item, "value").get("amount"), style),
         incoterm=_chosen(_text(item.get("incoterm")).upper() or "CIF", INCOTERMS),
-        freight=_text(_object(item, "freight").get("amount")),
-        insurance=_text(_object(item, "insurance").get("amount")),
+        freight=_amount(_object(item, "freight").get("amount"), style),
+        insurance=_amount(_object(item, "insurance").get("amount"), style),
         certificate=_text(_object(item, "preference").get("certificate")),
     )
 

@@ -4,6 +4,11 @@ Every field is checked, so the page shows all that is wrong at once; the message
 field are the portal's own (translated), those about a value the engines refuse are theirs (in
 English). The form travels as query parameters (``GET /tariff?line=...``): the calculation
 stores nothing, and its address can be bookmarked or shared.
+
+Amounts and the quantity are typed as the page's language writes numbers
+(:mod:`cafta.web.numbers`: ``612.000,50`` in Vietnamese); the address carries that language in
+``numbers``, so the same address read on a page in another language (the language switch keeps
+the query) means the same amounts, which the form then shows that page's way.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from typing import Any, TypeVar
 
 from cafta.core.dates import parse_date
 from cafta.core.errors import CaftaError, InvalidInput
-from cafta.core.money import Money, to_decimal
+from cafta.core.money import Money
 from cafta.core.quantity import Quantity, unit
 from cafta.identifiers import hs
 from cafta.refdata.countries import country
@@ -24,8 +29,10 @@ from cafta.refdata.currencies import currency
 from cafta.refdata.nomenclature import Nomenclature
 from cafta.tariff.duty import DutyRequest, Incoterm
 from cafta.tariff.measure import Proof
-from cafta.web.forms import Errors, engine_message, own, text_of
+from cafta.web.forms import Errors, engine_message, own, read_number, text_of
 from cafta.web.i18n import N_
+from cafta.web.numbers import FIELD as NUMBERS_FIELD
+from cafta.web.numbers import style_of
 
 __all__ = ["DutyForm", "field_of", "read_duty"]
 
@@ -76,17 +83,40 @@ class DutyForm:
     """Whether the form was sent (``go=1``, its hidden field) or carries more than the line and
     the destination: a link that only picks a line (from the HS search) shows the form filled
     in, without calling the missing fields errors."""
+    numbers: str = "en"
+    """The language whose way of writing numbers the amounts are typed in."""
 
     @classmethod
-    def from_query(cls, params: Mapping[str, Any], today: date) -> DutyForm:
-        """The form from the query string; the date defaults to ``today``."""
+    def from_query(cls, params: Mapping[str, Any], today: date, numbers: str = "en") -> DutyForm:
+        """The form from the query string; the date defaults to ``today``, the way numbers are
+        written to the query's ``numbers``, else to that of the language ``numbers``."""
         given = {name for name in params if params.get(name)}
         form = cls(
             **{name: text_of(params, name, 60) for name in _FIELDS if params.get(name)},
             form_e=params.get("form_e") in ("1", "on", "yes", "true"),
-            asked=bool(given - {"line", "destination", "lang"}),
+            asked=bool(given - {"line", "destination", "lang", NUMBERS_FIELD}),
+            numbers=style_of(params.get(NUMBERS_FIELD), numbers).language,
         )
         return form if form.on else replace(form, on=today.isoformat())
+
+    def restyled(self, numbers: str) -> DutyForm:
+        """The form with its amounts written as the language ``numbers`` writes them (those
+        it can read; the others as typed)."""
+        source, target = style_of(self.numbers, "en"), style_of(numbers, "en")
+        if source == target:
+            return self
+
+        def written(text: str) -> str:
+            return source.restyle(text, target)
+
+        return replace(
+            self,
+            value=written(self.value),
+            freight=written(self.freight),
+            insurance=written(self.insurance),
+            quantity=written(self.quantity),
+            numbers=target.language,
+        )
 
     @property
     def submitted(self) -> bool:
@@ -100,6 +130,7 @@ class DutyForm:
         params["line"] = line
         if self.form_e:
             params["form_e"] = "1"
+        params[NUMBERS_FIELD] = self.numbers
         return params
 
 
@@ -143,10 +174,15 @@ class _Reader:
             return None
 
     def amount(self, name: str, *, required: bool = True) -> Decimal | None:
-        found = self.read(name, lambda text: to_decimal(text, name), required=required)
-        if found is not None and found < 0:
-            self.errors[name] = own(N_("The amount must not be negative."))
+        """A number, read as the form's language writes numbers."""
+        text: str = getattr(self.form, name)
+        if not text:
+            if required:
+                self.errors[name] = own(_MISSING[name])
             return None
+        found, problem = read_number(text, style_of(self.form.numbers, "en"))
+        if problem is not None:
+            self.errors[name] = problem
         return found
 
 

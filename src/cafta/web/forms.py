@@ -7,7 +7,8 @@ or an engine's (English text, shown as it is with a note that details are in Eng
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from litestar import Request
@@ -18,15 +19,19 @@ from cafta.core.errors import CaftaError
 from cafta.web import csrf
 from cafta.web.context import portal_of
 from cafta.web.i18n import N_
+from cafta.web.numbers import NEGATIVE, NumberStyle, Unreadable
 
 __all__ = [
     "CSRF_FAILED",
+    "TOO_LONG",
     "Errors",
     "Message",
     "engine_message",
     "own",
     "posted_form",
+    "read_number",
     "text_of",
+    "too_long",
     "upload_text",
 ]
 
@@ -34,6 +39,7 @@ CSRF_FAILED = N_(
     "This form has expired or your browser did not send its cookie. "
     "Go back, reload the page and send the form again."
 )
+TOO_LONG = N_("This is too long: at most %(limit)s characters.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +49,8 @@ class Message:
     text: str
     localized: bool = True
     hint: str | None = None
+    values: Mapping[str, object] = field(default_factory=dict)
+    """What a localized message's ``%(name)s`` placeholders stand for."""
 
 
 Errors = dict[str, Message]
@@ -52,6 +60,23 @@ Errors = dict[str, Message]
 def own(text: str) -> Message:
     """One of the portal's messages (an English msgid marked with ``N_``)."""
     return Message(text)
+
+
+def too_long(limit: int) -> Message:
+    """The portal's message for a field longer than its ``limit`` (in characters)."""
+    return Message(TOO_LONG, values={"limit": limit})
+
+
+def read_number(text: str, style: NumberStyle) -> tuple[Decimal | None, Message | None]:
+    """A number typed in ``style`` (:mod:`cafta.web.numbers`): the number, or the message
+    saying why it is refused (malformed, too large, negative)."""
+    try:
+        number = style.read(text)
+    except Unreadable as error:
+        return None, own(error.message)
+    if number < 0:
+        return None, own(NEGATIVE)
+    return number, None
 
 
 def engine_message(error: CaftaError) -> Message:
@@ -74,8 +99,10 @@ async def posted_form(request: Request[Any, Any, Any]) -> FormMultiDict:
     return form
 
 
-def text_of(values: Mapping[str, Any], name: str, limit: int = 200) -> str:
-    """A text field, stripped and cut to ``limit`` characters ("" when absent or a file)."""
+def text_of(values: Mapping[str, Any], name: str, limit: int | None = 200) -> str:
+    """A text field, stripped and cut to ``limit`` characters ("" when absent or a file);
+    whole with ``limit=None``, for a form that refuses what is too long (:func:`too_long`)
+    rather than cutting it silently."""
     value = values.get(name)
     if not isinstance(value, str):
         return ""

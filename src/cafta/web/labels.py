@@ -1,11 +1,11 @@
-"""Names of the engines' codes (measure types, proofs, areas, outcomes) as msgids, translated in
-the templates (``_(regimes[code])``)."""
+"""Names of the engines' codes (measure types, proofs, areas, outcomes, a declaration's events)
+as msgids, translated in the templates (``_(regimes[code])``)."""
 
 from __future__ import annotations
 
 from cafta.web.i18n import N_
 
-__all__ = ["AREAS", "PROOFS", "REGIMES"]
+__all__ = ["AREAS", "EVENTS", "MODES", "OUTCOMES", "PROOFS", "REGIMES", "SEVERITIES"]
 
 REGIMES = {
     "MFN": N_("MFN rate"),
@@ -30,3 +30,39 @@ AREAS = {
     "LDC": N_("Least developed countries"),
     "NON_MFN": N_("Countries without MFN treatment"),
 }
+EVENTS = {
+    "DeclarationLodged": N_("Declaration lodged"),
+    "PreferenceChecked": N_("Form E checked"),
+    "DutyAssessed": N_("Duty and taxes assessed"),
+    "LaneAssigned": N_("Lane assigned"),
+    "GoodsReleased": N_("Goods released"),
+    "DocumentsRequested": N_("Documents requested"),
+    "InspectionOrdered": N_("Inspection ordered"),
+    "InspectionRecorded": N_("Inspection recorded"),
+    "DeclarationRejected": N_("Declaration rejected"),
+    "DeclarationCancelled": N_("Declaration cancelled"),
+    "DeclarationAmended": N_("Declaration amended"),
+}
+"""A declaration's events (:mod:`cafta.clearance.events`) as its timeline names them."""
+OUTCOMES = {
+    "accepted": N_("Accepted"),
+    "accepted_with_discrepancies": N_("Accepted with discrepancies"),
+    "rejected": N_("Rejected"),
+    "waived": N_("Waived (low value)"),
+}
+"""The Form E verdict of a declaration's claims (:mod:`cafta.services.preference`)."""
+SEVERITIES = {
+    "info": N_("information"),
+    "minor": N_("minor"),
+    "substantive": N_("substantive"),
+}
+"""How much a Form E finding weighs (:class:`cafta.certificates.verdict.Severity`)."""
+MODES = {
+    "road": N_("road"),
+    "rail": N_("rail"),
+    "sea": N_("sea"),
+    "air": N_("air"),
+    "post": N_("post"),
+    "pipeline": N_("pipeline"),
+}
+"""Modes of transport (:class:`cafta.clearance.goods.TransportMode`)."""

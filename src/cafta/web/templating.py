@@ -8,7 +8,10 @@ error (``StrictUndefined``), so a mistake shows in the tests rather than as an e
 
 Filters format for the page's language with Babel: ``amount`` (``"21800.00"`` → ``21,800.00``,
 ``21.800,00`` in Vietnamese; the digits given are kept), ``country`` (``TH`` → Thailand, 泰国,
-Thái Lan), ``currency_name``, ``day`` (an ISO date in the locale's medium form). Globals:
+Thái Lan), ``currency_name``, ``day`` (an ISO date in the locale's medium form), ``moment`` (an
+ISO date and time in the locale's medium form, in the time zone given: the node's).
+``sentence`` ends an engine's message with a full stop when it has none, so the hint after it
+reads as a sentence of its own. Globals:
 ``options(kind, selected)`` (the options of a drop-down list, :mod:`cafta.web.choices`), and the
 names of the engines' codes (:mod:`cafta.web.labels`).
 """
@@ -22,7 +25,7 @@ from functools import lru_cache
 from typing import Any
 
 from babel import Locale
-from babel.dates import format_date
+from babel.dates import format_date, format_datetime
 from babel.numbers import NumberPattern, parse_pattern
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
@@ -82,6 +85,26 @@ def _day(locale: Locale) -> Any:
     return day
 
 
+def _moment(locale: Locale) -> Any:
+    def moment(value: object, zone: dt.tzinfo | None = None) -> str:
+        try:
+            when = (
+                value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
+            )
+        except ValueError:
+            return str(value)
+        if when.tzinfo is not None and zone is not None:
+            when = when.astimezone(zone)
+        return str(format_datetime(when, "medium", tzinfo=when.tzinfo, locale=locale))
+
+    return moment
+
+
+def _sentence(text: object) -> str:
+    found = str(text).rstrip()
+    return found if not found or found[-1] in ".!?…。" else found + "."
+
+
 def _hs(code: object) -> str:
     text = str(code or "")
     return hs.format(text) if hs.is_valid(text) else text
@@ -104,6 +127,8 @@ def _environment(language: Language) -> Environment:
         country=_country(babel_locale),
         currency_name=_currency_name(babel_locale),
         day=_day(babel_locale),
+        moment=_moment(babel_locale),
+        sentence=_sentence,
         hs=_hs,
     )
     env.globals.update(

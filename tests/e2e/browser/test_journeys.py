@@ -134,6 +134,45 @@ def test_a_trader_amends_a_held_declaration_in_the_form(page: Page, server: Serv
     expect(page.locator("ol.timeline")).to_contain_text("DeclarationAmended")
 
 
+def _fill_durian(page: Page, value: str) -> None:
+    page.fill("#f-office", "CNYYG")
+    page.fill("#f-exporter_name", "Chanthaburi Durian Export (demo)")
+    page.select_option("#f-exporter_country", "TH")
+    page.fill("#f-vehicle_plate", "桂F·A7777")
+    page.fill("#f-container", "CSQU3054383")
+    page.fill("#f-i-0-description", "Fresh durian (Monthong)")
+    page.fill("#f-i-0-line", "0810.60.00")
+    page.fill("#f-i-0-origin", "TH")
+    page.fill("#f-i-0-quantity", "18.000")
+    page.fill("#f-i-0-value", value)
+
+
+def test_back_after_lodging_shows_a_blank_form_and_a_resend_asks_first(
+    page: Page, server: Server, watch: Watch
+) -> None:
+    sign_in(page, server.tokens["trader"])
+    page.goto("/declarations/new?lang=vi")
+    key = page.locator("#declaration-form input[name=idempotency_key]").input_value()
+    _fill_durian(page, "601.000,00")  # written the Vietnamese way
+    page.locator("#declaration-form button[value=lodge]").last.click()
+    page.wait_for_url(re.compile(r"/declarations/CD[^/?]+\?lodged=1$"))
+    lodged = urlsplit(page.url).path
+    expect(page.locator("table.goods")).to_contain_text("601.000,00 CNY")
+    # Back: the form is blank, with a new key; nothing half restored.
+    page.go_back()
+    page.wait_for_url("**/declarations/new?lang=vi")
+    for field in ("#f-office", "#f-exporter_name", "#f-i-0-line", "#f-i-0-value"):
+        expect(page.locator(field)).to_have_value("")
+    expect(page.locator("#f-exporter_country")).to_have_value("")
+    assert page.locator("#declaration-form input[name=idempotency_key]").input_value() != key
+    # Typed in again with the same content: said, with the declaration lodged before.
+    _fill_durian(page, "601.000,00")
+    watch.expect_refusal("/declarations/new")
+    page.locator("#declaration-form button[value=lodge]").last.click()
+    expect(page.locator(".error-summary")).to_contain_text(lodged.rsplit("/", 1)[1])
+    expect(page.locator(f"main a[href='{lodged}']")).to_be_visible()
+
+
 def test_an_officer_releases_a_held_declaration_and_records_an_outcome(
     page: Page, server: Server, watch: Watch
 ) -> None:

@@ -133,9 +133,10 @@ def test_the_officer_releases_a_held_declaration(
     assert forged.status_code == 403
     assert "held for documents" in page(web.get(path)).text
     response = web.post(f"{path}/decision", data=data, follow_redirects=False)
-    assert response.status_code == 303 and response.headers["location"] == path
-    after = page(web.get(path))
+    assert response.status_code == 303 and response.headers["location"] == f"{path}?decided=1"
+    after = page(web.get(response.headers["location"]))
     assert "released" in after.text and "Record the decision" not in after.text
+    assert "Your decision was recorded. The declaration is now released." in after.text
 
 
 # --- lodging from the portal --------------------------------------------------------------------

@@ -143,6 +143,43 @@ def test_a_missing_static_file_is_a_404_page(client: TestClient[Litestar], page:
     assert "Page not found" in page(response).text
 
 
+def test_an_address_the_portal_does_not_have_is_its_404_page_for_a_browser(
+    client: TestClient[Litestar], page: Parse
+) -> None:
+    browser = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8", "Accept-Language": "vi"}
+    for path in ("/nothing", "/declaration", "/nothing/at/all"):
+        response = client.get(path, headers=browser)
+        assert response.status_code == 404, path
+        parsed = page(response)
+        assert parsed.lang() == "vi" and "Không tìm thấy trang" in parsed.text
+        assert response.headers["content-security-policy"].startswith("default-src 'self'")
+    assert client.post("/nothing", headers=browser).status_code == 404
+    # Other clients, and anything under /api, keep the application's problem details.
+    for path, accept in (("/nothing", "*/*"), ("/nothing", "application/json"),
+                         ("/api/v1/nothing", "text/html"), ("/api", "text/html")):  # fmt: skip
+        response = client.get(path, headers={"Accept": accept})
+        assert response.status_code == 404, path
+        assert response.headers["content-type"].startswith("application/problem+json"), path
+        assert response.json()["code"] == "http.not_found"
+    refused = client.delete("/nothing")
+    assert refused.status_code == 404 and refused.json()["code"] == "http.not_found"
+
+
+def test_an_engine_message_and_its_hint_read_as_two_sentences(
+    client: TestClient[Litestar], page: Parse
+) -> None:
+    params = {"line": "9999.99", "origin": "TH", "destination": "CN", "value": "100", "go": "1"}
+    parsed = page(client.get("/tariff", params=params))
+    assert "(the HS ends at chapter 97). Check the first two digits" in parsed.text
+
+
+def test_long_messages_wrap_inside_their_row(client: TestClient[Litestar]) -> None:
+    css = client.get("/static/portal.css").text
+    assert ".row-grid > * { min-width: 0; }" in css
+    wrapping = next(rule for rule in css.split("}") if "overflow-wrap: anywhere" in rule)
+    assert ".field-error" in wrapping and ".error-summary li" in wrapping
+
+
 def test_the_api_keeps_its_own_routes_and_documents(client: TestClient[Litestar]) -> None:
     assert client.get("/healthz").json() == {"status": "ok"}
     assert client.get("/api/v1/hs/search", params={"q": "durian"}).status_code == 401

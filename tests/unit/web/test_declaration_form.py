@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 
 from cafta.clearance.goods import parse_goods
-from cafta.core.errors import InvalidInput
+from cafta.core.errors import InvalidInput, NotFound
 from cafta.web.declaration_form import MAX_ITEMS, DeclarationForm
+from cafta.web.forms import Message
 
 POSTED = {
     "office": "CNYYG",
@@ -148,3 +149,90 @@ def test_what_the_form_cannot_carry_is_named() -> None:
         "items[1].incoterm",
     }
     assert DeclarationForm.from_document({}).rows == (DeclarationForm().rows[0],)
+
+
+# --- numbers as the page's language writes them, lengths, every mistake at once ---------------
+
+VIETNAMESE = {**POSTED, "i-4-quantity": "18.000,5", "i-4-net_mass": "18.000",
+              "i-4-value": "612.000,00", "i-4-incoterm": "FOB", "i-4-freight": "20.000",
+              "i-4-insurance": "2.000,50"}  # fmt: skip
+
+
+def test_amounts_are_read_as_the_pages_language_writes_them() -> None:
+    document, _, errors = DeclarationForm.from_form(VIETNAMESE, "vi").document()
+    assert errors == {}
+    item = document["items"][0]
+    assert item["quantity"]["amount"] == "18000.5" and item["net_mass"]["amount"] == "18000"
+    assert item["value"]["amount"] == "612000.00"
+    assert (item["freight"]["amount"], item["insurance"]["amount"]) == ("20000", "2000.50")
+    # The form says how its numbers are written; that wins over the page's language.
+    posted = {**VIETNAMESE, "numbers": "vi"}
+    assert DeclarationForm.from_form(posted, "en").document()[0] == document
+    # The same figures on an English page are refused, never misread.
+    _, _, errors = DeclarationForm.from_form(VIETNAMESE, "en").document()
+    assert set(errors) == {"i-1-quantity", "i-1-value", "i-1-insurance"}  # rows renumbered
+    assert errors["i-1-value"].text.startswith("This is not a number as this page writes")
+    english = {**POSTED, "i-4-value": "612,000.50", "i-4-quantity": "18,000"}
+    document, _, errors = DeclarationForm.from_form(english, "en").document()
+    assert errors == {} and document["items"][0]["value"]["amount"] == "612000.50"
+
+
+def test_a_form_shown_in_another_language_rewrites_its_amounts() -> None:
+    form = DeclarationForm.from_form(VIETNAMESE, "vi").restyled("en")
+    row = form.rows[1]
+    assert (row.value, row.quantity, row.insurance, form.numbers) == (
+        "612000.00", "18000.5", "2000.50", "en")  # fmt: skip
+    assert form.document()[0] == DeclarationForm.from_form(VIETNAMESE, "vi").document()[0]
+    filed, _, _ = DeclarationForm.from_form(POSTED).document()
+    shown = DeclarationForm.from_document(filed, "vi")
+    assert (shown.rows[0].value, shown.numbers) == ("612000,00", "vi")
+    assert shown.document()[0]["items"] == filed["items"]
+
+
+def test_every_mistake_the_form_can_see_is_reported_at_once() -> None:
+    posted = {**POSTED, "office": "", "i-4-net_mass": "-1", "i-4-quantity": "abc",
+              "i-4-value": "-5", "i-4-freight": "1e30", "i-4-line": ""}  # fmt: skip
+    _, _, errors = DeclarationForm.from_form(posted).document()
+    assert list(errors) == ["office", "i-1-line", "i-1-quantity", "i-1-net_mass", "i-1-value",
+                            "i-1-freight"]  # fmt: skip
+    assert errors["i-1-net_mass"].text == "The amount must not be negative."
+    assert errors["i-1-value"].text == "The amount must not be negative."
+
+
+def test_long_fields_are_kept_whole_up_to_their_limit_and_refused_beyond() -> None:
+    certificate = "eyJhbGciOiJFZERTQSJ9." + "x" * 1200 + ".c2lnbmF0dXJl"
+    description = "Fresh durian (Monthong), " + "grade A " * 40
+    posted = {**POSTED, "i-4-certificate": certificate, "i-4-description": description.strip()}
+    document, _, errors = DeclarationForm.from_form(posted).document()
+    assert errors == {}
+    assert document["items"][0]["preference"]["certificate"] == certificate
+    assert document["items"][0]["description"] == description.strip()
+    too_long = {**POSTED, "i-4-description": "d" * 501, "exporter_name": "e" * 201}
+    _, _, errors = DeclarationForm.from_form(too_long).document()
+    assert set(errors) == {"i-1-description", "exporter_name"}
+    assert errors["i-1-description"].values == {"limit": 500}
+    assert errors["i-1-description"].text == "This is too long: at most %(limit)s characters."
+
+
+@pytest.mark.parametrize(
+    ("message", "field", "shown"),
+    [
+        ("items[0].quantity.amount 'abc' is not a number", "i-1-quantity", "'abc' is not a number"),
+        ("items[0].value.amount '1e30' is too large", "i-1-value", "'1e30' is too large"),
+    ],
+)
+def test_an_engine_error_naming_its_path_only_in_its_message_lands_on_its_field(
+    message: str, field: str, shown: str
+) -> None:
+    form = DeclarationForm.from_form(POSTED)
+    _, numbers, _ = form.document()
+    error = InvalidInput(message, code="money.invalid_amount")
+    assert form.error_for(error, numbers) == {field: Message(shown, localized=False)}
+
+
+def test_an_office_of_no_country_is_said_next_to_the_office() -> None:
+    form = DeclarationForm.from_form({**POSTED, "office": "XXXXX"})
+    _, numbers, _ = form.document()
+    error = NotFound("no country is known as 'XX'", code="country.unknown", details={"text": "XX"})
+    errors = form.error_for(error, numbers)
+    assert list(errors) == ["office"] and errors["office"].localized

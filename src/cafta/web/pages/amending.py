@@ -35,7 +35,7 @@ from cafta.web.i18n import N_
 from cafta.web.pages.amendments import amended_or_refused, back, declarant, version_of
 from cafta.web.pages.declarations import DECLARANTS, clearance_of, show_declaration
 from cafta.web.pages.lodging import removed_row, show_form
-from cafta.web.rendering import AnyRequest
+from cafta.web.rendering import AnyRequest, language_of
 
 __all__ = ["amend_form", "amend_typed"]
 
@@ -74,7 +74,8 @@ async def amend_form(
     if declaration.status is not Status.HELD_FOR_DOCUMENTS:
         errors: Errors = {"": own(NOT_HELD)}
         return await show_declaration(request, declaration, principal, errors, 409)
-    form = DeclarationForm.from_document(declaration.goods.source)
+    numbers = language_of(request).code
+    form = DeclarationForm.from_document(declaration.goods.source, numbers)
     return await _show(request, declaration, form, declaration.version)
 
 
@@ -87,7 +88,7 @@ async def amend_typed(
     principal = await declarant(request)
     clearance = clearance_of(request)
     declaration = await to_thread.run_sync(clearance.get, declaration_id[:100], principal)
-    form = DeclarationForm.from_form(posted)
+    form = DeclarationForm.from_form(posted, language_of(request).code)
     version = version_of(posted)
     removed = removed_row(posted)
     if removed is not None:

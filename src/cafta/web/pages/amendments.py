@@ -37,7 +37,16 @@ from cafta.services.faults import is_operators
 from cafta.services.ports import Principal
 from cafta.web.context import portal_of
 from cafta.web.documents import parse_document
-from cafta.web.forms import Errors, Message, engine_message, own, posted_form, text_of, upload_text
+from cafta.web.forms import (
+    Errors,
+    Message,
+    engine_message,
+    own,
+    posted_form,
+    text_of,
+    too_long,
+    upload_text,
+)
 from cafta.web.i18n import N_
 from cafta.web.pages.declarations import DECLARANTS, clearance_of, show_declaration
 from cafta.web.pages.lodging import MAX_FILE
@@ -125,6 +134,9 @@ async def amend(request: AnyRequest, declaration_id: FromPath[str]) -> Response[
     return back(declaration, "amended")
 
 
+_NOTE_LIMIT = 500
+
+
 @post("/declarations/{declaration_id:str}/cancellation", status_code=303)
 async def cancel(request: AnyRequest, declaration_id: FromPath[str]) -> Response[str] | Redirect:
     """The declaration withdrawn before release; back to its page."""
@@ -132,7 +144,11 @@ async def cancel(request: AnyRequest, declaration_id: FromPath[str]) -> Response
     principal = await declarant(request)
     clearance = clearance_of(request)
     declaration = await to_thread.run_sync(clearance.get, declaration_id[:100], principal)
-    note = text_of(form, "cancel_note", 500)
+    note = text_of(form, "cancel_note", None)
+    if len(note) > _NOTE_LIMIT:  # refused, not cut: the note is the declarant's own words
+        return await show_declaration(request, declaration, principal,
+                                      {"cancel_note": too_long(_NOTE_LIMIT)}, 400,
+                                      posted={"cancel_note": note})  # fmt: skip
     command = Cancel(declaration.id, principal, note or None, version_of(form))
     try:
         await to_thread.run_sync(clearance.cancel, command)

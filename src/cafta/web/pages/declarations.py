@@ -9,11 +9,17 @@ protected against cross-site forgery. The page also carries the declarant's form
 declaration held for documents, cancel one before release), handled in :mod:`.amendments`,
 and a link to amend it in the lodging form (:mod:`.amending`).
 Visitors who have not signed in are sent to sign in.
+
+The page shows the goods as declared and a timeline whose events say what they recorded (an
+officer's note, what an inspection found: :mod:`cafta.web.declaration_view`), with their names
+translated and their times in the page's language and the node's time zone. The decision form
+has no action chosen beforehand (Enter in the note must not release goods): a missing one is
+said next to it. An inspection outcome filled in goes with whatever action is chosen (the
+service records it first), and the page then says the decision was recorded.
 """
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import quote
 
@@ -30,11 +36,15 @@ from cafta.core.errors import Conflict, DomainError, InvalidInput
 from cafta.services.clearance import Action, Clearance, Decide
 from cafta.services.ports import DeclarationFilter, Principal, Role
 from cafta.services.views import declaration_view, summary_view
+from cafta.web import labels
 from cafta.web.access import admitted
 from cafta.web.context import portal_of
-from cafta.web.forms import Errors, engine_message, own, posted_form, text_of
+from cafta.web.declaration_view import goods_rows, timeline
+from cafta.web.forms import Errors, engine_message, own, posted_form, read_number, text_of, too_long
 from cafta.web.i18n import N_
-from cafta.web.rendering import AnyRequest, page
+from cafta.web.numbers import FIELD as NUMBERS_FIELD
+from cafta.web.numbers import style_of
+from cafta.web.rendering import AnyRequest, language_of, page
 from cafta.web.session import signed_in
 
 __all__ = [
@@ -95,9 +105,17 @@ def _row(declaration: Declaration) -> dict[str, Any]:
     return row
 
 
-def _choice(request: AnyRequest, name: str, allowed: set[str]) -> str | None:
+UNKNOWN_FILTER = N_("There is no such choice: pick one from the list.")
+
+
+def _choice(request: AnyRequest, name: str, allowed: set[str], errors: Errors) -> str | None:
+    """The filter ``name`` as chosen (``None``: any); one the list does not offer is an error
+    (a hand-made or outdated address), never silently ignored."""
     value = text_of(request.query_params, name, 40).lower()
-    return value if value in allowed else None
+    if value and value not in allowed:
+        errors[name] = own(UNKNOWN_FILTER)
+        return None
+    return value or None
 
 
 @get("/declarations")
@@ -108,11 +126,14 @@ async def declaration_list(request: AnyRequest) -> Response[str] | Redirect:
         return principal
     clearance = clearance_of(request)
     officer = principal.role in _ALL
+    errors: Errors = {}
     filters = {
         "office": text_of(request.query_params, "office", 10).replace(" ", "").upper() or None,
-        "status": _choice(request, "status", {s.value for s in Status}),
-        "lane": _choice(request, "lane", {lane.value for lane in Lane}),
+        "status": _choice(request, "status", {s.value for s in Status}, errors),
+        "lane": _choice(request, "lane", {lane.value for lane in Lane}, errors),
     }
+    if not officer:
+        errors = {}
     if officer:
         where = DeclarationFilter(
             office=filters["office"],
@@ -129,7 +150,7 @@ async def declaration_list(request: AnyRequest) -> Response[str] | Redirect:
             total = uow.declarations.count(where)
         return [_row(Declaration.from_document(r.document, r.version)) for r in records], total
 
-    rows, total = await to_thread.run_sync(read)
+    rows, total = await to_thread.run_sync(read) if not errors else ([], 0)
     values = {
         "rows": rows,
         "total": total,
@@ -138,8 +159,9 @@ async def declaration_list(request: AnyRequest) -> Response[str] | Redirect:
         "statuses": STATUSES,
         "lanes": LANES,
         "limit": _LIMIT,
+        "errors": errors,
     }
-    return await page(request, "declarations.html", values)
+    return await page(request, "declarations.html", values, status=400 if errors else 200)
 
 
 @get("/declarations/{declaration_id:str}")
@@ -157,9 +179,9 @@ async def declaration_detail(
     return await show_declaration(request, declaration, principal, {}, 200, done=done)
 
 
-_NOTICES = ("lodged", "amended", "cancelled")
+_NOTICES = ("lodged", "amended", "cancelled", "decided")
 """What the page says was just done (``?lodged=1``): after a lodging, an amendment, a
-cancellation."""
+cancellation, an officer's decision."""
 
 
 async def show_declaration(
@@ -175,8 +197,17 @@ async def show_declaration(
     """The declaration's page: the forms the principal may use on it, ``errors`` next to their
     fields and what was ``posted`` kept."""
     declarant = principal.role in DECLARANTS
+    zone = clearance_of(request).clock.now().tzinfo
     values = {
         "d": declaration_view(declaration),
+        "goods": goods_rows(declaration),
+        "timeline": timeline(declaration),
+        "zone": zone,
+        "zone_name": str(zone),
+        "events": labels.EVENTS,
+        "outcomes": labels.OUTCOMES,
+        "severities": labels.SEVERITIES,
+        "modes": labels.MODES,
         "can_decide": principal.role is Role.OFFICER and declaration.status.held,
         "can_amend": declarant and declaration.status is Status.HELD_FOR_DOCUMENTS,
         "can_cancel": declarant and not declaration.status.final,
@@ -190,21 +221,28 @@ async def show_declaration(
     return await page(request, "declaration.html", values, status=status)
 
 
-def _outcome(form: Any, currency: str) -> dict[str, Any] | None:
-    found = text_of(form, "found", 10)
+_DECISION_LIMITS = {"note": 500, "what": 500, "revenue_recovered": 40}
+"""The most characters each typed field of the decision form takes: longer is refused."""
+
+
+def _outcome(
+    posted: dict[str, str], currency: str, numbers: str, errors: Errors
+) -> dict[str, Any] | None:
+    """The inspection outcome the form describes (``None``: not inspected), whatever action
+    goes with it; what is wrong with it put in ``errors``."""
+    found = posted["found"]
     if found not in ("yes", "no"):
         return None
     outcome: dict[str, Any] = {"found": found == "yes"}
-    what = text_of(form, "what", 500)
-    if what:
-        outcome["what"] = what
-    recovered = text_of(form, "revenue_recovered", 30).replace(",", "")
-    if recovered:
-        try:
-            amount = Decimal(recovered)
-        except InvalidOperation:
-            amount = Decimal(-1)  # refused by the service as an invalid amount
-        outcome["revenue_recovered"] = {"amount": f"{amount:f}", "currency": currency}
+    if posted["what"]:
+        outcome["what"] = posted["what"]
+    recovered = posted["revenue_recovered"]
+    if recovered and "revenue_recovered" not in errors:
+        amount, problem = read_number(recovered, style_of(numbers, "en"))
+        if problem is not None:
+            errors["revenue_recovered"] = problem
+        else:
+            outcome["revenue_recovered"] = {"amount": f"{amount:f}", "currency": currency}
     return outcome
 
 
@@ -236,15 +274,21 @@ async def decide(request: AnyRequest, declaration_id: FromPath[str]) -> Response
     clearance = clearance_of(request)
     declaration = await to_thread.run_sync(clearance.get, declaration_id[:100], principal)
     posted = {
-        name: text_of(form, name, 500)
+        name: text_of(form, name, None)
         for name in ("action", "note", "found", "what", "revenue_recovered")
     }
+    errors: Errors = {}
     action = posted["action"]
     if action not in {a.value for a in Action}:
-        errors: Errors = {"action": own(N_("Choose a decision."))}
-        return await show_declaration(request, declaration, principal, errors, 400, posted=posted)
+        errors["action"] = own(N_("Choose a decision."))
+    for name, limit in _DECISION_LIMITS.items():
+        if len(posted[name]) > limit:
+            errors[name] = too_long(limit)
     currency = declaration.assessment.currency if declaration.assessment else "CNY"
-    outcome = _outcome(form, currency) if action == Action.INSPECT.value else None
+    numbers = style_of(form.get(NUMBERS_FIELD), language_of(request).code).language
+    outcome = _outcome(posted, currency, numbers, errors)
+    if errors:
+        return await show_declaration(request, declaration, principal, errors, 400, posted=posted)
     version = text_of(form, "version", 10)
     command = Decide(
         declaration.id,
@@ -273,4 +317,4 @@ async def decide(request: AnyRequest, declaration_id: FromPath[str]) -> Response
         return await show_declaration(
             request, declaration, principal, errors, status, posted=posted
         )
-    return Redirect(f"/declarations/{quote(declaration.id)}", status_code=303)
+    return Redirect(f"/declarations/{quote(declaration.id)}?decided=1", status_code=303)

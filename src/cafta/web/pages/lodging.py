@@ -9,12 +9,20 @@ lane, release when the lane is green. The visitor then lands on the declaration'
 sent twice (a double click, a reload) lodges one declaration: each form carries its own
 idempotency key. The same form, filled with what was declared, amends a declaration held for
 documents (:mod:`.amending`).
+
+The browser's Back button after lodging shows the form blank, with a new key: the form is
+``autocomplete="off"``, so the browser restores none of its fields (it used to restore some and
+not others, and the hidden key never). Typed in again and sent, the same content would lodge a
+second declaration; so a form whose key is new and whose document is the same as one the party
+lodged in the last hour is answered with a 409 naming that declaration, and lodges only when
+sent again (the form then carries the declaration's id in ``again``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from datetime import timedelta
 from typing import Any
 from urllib.parse import quote
 
@@ -24,17 +32,19 @@ from litestar.datastructures import FormMultiDict
 from litestar.exceptions import PermissionDeniedException
 from litestar.response import Redirect
 
+from cafta.clearance.goods import party_key
 from cafta.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from cafta.services.clearance import Clearance, Lodge
 from cafta.services.faults import is_operators
-from cafta.services.ports import Principal, Role
+from cafta.services.ports import DeclarationFilter, Principal, Role
+from cafta.web import labels
 from cafta.web.access import admitted
 from cafta.web.declaration_form import INCOTERMS, TRANSPORT_MODES, DeclarationForm, new_key
 from cafta.web.documents import parse_document
 from cafta.web.forms import Errors, Message, own, posted_form, text_of, upload_text
 from cafta.web.i18n import N_
 from cafta.web.pages.declarations import clearance_of
-from cafta.web.rendering import AnyRequest, page
+from cafta.web.rendering import AnyRequest, language_of, page
 
 __all__ = ["MAX_FILE", "lodge_form", "lodge_typed", "lodge_upload", "removed_row", "show_form"]
 
@@ -45,14 +55,15 @@ ALREADY_SENT = N_(
     "This form was already sent and lodged; your declarations list has it. "
     "Send the form again to lodge it as a new declaration."
 )
-MODES = {
-    "road": N_("road"),
-    "rail": N_("rail"),
-    "sea": N_("sea"),
-    "air": N_("air"),
-    "post": N_("post"),
-    "pipeline": N_("pipeline"),
-}
+LODGED_BEFORE = N_(
+    "You lodged a declaration with exactly this content a short while ago: %(id)s. If you came "
+    "back to this form with your browser's Back button, it is already lodged. To lodge the same "
+    "goods again as a new declaration, send the form again."
+)
+_RECENT = timedelta(hours=1)
+"""How far back a declaration the same content lodged makes a new form ask first."""
+_RECENT_LIMIT = 50
+MODES = labels.MODES
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +72,8 @@ class Outcome:
     errors: Errors
     status: int
     form: DeclarationForm
+    again: str = ""
+    """A declaration the same content lodged lately: sending the form again lodges anyway."""
 
 
 async def _lodger(request: AnyRequest) -> Principal | Redirect:
@@ -73,10 +86,35 @@ def _lodge(clearance: Clearance, document: object, principal: Principal, key: st
     return clearance.lodge(Lodge(document, principal, key or None)).declaration.id
 
 
-def _lodge_form(clearance: Clearance, form: DeclarationForm, principal: Principal) -> Outcome:
+def _lodged_lately(
+    clearance: Clearance, document: Mapping[str, Any], principal: Principal, key: str
+) -> str | None:
+    """The declaration the party lodged in the last hour with exactly ``document``, unless the
+    form's ``key`` is one already used (then the idempotency key answers)."""
+    party = party_key(principal.party)
+    since = clearance.clock.now() - _RECENT
+    with clearance.uow(read_only=True) as uow:
+        if key and uow.idempotency.find(party, key) is not None:
+            return None
+        records = uow.declarations.list(DeclarationFilter(party=party, limit=_RECENT_LIMIT))
+    for record in records:
+        if record.lodged_at < since:
+            break
+        if record.document.get("filed") == document:
+            return record.id
+    return None
+
+
+def _lodge_form(
+    clearance: Clearance, form: DeclarationForm, principal: Principal, again: str = ""
+) -> Outcome:
     document, numbers, errors = form.document()
     if errors:
         return Outcome(None, errors, 400, form)
+    earlier = _lodged_lately(clearance, document, principal, form.key)
+    if earlier is not None and earlier != again:
+        message = Message(LODGED_BEFORE, values={"id": earlier})
+        return Outcome(None, {"": message}, 409, form, again=earlier)
     try:
         return Outcome(_lodge(clearance, document, principal, form.key), {}, 201, form)
     except Conflict as error:
@@ -101,13 +139,16 @@ async def show_form(
     status: int,
     *,
     amending: Mapping[str, Any] | None = None,
+    again: str = "",
 ) -> Response[str]:
     """The declaration form with ``errors`` next to their fields: for lodging, or, with
     ``amending`` (the declaration's ``id``, the ``version`` the form amends and what of the
     filed document the form ``left_out``), for amending a declaration
-    (:mod:`cafta.web.pages.amending`)."""
+    (:mod:`cafta.web.pages.amending`). Its amounts are shown as the page's language writes
+    numbers; ``again`` is a declaration the same content lodged lately."""
     values = {
-        "form": form,
+        "form": form.restyled(language_of(request).code),
+        "again": again,
         "errors": errors,
         "modes": MODES,
         "transport_modes": TRANSPORT_MODES,
@@ -128,7 +169,9 @@ async def lodge_form(request: AnyRequest) -> Response[str] | Redirect:
     principal = await _lodger(request)
     if isinstance(principal, Redirect):
         return principal
-    blank = DeclarationForm.blank_for(principal.party, broker=principal.role is Role.BROKER)
+    numbers = language_of(request).code
+    broker = principal.role is Role.BROKER
+    blank = DeclarationForm.blank_for(principal.party, broker=broker, numbers=numbers)
     return await show_form(request, blank, {}, 200)
 
 
@@ -145,20 +188,23 @@ async def lodge_typed(request: AnyRequest) -> Response[str] | Redirect:
     principal = await _lodger(request)
     if isinstance(principal, Redirect):
         return principal
-    form = DeclarationForm.from_form(posted)
+    form = DeclarationForm.from_form(posted, language_of(request).code)
     removed = removed_row(posted)
     if removed is not None:
         return await show_form(request, form.removing_row(removed), {}, 200)
     if text_of(posted, "action", 20) == "add_rows":
         return await show_form(request, form.adding_rows(), {}, 200)
     clearance = clearance_of(request)
+    again = text_of(posted, "again", 100)
     try:
-        outcome = await to_thread.run_sync(_lodge_form, clearance, form, principal)
+        outcome = await to_thread.run_sync(_lodge_form, clearance, form, principal, again)
     except Forbidden as error:
         raise PermissionDeniedException(detail=error.message) from None
     if outcome.declaration_id is not None:
         return _lodged(outcome.declaration_id)
-    return await show_form(request, outcome.form, outcome.errors, outcome.status)
+    return await show_form(
+        request, outcome.form, outcome.errors, outcome.status, again=outcome.again
+    )
 
 
 @post("/declarations/upload", status_code=200)

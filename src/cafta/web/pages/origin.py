@@ -31,7 +31,7 @@ from cafta.web.context import Portal, portal_of
 from cafta.web.documents import parse_document
 from cafta.web.forms import Errors, Message, engine_message, own, posted_form, text_of, upload_text
 from cafta.web.i18n import N_
-from cafta.web.rendering import AnyRequest, page
+from cafta.web.rendering import AnyRequest, language_of, page
 
 __all__ = ["assess_form", "assess_upload", "origin_form", "upload_page"]
 
@@ -93,7 +93,7 @@ def _assess_document(portal: Portal, text: str, name: str, on_text: str) -> Outc
 
 async def _show(request: AnyRequest, form: BomForm, outcome: Outcome) -> Response[str]:
     values = {
-        "form": form,
+        "form": form.restyled(language_of(request).code),
         "evidence": outcome.evidence,
         "errors": outcome.errors,
     }
@@ -103,7 +103,8 @@ async def _show(request: AnyRequest, form: BomForm, outcome: Outcome) -> Respons
 @get("/origin")
 async def origin_form(request: AnyRequest) -> Response[str]:
     """The blank form."""
-    return await _show(request, BomForm(), Outcome(None, {}, 200))
+    blank = BomForm(numbers=language_of(request).code)
+    return await _show(request, blank, Outcome(None, {}, 200))
 
 
 def _removed_row(form: FormMultiDict) -> int | None:
@@ -115,7 +116,7 @@ def _removed_row(form: FormMultiDict) -> int | None:
 async def assess_form(request: AnyRequest) -> Response[str]:
     """Rows added or removed, or the decision for the bill of materials typed in."""
     posted = await posted_form(request)
-    form = BomForm.from_form(posted)
+    form = BomForm.from_form(posted, language_of(request).code)
     removed = _removed_row(posted)
     if removed is not None:
         return await _show(request, form.removing_row(removed), Outcome(None, {}, 200))

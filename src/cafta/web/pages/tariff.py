@@ -28,7 +28,7 @@ from cafta.web.context import Portal, portal_of
 from cafta.web.duty_form import DutyForm, field_of, read_duty
 from cafta.web.duty_view import RegimeColumn, form_e_saving, regime_columns
 from cafta.web.forms import Errors, engine_message
-from cafta.web.rendering import AnyRequest, page
+from cafta.web.rendering import AnyRequest, language_of, page
 
 __all__ = ["tariff"]
 
@@ -90,7 +90,8 @@ async def tariff(request: AnyRequest) -> Response[str]:
     portal = portal_of(request)
     schedule = configured(lambda: portal.services.schedule, "the tariff schedules")
     today: date = portal.services.clock.today()
-    form = DutyForm.from_query(request.query_params, today)
+    numbers = language_of(request).code
+    form = DutyForm.from_query(request.query_params, today, numbers)
     outcome = Outcome(None, {}, [], 200)
     if form.submitted:
         try:
@@ -100,7 +101,7 @@ async def tariff(request: AnyRequest) -> Response[str]:
                 raise
             outcome = Outcome(None, {"": engine_message(error)}, [], 400)
     values = {
-        "form": form,
+        "form": form.restyled(numbers),
         "destinations": schedule.parties,
         "view": outcome.view,
         "errors": outcome.errors,
