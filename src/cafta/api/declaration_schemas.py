@@ -167,6 +167,13 @@ class DeclarationSummary(msgspec.Struct, frozen=True, kw_only=True):
     items: Annotated[int, Meta(description="How many goods items.")]
     total: Annotated[str | None, Meta(description="Duty and taxes owed, in currency.")]
     currency: str | None
+    assessment_status: Annotated[
+        str | None,
+        Meta(
+            description="official, or illustrative when a rate or rule behind the total is not "
+            "confirmed from an official text; null before the declaration is assessed."
+        ),
+    ]
     version: Annotated[int, Meta(description="Changes with every decision (the ETag).")]
 
 

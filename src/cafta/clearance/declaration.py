@@ -275,7 +275,9 @@ class Declaration:
         self.status = Status.HELD_FOR_INSPECTION
         self._record(InspectionOrdered(self.id, at, by, note))
 
-    def record_inspection(self, outcome: InspectionOutcome, at: datetime, by: str) -> None:
+    def record_inspection(
+        self, outcome: InspectionOutcome, at: datetime, by: str, note: str | None = None
+    ) -> None:
         if self.status is not Status.HELD_FOR_INSPECTION:
             check_transition(self.status, Status.HELD_FOR_INSPECTION, "record an inspection of")
             self.status = Status.HELD_FOR_INSPECTION
@@ -283,7 +285,7 @@ class Declaration:
         money = outcome.revenue_recovered
         self._record(InspectionRecorded(self.id, at, by, outcome.found, outcome.what,
                                         f"{money.amount:f}" if money else None,
-                                        money.currency if money else None))  # fmt: skip
+                                        money.currency if money else None, note))  # fmt: skip
 
     def cancel(self, at: datetime, by: str, note: str | None = None) -> None:
         check_transition(self.status, Status.CANCELLED, "cancel")

@@ -126,6 +126,7 @@ class InspectionRecorded(Event):
     what: str | None
     revenue_recovered: str | None
     currency: str | None
+    note: str | None
 
 
 @direct_init

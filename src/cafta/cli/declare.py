@@ -228,7 +228,7 @@ def list_command(
             total = uow.declarations.count(where)
     finally:
         node.close()
-    views = [_summary(Declaration.from_document(r.document, r.version)) for r in records]
+    views = [summary_view(Declaration.from_document(r.document, r.version)) for r in records]
     if as_json:
         emit_json(views)
         return
@@ -249,14 +249,6 @@ def list_command(
                       markup=False)  # fmt: skip
     if total > len(views):
         console.print(f"the newest {len(views)} of {total}; --limit shows more", markup=False)
-
-
-def _summary(declaration: Declaration) -> dict[str, Any]:
-    """The list's view of a declaration, with its assessment's provenance (``official`` or
-    ``illustrative``; ``None`` before it is assessed), which the shared summary lacks."""
-    assessment = declaration.assessment
-    provenance = assessment.status.value if assessment is not None else None
-    return {**summary_view(declaration), "assessment_status": provenance}
 
 
 def _total(view: dict[str, Any]) -> str:

@@ -102,7 +102,10 @@ class Fields:
                 return stripped
         value = self._required(key)
         if isinstance(value, bool) or not isinstance(value, (str, int, Decimal)):
-            raise self.error(key, f"expected text, found {_kind(value)}", "invalid_field")
+            quote = isinstance(value, bool | float)  # a code read as a number or true/false
+            raise self.error(key, f"expected text, found {_kind(value)}", "invalid_field",
+                             hint='Put the value in quotes ("...") so that it is read as text.'
+                             if quote else None)  # fmt: skip
         return str(value).strip()
 
     def optional_text(self, key: str) -> str | None:

@@ -362,10 +362,11 @@ class Clearance:
             raise Forbidden(f"{_who(principal.role)} cannot amend declarations",
                             hint="The importer or its declarant amends.")  # fmt: skip
         goods = parse_goods(command.document)
-        _check_acts_for(principal, goods)
         declaration = self._load(context, command.declaration_id, principal,
                                  command.expected_version)  # fmt: skip
+        # The office and importer first: the more telling refusal when a file names others.
         declaration.amend(goods, self.clock.now(), principal.party)
+        _check_acts_for(principal, goods)
         return self._save(context, declaration, principal, "declaration.amend")
 
     def _cancel(self, command: Cancel, context: Context) -> Declaration:
@@ -405,7 +406,9 @@ def _apply(declaration: Declaration, command: Decide, outcome: InspectionOutcome
            now: datetime) -> None:  # fmt: skip
     who, note = command.principal.party, command.note
     if outcome is not None:  # what an inspection found, recorded before what is decided on it
-        declaration.record_inspection(outcome, now, who)
+        # The note goes with the inspection when recording it is the whole decision.
+        alone = command.action is Action.INSPECT
+        declaration.record_inspection(outcome, now, who, note if alone else None)
     if command.action is Action.RELEASE:
         declaration.release(now, who, note)
     elif command.action is Action.REJECT:

@@ -36,6 +36,7 @@ def summary_view(declaration: Declaration) -> dict[str, Any]:
         "items": len(declaration.goods.items),
         "total": f"{assessment.total.amount:f}" if assessment else None,
         "currency": assessment.currency if assessment else None,
+        "assessment_status": assessment.status.value if assessment else None,
         "version": declaration.version,
     }
 

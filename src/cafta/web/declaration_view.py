@@ -52,6 +52,7 @@ _NOTED = frozenset(
         "InspectionOrdered",
         "DeclarationRejected",
         "DeclarationCancelled",
+        "InspectionRecorded",
     }
 )
 """Events whose ``note`` is what the reader needs to know (which documents, why rejected)."""

@@ -13,6 +13,7 @@ from typing import NoReturn
 
 import yaml
 
+from cafta.adapters.document_files import parse_yaml_text
 from cafta.core.errors import InvalidInput
 
 __all__ = ["parse_document"]
@@ -36,7 +37,7 @@ def _json(text: str) -> object:
 
 def _yaml(text: str) -> object:
     try:
-        return yaml.safe_load(text)
+        return parse_yaml_text(text)  # numbers and booleans in plain forms only
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         problem = " ".join(str(getattr(error, "problem", None) or "syntax error").split())

@@ -338,7 +338,10 @@ def test_the_officers_queue_is_filtered_by_status_lane_and_office(
     assert {d["status"] for d in queue["items"]} == {"held_for_inspection"}
     summary = next(d for d in queue["items"] if d["id"] == red["id"])
     assert set(summary) == {"id", "office", "status", "lane", "importer", "declarant",
-                            "lodged_at", "items", "total", "currency", "version"}  # fmt: skip
+                            "lodged_at", "items", "total", "currency", "assessment_status",
+                            "version"}  # fmt: skip
+    # The durian's 20% MFN rate is official; a total resting on an illustrative rate says so.
+    assert summary["assessment_status"] == "official"
     green = client.get(URL, params={"lane": "green", "limit": "1"}, headers=officer).json()
     assert len(green["items"]) == 1 and green["items"][0]["lane"] == "green"
     every_green = client.get(URL, params={"lane": "green", "limit": "500"}, headers=officer)

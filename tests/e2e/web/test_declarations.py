@@ -114,6 +114,22 @@ def test_the_trader_sees_only_its_own_declarations(
     assert "Record the decision" not in detail.text
 
 
+def test_an_illustrative_total_is_labelled_in_the_list(
+    web: Client, seeded: tuple[bootstrap.Node, SeedReport],
+    page: Callable[[Any], Page], form_token: Callable[[Client, str], str],
+) -> None:  # fmt: skip
+    node, report = seeded
+    _sign_in(web, report.tokens["officer"][2], form_token)
+    listed = page(web.get("/declarations"))
+    with node.uow(read_only=True) as uow:
+        records = uow.declarations.list(DeclarationFilter(limit=1000))
+    shown = _ids(listed)
+    assert shown == {r.id for r in records}
+    illustrative = [r for r in records
+                    if (r.document["assessment"] or {}).get("status") == "illustrative"]  # fmt: skip
+    assert illustrative and listed.text.count("Illustrative") == len(illustrative)
+
+
 def test_the_officer_releases_a_held_declaration(
     web: Client, seeded: tuple[bootstrap.Node, SeedReport],
     page: Callable[[Any], Page], form_token: Callable[[Client, str], str],

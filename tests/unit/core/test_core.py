@@ -218,3 +218,11 @@ def test_unit_names_and_conversions() -> None:
     with pytest.raises(InvalidInput) as error:
         Quantity.of(Decimal(1), "l").to("kg")
     assert error.value.code == "quantity.incompatible_unit"
+
+
+def test_a_code_read_as_a_number_or_a_flag_is_told_to_be_quoted() -> None:
+    for value, kind in ((810.6, "a number"), (False, "true/false")):
+        with pytest.raises(InvalidInput) as caught:
+            Fields({"line": value}, "items[0]").text("line")
+        assert caught.value.message == f"items[0].line: expected text, found {kind}"
+        assert caught.value.hint == 'Put the value in quotes ("...") so that it is read as text.'

@@ -454,3 +454,16 @@ def test_a_version_that_does_not_exist_yet_is_named_as_such(trust: TrustList) ->
         service.decide(Decide(held.id, OFFICER, Action.RELEASE, expected_version=7))
     assert caught.value.code == "declaration.version"
     assert caught.value.message == f"declaration {held.id} is at version 1; it has no version 7"
+
+
+def test_an_inspection_recorded_alone_keeps_the_officer_s_note(trust: TrustList) -> None:
+    service, _ = clearance(trust, Lane.RED)
+    held = service.lodge(Lodge(durian(), TRADER)).declaration
+    found = {"found": True, "what": "undeclared cartons"}
+    inspected = service.decide(Decide(held.id, OFFICER, Action.INSPECT, "seal 4471 cut", found))
+    entry = inspected.history[-1]
+    assert entry["event"] == "InspectionRecorded" and entry["detail"]["note"] == "seal 4471 cut"
+    # With another action, the note is that action's.
+    rejected = service.decide(Decide(held.id, OFFICER, Action.REJECT, "goods seized", found))
+    recorded, decided = rejected.history[-2:]
+    assert (recorded["detail"]["note"], decided["detail"]["note"]) == (None, "goods seized")
