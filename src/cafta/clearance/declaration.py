@@ -227,20 +227,25 @@ class Declaration:
         Red when a red lane or an officer's order of inspection came before the latest
         amendment and no inspection was recorded after it; yellow otherwise.
         """
-        amended = inspection_due = False
-        for entry in self.history:
-            event = entry["event"]
-            if event == "DeclarationAmended":
-                amended = True
-            elif event == "InspectionOrdered" or (
-                event == "LaneAssigned" and entry["detail"].get("lane") == Lane.RED.value
-            ):
-                inspection_due = True
-            elif event == "InspectionRecorded":
-                inspection_due = False
+        amended = any(entry["event"] == "DeclarationAmended" for entry in self.history)
         if not amended:
             return None
-        return Lane.RED if inspection_due else Lane.YELLOW
+        return Lane.RED if self.inspection_due else Lane.YELLOW
+
+    @property
+    def inspection_due(self) -> bool:
+        """Whether a physical inspection was asked for (a red lane, an officer's order) and
+        no outcome has been recorded since."""
+        due = False
+        for entry in self.history:
+            event = entry["event"]
+            if event == "InspectionOrdered" or (
+                event == "LaneAssigned" and entry["detail"].get("lane") == Lane.RED.value
+            ):
+                due = True
+            elif event == "InspectionRecorded":
+                due = False
+        return due
 
     @property
     def releasable(self) -> bool:
@@ -288,7 +293,19 @@ class Declaration:
                                         money.currency if money else None, note))  # fmt: skip
 
     def cancel(self, at: datetime, by: str, note: str | None = None) -> None:
+        """The declarant withdraws the declaration before release. Not while an inspection is
+        due or after one found something: withdrawn, the goods could be declared again
+        without the inspection or with the finding left behind, so an officer closes it."""
         check_transition(self.status, Status.CANCELLED, "cancel")
+        found = self.inspection is not None and self.inspection.found
+        if self.inspection_due or found:
+            why = "an inspection found something" if found else "it is selected for inspection"
+            raise Conflict(
+                f"cannot cancel this declaration: {why}",
+                code="declaration.cancel_refused",
+                hint="Ask the customs office to close it: an officer rejects it, with a note.",
+                details={"status": self.status.value, "action": "cancel"},
+            )
         self.status = Status.CANCELLED
         self._record(DeclarationCancelled(self.id, at, by, note))
 

@@ -246,11 +246,11 @@ class Clearance:
 
         def store(uow: UnitOfWork) -> None:
             uow.declarations.add(record)
+            if key:  # before the certificates: a same-key race is a replay, not a refusal
+                uow.idempotency.remember(scope, key, digest, declaration.id)
             if held:
                 uow.certificate_claims.hold(declaration.id, held, now)
             _publish(uow, declaration, events, principal.party, "declaration.lodge")
-            if key:
-                uow.idempotency.remember(scope, key, digest, declaration.id)
 
         try:
             self._write(store)

@@ -674,11 +674,34 @@ def test_the_declarant_cancels_before_release(
     again = client.post(where, headers=trader)  # cancelled is final
     body = expect_problem(again, 409, "declaration.transition")
     assert body["details"] == {"status": "cancelled", "action": "cancel"}
-    # The body may be left out; a red declaration is cancelled as well.
-    red = held(client, trader)
-    bare = client.post(f"{URL}/{red['id']}/cancellation", headers=trader)
+    # The body may be left out.
+    other = held_for_documents(client, trader)
+    bare = client.post(f"{URL}/{other['id']}/cancellation", headers=trader)
     assert bare.status_code == 200, bare.text
     assert bare.json()["timeline"][-1]["detail"] == {"note": None}
+
+
+def test_a_declaration_due_for_inspection_or_with_a_finding_is_not_withdrawn(
+    client: Client, trader: Headers, officer: Headers, expect_problem: ProblemCheck
+) -> None:
+    """Cancelled and lodged again, it used to go green: the inspection, or what it found, left
+    behind. An officer closes it instead."""
+    red = held(client, trader)
+    where = f"{URL}/{red['id']}/cancellation"
+    body = expect_problem(client.post(where, headers=trader), 409, "declaration.cancel_refused")
+    assert "selected for inspection" in body["detail"] and "officer" in body["detail"]
+    decide = f"{URL}/{red['id']}/decisions"
+    found = {"action": "request_documents",
+             "outcome": {"found": True, "what": "undeclared goods"}}  # fmt: skip
+    assert client.post(decide, json=found, headers=officer).status_code == 200
+    body = expect_problem(client.post(where, headers=trader), 409, "declaration.cancel_refused")
+    assert "an inspection found something" in body["detail"]
+    # Inspected and nothing found: the declarant may withdraw it.
+    clean = held(client, trader)
+    nothing = {"action": "request_documents", "outcome": {"found": False}}
+    client.post(f"{URL}/{clean['id']}/decisions", json=nothing, headers=officer)
+    withdrawn = client.post(f"{URL}/{clean['id']}/cancellation", headers=trader)
+    assert withdrawn.status_code == 200, withdrawn.text
 
 
 def test_a_released_declaration_cannot_be_cancelled(

@@ -202,7 +202,7 @@ def test_who_may_amend_and_what(trust: TrustList) -> None:
 
 
 def test_the_declarant_cancels_before_release_only(trust: TrustList) -> None:
-    service, memory = clearance(trust, Lane.RED)
+    service, memory = clearance(trust, Lane.YELLOW)
     held = service.lodge(Lodge(durian(), TRADER)).declaration
     with pytest.raises(Forbidden):
         service.cancel(Cancel(held.id, OFFICER))
@@ -215,6 +215,12 @@ def test_the_declarant_cancels_before_release_only(trust: TrustList) -> None:
     with pytest.raises(Conflict) as caught:
         green.cancel(Cancel(released.id, TRADER))
     assert caught.value.code == "declaration.transition"
+    # Selected for inspection: withdrawn, it could be lodged again without it.
+    red, _ = clearance(trust, Lane.RED, memory)
+    inspected = red.lodge(Lodge(durian(), TRADER)).declaration
+    with pytest.raises(Conflict) as refused:
+        red.cancel(Cancel(inspected.id, TRADER))
+    assert refused.value.code == "declaration.cancel_refused"
 
 
 def test_of_two_officers_deciding_from_one_version_the_second_gets_a_conflict(

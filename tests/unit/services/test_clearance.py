@@ -356,6 +356,28 @@ def test_a_race_on_the_same_key_returns_the_first_declaration(trust: TrustList) 
     assert len(memory.declarations) == 1
 
 
+def test_a_race_on_the_same_key_citing_a_form_e_is_a_replay_too(
+    signer: Ed25519Signer, trust: TrustList
+) -> None:
+    """Both copies passed the key check and the certificate check before the first committed:
+    the second meets the key first (a replay), not the certificate (a refusal)."""
+    service, memory = clearance(trust)
+    document = durian(form_e(signer))
+    first = service.lodge(Lodge(document, TRADER, "race"))
+    original = service._replay
+    calls: list[str] = []
+
+    def late_replay(*args: Any) -> Any:
+        calls.append("replay")
+        return None if len(calls) == 1 else original(*args)
+
+    service._replay = late_replay  # type: ignore[method-assign]
+    service.preference.holders = lambda reference: ()  # the first not committed yet
+    second = service.lodge(Lodge(document, TRADER, "race"))
+    assert second.replayed and second.declaration.id == first.declaration.id
+    assert len(memory.declarations) == 1 and set(memory.claims.values()) == {first.declaration.id}
+
+
 class _RacedOnce:
     """A writer that lets another change commit first, once, just before its own write."""
 
