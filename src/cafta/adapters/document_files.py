@@ -3,9 +3,9 @@ or YAML files, and writing files atomically.
 
 :func:`load_document` picks the parser by extension (``.json``; ``.yaml`` or ``.yml``), and for
 any other name tries JSON, then YAML. A syntax error becomes one :class:`InvalidInput` line
-naming the file, line and column. JSON numbers with a fraction are read as exact ``Decimal``
-(the text is exact); YAML reads them as floats, which amounts and quantities refuse with a clear
-message, so write amounts in YAML as strings (``amount: "23750.00"``). A missing file is
+naming the file, line and column. Numbers with a fraction are read as floats in both, which
+amounts and quantities refuse with a clear message, as the API does: write amounts as strings
+(``"amount": "23750.00"``). A mapping's keys must be text. A missing file is
 :class:`NotFound` (``file.not_found``).
 
 YAML is read with :class:`DocumentLoader`, not as YAML 1.1 reads it: 1.1 makes numbers and
@@ -29,7 +29,6 @@ import os
 import re
 import tempfile
 from collections.abc import Callable
-from decimal import Decimal
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -49,7 +48,7 @@ def _not_a_number(word: str) -> NoReturn:
 
 def _parse_json(text: str, path: Path) -> object:
     try:
-        return json.loads(text, parse_float=Decimal, parse_constant=_not_a_number)
+        return json.loads(text, parse_constant=_not_a_number)
     except json.JSONDecodeError as error:
         raise InvalidInput(
             f"{path}: not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})",
@@ -86,6 +85,17 @@ class DocumentLoader(yaml.SafeLoader):
 
     def construct_yaml_float(self, node: yaml.ScalarNode) -> Any:
         return self._plain_or_text(node, super().construct_yaml_float)
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        """A mapping whose keys are all text (``500: x``, or ``{amount: 1,500}`` whose comma
+        makes ``500`` a key, is refused where it is written)."""
+        mapping = super().construct_mapping(node, deep=deep)
+        for key in mapping:
+            if not isinstance(key, str):
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"a key must be text, not {key!r}", node.start_mark
+                )
+        return mapping
 
 
 DocumentLoader.yaml_implicit_resolvers = {

@@ -190,8 +190,12 @@ def _party(fields: Fields, key: str) -> Party:
     return Party(part.text("name"), code)
 
 
+_QUANTITY_KEYS = frozenset({"amount", "unit"})
+
+
 def _quantity(fields: Fields, key: str) -> Quantity:
     part = fields.object(key)
+    part.only(_QUANTITY_KEYS)
     amount = part.decimal("amount")
     try:
         return Quantity.of(amount, part.text("unit"))

@@ -10,7 +10,7 @@ callers that want to warn.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -38,6 +38,9 @@ def _kind(value: object) -> str:
     if isinstance(value, int | float | Decimal):
         return "a number"
     return "text"
+
+
+_MONEY_KEYS = frozenset({"amount", "currency"})
 
 
 class Fields:
@@ -83,6 +86,19 @@ class Fields:
 
     def raw(self, key: str) -> Any:
         return self._data.get(key)
+
+    def only(self, known: Collection[str]) -> None:
+        """Refuse a member ``known`` does not name, where a stray one means a misread value:
+        ``{amount: 612,000.50}`` in YAML is ``amount`` 612 and a member ``000.50``."""
+        for name in self._data:
+            if name not in known:
+                raise self.error(
+                    str(name),
+                    f"not a member of {self.path.rsplit('.', 1)[-1]}",
+                    "unknown_member",
+                    hint=f"It takes {', '.join(sorted(known))}; write a number with commas in "
+                    'quotes ("612,000.50").',
+                )
 
     def unknown(self, known: Sequence[str]) -> list[str]:
         """Keys present in the object that ``known`` does not list (for warnings)."""
@@ -146,6 +162,7 @@ class Fields:
     def money(self, key: str) -> Money:
         """``{"amount": "1000.00", "currency": "USD"}``; amounts must be exact (not floats)."""
         money = self.object(key)
+        money.only(_MONEY_KEYS)
         amount = money.decimal("amount")
         currency = money.text("currency")
         try:

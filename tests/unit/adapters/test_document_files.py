@@ -10,6 +10,7 @@ import pytest
 
 from cafta.adapters.document_files import load_document
 from cafta.core.errors import InvalidInput
+from cafta.core.fields import Fields
 
 
 def _yaml(tmp_path: Path, text: str) -> object:
@@ -93,3 +94,33 @@ def test_a_declaration_in_yaml_keeps_its_codes_and_amounts(tmp_path: Path) -> No
 def test_yaml_errors_are_still_one_line(tmp_path: Path) -> None:
     with pytest.raises(InvalidInput, match=r"not valid YAML \(line 2, column"):
         _yaml(tmp_path, "a: [1\nb: 2\n")
+
+
+def test_a_key_that_is_not_text_is_refused_where_it_is_written(tmp_path: Path) -> None:
+    """``{amount: 1,500}`` is a flow mapping of ``amount: 1`` and a key ``500``; stored, the
+    document failed later without a field."""
+    with pytest.raises(InvalidInput, match=r"line 1, column 8: a key must be text, not 500"):
+        _yaml(tmp_path, "value: {amount: 1,500, currency: CNY}\n")
+
+
+def test_a_fraction_in_json_is_a_float_refused_as_an_amount(tmp_path: Path) -> None:
+    """Read as an exact Decimal, it passed the checks and failed when stored; as the API does,
+    an amount is text."""
+    path = tmp_path / "d.json"
+    path.write_text('{"value": {"amount": 612000.5, "currency": "CNY"}}', encoding="utf-8")
+    document = load_document(path)
+    assert document == {"value": {"amount": 612000.5, "currency": "CNY"}}
+    with pytest.raises(InvalidInput) as caught:
+        Fields(document, "items[0]").money("value")
+    assert caught.value.code == "money.inexact"
+    assert caught.value.details == {"field": "items[0].value.amount"}
+
+
+def test_a_stray_member_of_an_amount_is_refused(tmp_path: Path) -> None:
+    """``{amount: 612,000.50}``: the comma splits it into ``amount`` 612 and ``000.50``."""
+    document = _yaml(tmp_path, "value: {amount: 612,000.50, currency: CNY}\n")
+    with pytest.raises(InvalidInput) as caught:
+        Fields(document, "items[0]").money("value")
+    assert caught.value.code == "document.unknown_member"
+    assert caught.value.details == {"field": "items[0].value.000.50"}
+    assert "quotes" in str(caught.value)
