@@ -30,6 +30,7 @@ from cafta.core.errors import InvalidInput
 from cafta.core.fields import Fields
 from cafta.core.frozen import direct_init
 from cafta.core.money import Money
+from cafta.core.names import checked_name
 from cafta.core.quantity import Quantity
 from cafta.core.vocabulary import parse_member
 from cafta.identifiers import container, hs, locode, plate
@@ -187,7 +188,13 @@ def _declaration_type(text: str) -> DeclarationType:
 def _party(fields: Fields, key: str) -> Party:
     part = fields.object(key)
     code = _value(part, "country", _alpha2) if part.has("country") else None
-    return Party(part.text("name"), code)
+    name = part.text("name")
+    if not name.isprintable():  # the usual name is printable; else it must be readable
+        try:
+            name = checked_name(name, "the name", "declaration.invalid_name")
+        except InvalidInput as error:
+            raise part.wrap(error, "name") from None
+    return Party(name, code)
 
 
 _QUANTITY_KEYS = frozenset({"amount", "unit"})

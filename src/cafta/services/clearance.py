@@ -42,6 +42,7 @@ from cafta.core.clock import Clock
 from cafta.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from cafta.core.fields import Fields
 from cafta.core.money import Money
+from cafta.core.names import checked_name, is_visible
 from cafta.core.vocabulary import parse_member
 from cafta.refdata.currencies import is_currency
 from cafta.refdata.exchange_rates import RateProvider
@@ -341,12 +342,13 @@ class Clearance:
         principal = command.principal
         if principal.role not in _DECIDERS:
             raise Forbidden("only customs officers decide on declarations")
-        if not principal.party.strip():
+        if not is_visible(principal.party):
             raise InvalidInput(
                 "a decision needs the name or id of the officer who makes it",
                 code="decision.no_officer",
                 hint="The officer's name goes in the timeline and the audit log.",
             )
+        checked_name(principal.party, "the officer's name", "decision.no_officer")
         outcome = _outcome(command.outcome) if command.outcome is not None else None
         declaration = self._load(context, command.declaration_id, principal,
                                  command.expected_version)  # fmt: skip
@@ -479,6 +481,8 @@ def _outcome(document: Mapping[str, Any]) -> InspectionOutcome:
     if money is not None and money.is_negative:
         raise fields.error("revenue_recovered", "must not be negative", "negative_value")
     what = fields.optional_text("what")
+    if what is not None and not is_visible(what):
+        what = None  # invisible characters only: nothing said
     # The outcome is a label the risk model will learn from: it must not contradict itself.
     if found and not what:
         raise fields.error("what", "say what the inspection found", "missing_finding",

@@ -18,6 +18,7 @@ import threading
 from datetime import datetime
 
 from cafta.core.errors import Conflict, InvalidInput
+from cafta.core.names import checked_name, is_visible
 from cafta.services.ports import Principal, Role, TokenStore
 
 __all__ = ["TOKEN_PREFIX", "InMemoryTokenStore", "hash_token", "issue_token", "new_token"]
@@ -41,13 +42,13 @@ def new_token() -> tuple[str, str, str]:
 
 def issue_token(store: TokenStore, role: Role, party: str, at: datetime) -> str:
     """Create a token for ``role`` acting for ``party``, record its hash, and return it."""
-    party = party.strip()
-    if not party:
+    if not is_visible(party):
         raise InvalidInput(
             "a token needs the party it acts for",
             code="token.missing_party",
             hint="Name the trader, broker or office, e.g. --party CNQIN.",
         )
+    party = checked_name(party, "the token's party", "token.invalid_party")
     token_id, token, token_hash = new_token()
     store.add(token_id, token_hash, Principal(role, party, token_id), at)
     return token

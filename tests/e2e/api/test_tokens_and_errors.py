@@ -43,10 +43,18 @@ def test_issuing_stores_only_the_hash() -> None:
     assert len(store) == 1
 
 
-def test_a_token_needs_a_party() -> None:
+@pytest.mark.parametrize("party", ["  ", "\u200b"])
+def test_a_token_needs_a_party(party: str) -> None:
     with pytest.raises(InvalidInput) as raised:
-        issue_token(InMemoryTokenStore(), Role.TRADER, "  ", AT)
+        issue_token(InMemoryTokenStore(), Role.TRADER, party, AT)
     assert raised.value.code == "token.missing_party"
+
+
+def test_a_token_s_party_is_on_one_line() -> None:
+    """A line break in the party would forge a line of the timeline or the log."""
+    with pytest.raises(InvalidInput) as raised:
+        issue_token(InMemoryTokenStore(), Role.OFFICER, "Li\nforged line", AT)
+    assert raised.value.code == "token.invalid_party"
 
 
 def test_the_same_hash_twice_is_a_conflict() -> None:

@@ -423,7 +423,7 @@ def test_a_decision_naming_no_version_is_made_again_on_the_one_that_won(
     assert late.value.code == "declaration.transition"
 
 
-@pytest.mark.parametrize("name", ["", "   "])
+@pytest.mark.parametrize("name", ["", "   ", "\u200b", "Li\nforged line"])
 def test_a_decision_needs_the_officer_s_name(trust: TrustList, name: str) -> None:
     service, _ = clearance(trust, Lane.RED)
     held = service.lodge(Lodge(durian(), TRADER)).declaration

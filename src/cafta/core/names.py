@@ -1,0 +1,36 @@
+"""Names people type: of parties, officers, findings.
+
+A name goes into the timeline, the audit log and the risk model's labels, where it must say who
+or what. One made only of spaces and invisible characters (a zero-width space, U+200B) names
+nobody, and one with a control character (a line break) can forge a line of a log or a
+listing: both are refused.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from cafta.core.errors import InvalidInput
+
+__all__ = ["checked_name", "is_visible"]
+
+
+def is_visible(text: str) -> bool:
+    """Whether ``text`` has a character one can see (not a space, a format or a control
+    character)."""
+    if text.isprintable() and text.strip():  # the usual case, checked in C
+        return True
+    return any(unicodedata.category(ch)[0] not in "CZ" for ch in text)
+
+
+def checked_name(text: str, what: str, code: str) -> str:
+    """``text`` stripped, or :class:`InvalidInput` (``code``) when it names nothing or holds a
+    control character; ``what`` says whose name it is (``"the officer's name"``)."""
+    name = text.strip()
+    if not is_visible(name):
+        raise InvalidInput(f"{what} is empty or invisible", code=code,
+                           hint="Give a name people can read.")  # fmt: skip
+    if not name.isprintable() and any(unicodedata.category(ch) == "Cc" for ch in name):
+        raise InvalidInput(f"{what} holds a control character (a line break, a tab)", code=code,
+                           hint="Write it on one line.")  # fmt: skip
+    return name
