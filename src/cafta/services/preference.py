@@ -144,8 +144,8 @@ class PreferenceChecker:
             return verdict
         finding = Finding(
             "certificate.already_claimed", Severity.SUBSTANTIVE,
-            f"Form E {reference} was already used for declaration {others[0]}: a Form E covers "
-            "one consignment, so these goods need a certificate of their own (a part of a "
+            f"Form E {reference} was already used for another declaration: a Form E covers one "
+            "consignment, so these goods need a certificate of their own (a part of a "
             "consignment, a back-to-back certificate)",
         )  # fmt: skip
         return Verification(Outcome.REJECTED, on, reference, (finding,))

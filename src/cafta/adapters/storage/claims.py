@@ -57,12 +57,11 @@ class SqlCertificateClaims:
                 continue
             row = {"reference": reference, "declaration_id": declaration_id, "claimed_at": when}
             if not insert_new(self._db, certificate_claims, row):
-                others = [d for d in self.holders(reference) if d != declaration_id]
+                # The holder is not named: it may be another party's declaration.
                 raise Conflict(
-                    f"Form E {reference} is held by declaration "
-                    f"{others[0] if others else 'another declaration'}",
+                    f"Form E {reference} is held by another declaration",
                     code="certificate.already_claimed",
                     hint="Both declarations claimed it at the same moment: send yours again; "
                     "its claim will be checked against the other's.",
-                    details={"reference": reference, "declaration": others[:1]},
+                    details={"reference": reference},
                 )
