@@ -26,6 +26,7 @@ member carries its reference:
 from __future__ import annotations
 
 import gettext
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -59,6 +60,16 @@ _PARTY_NAMES_ZH = {
     "MM": "缅甸", "PH": "菲律宾", "SG": "新加坡", "TH": "泰国", "VN": "越南",
 }  # fmt: skip
 
+# The parties' names in Vietnamese (Bộ Ngoại giao's forms and the short forms in common use),
+# folded to lower case as look-ups are.
+_PARTY_NAMES_VI = {
+    "việt nam": "VN", "viet nam": "VN", "trung quốc": "CN", "thái lan": "TH", "lào": "LA",
+    "campuchia": "KH", "cam-pu-chia": "KH", "mi-an-ma": "MM", "myanmar": "MM",
+    "miến điện": "MM", "ma-lai-xi-a": "MY", "malaysia": "MY", "xin-ga-po": "SG",
+    "singapore": "SG", "in-đô-nê-xi-a": "ID", "indonesia": "ID", "phi-líp-pin": "PH",
+    "philippines": "PH", "bru-nây": "BN", "brunei": "BN",
+}  # fmt: skip
+
 # ISO 4217 currencies of the parties.
 _CURRENCIES = {
     "CN": "CNY", "BN": "BND", "KH": "KHR", "ID": "IDR", "LA": "LAK", "MY": "MYR",
@@ -68,7 +79,7 @@ _CURRENCIES = {
 # Names people use that ISO 3166 does not list.
 _ALIASES = {"burma": "MM", "brunei": "BN", "lao pdr": "LA", "east timor": "TL"}
 
-_UNKNOWN_HINT = "use an ISO 3166 code such as TH or VN"
+_UNKNOWN_HINT = "Use an ISO 3166 code such as TH or VN."
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +137,8 @@ def _resolve(key: str) -> str | None:
 
     if key in _ALIASES:
         return _ALIASES[key]
+    if key in _PARTY_NAMES_VI:
+        return _PARTY_NAMES_VI[key]
     for alpha2, name in _PARTY_NAMES_ZH.items():
         if key == name:
             return alpha2
@@ -138,10 +151,11 @@ def _resolve(key: str) -> str | None:
 def country(text: str) -> Country:
     """A country by alpha-2 or alpha-3 code (any case), ISO or common English name.
 
-    The parties can also be named in Chinese (泰国). Unknown text raises ``NotFound`` with code
-    ``country.unknown``.
+    The parties can also be named in Chinese (泰国) and Vietnamese (Thái Lan). Unknown text raises
+    ``NotFound`` with code ``country.unknown``.
     """
-    key = " ".join(text.split()).lower()
+    # NFC: a name typed on some keyboards arrives with its accents as separate characters.
+    key = unicodedata.normalize("NFC", " ".join(text.split()).lower())
     alpha2 = _resolve(key) if key else None
     if alpha2 is None:
         raise NotFound(

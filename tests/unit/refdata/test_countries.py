@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import unicodedata
 from datetime import date
 
 import pytest
@@ -101,7 +102,7 @@ def test_unknown_country(text: str) -> None:
     with pytest.raises(NotFound) as caught:
         country(text)
     assert caught.value.code == "country.unknown"
-    assert caught.value.hint == "use an ISO 3166 code such as TH or VN"
+    assert caught.value.hint == "Use an ISO 3166 code such as TH or VN."
 
 
 def test_country_is_a_frozen_value() -> None:
@@ -203,3 +204,14 @@ def test_unknown_area(area: str, code: str) -> None:
     with pytest.raises(NotFound) as caught:
         area_contains(area, "TH", date(2024, 1, 1))
     assert caught.value.code == code
+
+
+@pytest.mark.parametrize(
+    ("name", "alpha2"),
+    [("Việt Nam", "VN"), ("viet nam", "VN"), ("Thái Lan", "TH"), ("Trung Quốc", "CN"),
+     ("Lào", "LA"), ("Campuchia", "KH"), ("Mi-an-ma", "MM"), ("In-đô-nê-xi-a", "ID"),
+     (unicodedata.normalize("NFD", "Việt Nam"), "VN")],
+)  # fmt: skip
+def test_the_parties_can_be_named_in_vietnamese(name: str, alpha2: str) -> None:
+    """A Vietnamese broker typing "Việt Nam" used to be told no such country is known."""
+    assert country(name).alpha2 == alpha2
