@@ -74,8 +74,8 @@ class PreferenceChecker:
             citing.setdefault(text, []).append(item.number)
             if text is None or claim.embedded:
                 cited[text] = text
-            else:
-                cited[text] = self.received(text)
+            else:  # references are upper case; one typed otherwise is the same certificate
+                cited[text] = self.received(text) or self.received(text.strip().upper())
         verdicts: list[Verification] = []
         trust = self.trust()
         for citation, envelope in cited.items():

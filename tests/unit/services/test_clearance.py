@@ -151,6 +151,10 @@ def test_a_certificate_named_by_reference_is_found_among_those_received(
     service, _ = clearance(trust, received={reference: envelope})
     lodged = service.lodge(Lodge(durian(reference), TRADER)).declaration
     assert lodged.assessment is not None and lodged.assessment.items[0].regime == "ACFTA"
+    # Typed in lower case, it is the same certificate (so held already by the first).
+    again = service.lodge(Lodge(durian(f" {reference.lower()}"), TRADER)).declaration
+    assert again.preference is not None
+    assert again.preference.findings[0]["code"] == "certificate.already_claimed"
     unknown, _ = clearance(trust)
     refused = unknown.lodge(Lodge(durian("E2026TH-UNKNOWN0001"), TRADER)).declaration
     assert refused.assessment is not None
