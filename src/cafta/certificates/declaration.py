@@ -55,7 +55,8 @@ class PreferenceClaim:
         """Whether the claim names this certificate (by reference or by its signed text)."""
         if not self.is_acfta or self.certificate is None:
             return False
-        return self.certificate == reference or (
+        # A reference is upper case; typed otherwise, it names the same certificate.
+        return self.certificate.strip().upper() == reference.upper() or (
             envelope is not None and self.certificate == envelope.strip()
         )
 
