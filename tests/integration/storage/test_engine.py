@@ -191,3 +191,26 @@ def test_an_unreachable_server_during_an_upgrade_is_named_as_such() -> None:
         upgrade("postgresql://nobody@127.0.0.1:1/nothing")  # port 1: refused at once
     assert caught.value.code == "storage.unavailable"
     assert "cannot be reached" in caught.value.message
+
+
+def test_a_column_a_later_migration_adds_says_to_run_db_upgrade(database_url: str) -> None:
+    """An older schema (0002 had no outbox lease column) was an "unexpected failure"."""
+    engine = create_engine_for(database_url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(text("ALTER TABLE outbox DROP COLUMN claimed_until"))
+        with pytest.raises(CaftaError) as caught, SqlUnitOfWorkFactory(engine)() as uow:
+            uow.outbox.claim(10, datetime.now(UTC), datetime.now(UTC) + timedelta(minutes=1))
+    finally:
+        engine.dispose()
+    assert caught.value.code == "storage.not_migrated"
+    assert "cafta db upgrade" in str(caught.value)
+
+
+def test_a_host_that_does_not_resolve_is_unreachable_during_an_upgrade() -> None:
+    from cafta.adapters.storage.schema import upgrade  # noqa: PLC0415
+
+    with pytest.raises(CaftaError) as caught:
+        upgrade("postgresql://nobody:pw@nohost.invalid/nothing?connect_timeout=2")
+    assert caught.value.code == "storage.unavailable"
+    assert "pw" not in caught.value.message.replace("nohost", "")

@@ -22,10 +22,12 @@ __all__ = ["busy", "is_unique_violation", "redact_url", "storage_error", "unavai
 
 _UNIQUE_VIOLATION = "23505"
 _UNDEFINED_TABLE = "42P01"
+_UNDEFINED_COLUMN = "42703"
 _SQLITE_UNIQUE = ("SQLITE_CONSTRAINT_PRIMARYKEY", "SQLITE_CONSTRAINT_UNIQUE")
 _CONNECTION_LOST = ("08", "57P01", "57P02", "57P03")
 _UNREACHABLE = ("connection failed", "connection refused", "could not connect",
-                "could not translate host name", "timeout expired")  # fmt: skip
+                "could not translate host name", "failed to resolve host",
+                "timeout expired")  # fmt: skip
 _SECRET_QUERY_KEYS = frozenset({"password", "sslpassword"})
 
 
@@ -80,7 +82,10 @@ def storage_error(error: DBAPIError, url: str | URL, *, connecting: bool = False
             f"a record with that key already exists ({_first_line(error)})",
             code="storage.duplicate",
         )
-    if state == _UNDEFINED_TABLE or "no such table" in message:
+    # A table, or a column a later migration adds, that is not there: an older schema.
+    if state in (_UNDEFINED_TABLE, _UNDEFINED_COLUMN) or (
+        "no such table" in message or "no such column" in message
+    ):
         return CaftaError(
             f"the database at {where} has no cafta tables, or older ones",
             code="storage.not_migrated",
