@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -18,7 +19,12 @@ from cafta.core.errors import CaftaError, InvalidInput, NotFound
 from cafta.origin.psr import PsrTable, bundled_psr
 from cafta.origin.rulebook import Rulebook
 from cafta.origin.scheme import ACFTA, parse_chapters
-from cafta.refdata.exchange_rates import ManualRates, RateProvider, default_rate_provider
+from cafta.refdata.exchange_rates import (
+    EcbRates,
+    ManualRates,
+    RateProvider,
+    default_rate_provider,
+)
 from cafta.risk.quotas import QuotaTable
 from cafta.risk.ruleset import RuleSet
 from cafta.risk.scoring import Scorer
@@ -82,8 +88,30 @@ def _rates(settings: Settings) -> RateProvider:
                 code="config.file_not_found",
                 hint=f"Point {variable} at an existing file, or unset it.",
             )
-    own = ManualRates.from_csv(settings.rates_file) if settings.rates_file else None
+    own = None
+    if settings.rates_file is not None:
+        table = settings.rates_file
+        own = _configured_file("CAFTA_RATES_FILE", lambda: ManualRates.from_csv(table))
+    if settings.ecb_file is not None:  # read now: a bad file stops the node, not a request
+        ecb = settings.ecb_file
+        _configured_file("CAFTA_ECB_FILE", lambda: EcbRates(archive=ecb).coverage())
     return default_rate_provider(ecb_archive=settings.ecb_file, own_rates=own)
+
+
+def _configured_file(variable: str, read: Callable[[], T]) -> T:
+    """``read()``, with a file it cannot use reported as the setting's (``config.invalid``)."""
+    try:
+        return read()
+    except CaftaError as error:
+        raise CaftaError(
+            f"{variable}: {error.message}", code="config.invalid", hint=error.hint
+        ) from error
+    except (OSError, ValueError, LookupError, zipfile.BadZipFile) as error:
+        raise CaftaError(
+            f"{variable}: the file cannot be read ({type(error).__name__}: {error})",
+            code="config.invalid",
+            hint=f"Point {variable} at a file in the documented form, or unset it.",
+        ) from error
 
 
 def _rulebook(settings: Settings) -> Rulebook:

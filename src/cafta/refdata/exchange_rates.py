@@ -101,6 +101,10 @@ class ExchangeRate:
     on: date
     source: str
     status: Status
+    fixed_for: Validity | None = None
+    """The period a table fixes the rate for (a row of a manual table, China customs' month),
+    which the day asked lies in: such a rate does not age within it. ``None``: a day's fixing,
+    which ages after ``on``."""
 
     def __post_init__(self) -> None:
         for code in (self.base, self.quote):
@@ -137,6 +141,7 @@ class ExchangeRate:
             self.on,
             f"inverse of {self.base}/{self.quote}: {self.source}",
             self.status,
+            self.fixed_for,
         )
 
     def __str__(self) -> str:
@@ -435,7 +440,8 @@ class ManualRates:
     @classmethod
     def from_csv(cls, path: str | Path) -> ManualRates:
         """Load a user's table from a CSV file (UTF-8)."""
-        return cls.from_csv_text(Path(path).read_text(encoding="utf-8-sig"), str(path))
+        # Named by the file alone: a rate's source reaches API clients, the path is the server's.
+        return cls.from_csv_text(Path(path).read_text(encoding="utf-8-sig"), Path(path).name)
 
     @classmethod
     def bundled(cls) -> ManualRates:
@@ -460,6 +466,7 @@ class ManualRates:
                         on if row.validity.valid_to is None else row.validity.valid_from,
                         f"{row.source} [{self.origin}, valid {row.validity}]",
                         row.status,
+                        row.validity,
                     )
                     return found.inverse() if inverted else found
         windows = [
@@ -592,6 +599,8 @@ def _chain(
         min(r.on for r in legs),
         f"cross via {' and '.join(path)} ({sources})",
         combine(r.status for r in legs),
+        # Fixed for a period only if every leg is: one day's fixing ages the whole cross.
+        legs[0].fixed_for if all(r.fixed_for is not None for r in legs) else None,
     )
 
 
@@ -635,7 +644,14 @@ class CustomsMonthlyRates:
         else:
             rule = "3rd Wednesday of previous month"
         prefix = f"China customs monthly rate ({rule}, {fixing_day.isoformat()})"
-        return replace(found, source=f"{prefix}: {found.source}")
+        # The rate of the month: it applies all month, however old its fixing is.
+        month = Validity(on.replace(day=1), _month_end(on))
+        return replace(found, source=f"{prefix}: {found.source}", fixed_for=month)
+
+
+def _month_end(on: date) -> date:
+    following = (on.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return following - timedelta(days=1)
 
 
 def default_rate_provider(

@@ -338,7 +338,7 @@ def _rank(cost: RegimeCost) -> tuple[Decimal, int, int]:
 
 def _conversion_step(rate: ExchangeRate, converted: Money, on: date) -> tuple[Step, str | None]:
     note = None
-    if (on - rate.on).days > _STALE_RATE_DAYS:
+    if rate.fixed_for is None and (on - rate.on).days > _STALE_RATE_DAYS:
         note = (
             f"The {rate.base}/{rate.quote} rate used is of {rate.on.isoformat()}, "
             f"{(on - rate.on).days} days before {on.isoformat()}: use a current rate source "

@@ -477,3 +477,13 @@ def test_customs_monthly_rates_with_a_holiday() -> None:
     assert rate.on == date(2026, 2, 25)
     assert rate.rate == (Decimal("8.095") / Decimal("1.1784")).quantize(SIX_PLACES)
     assert "4th Wednesday" in rate.source
+
+
+def test_china_customs_rate_of_the_month_is_fixed_for_the_month() -> None:
+    """Its fixing is weeks old by rule: it does not age within the month it applies to."""
+    rate = CustomsMonthlyRates(EcbRates()).rate("USD", "CNY", date(2026, 10, 20))
+    assert rate.on == date(2026, 9, 16)
+    assert rate.fixed_for is not None
+    assert (rate.fixed_for.valid_from, rate.fixed_for.valid_to) == (
+        date(2026, 10, 1), date(2026, 10, 31))  # fmt: skip
+    assert EcbRates().rate("USD", "CNY", date(2026, 10, 20)).fixed_for is None

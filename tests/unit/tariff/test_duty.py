@@ -11,7 +11,7 @@ from cafta.core.errors import InvalidInput, NotFound
 from cafta.core.money import Money
 from cafta.core.provenance import Status
 from cafta.core.quantity import Quantity
-from cafta.refdata.exchange_rates import ExchangeRate
+from cafta.refdata.exchange_rates import ExchangeRate, ManualRates
 from cafta.tariff.duty import DutyRequest, Incoterm, assess
 from cafta.tariff.measure import MeasureType, Proof
 from cafta.tariff.schedule import bundled_schedule
@@ -80,6 +80,21 @@ def test_stale_rates_are_flagged() -> None:
         request(value=Money.of("100", "USD"), on=date(2026, 7, 1)), bundled_schedule(), rates
     )
     assert any("2026-05-20" in note for note in result.notes)
+
+
+def test_a_rate_fixed_for_a_period_does_not_age_within_it() -> None:
+    """A customs rate of the month from the user's table (valid 1-30 November) was flagged as
+    19 days old on 20 November, telling the user to do what they had done."""
+    table = ManualRates.from_csv_text(
+        "base,quote,rate,valid_from,valid_to,source,status\n"
+        "USD,CNY,7.0944,2026-11-01,2026-11-30,GACC rate for November 2026,official\n",
+        "rates.csv",
+    )
+    result = assess(request(value=Money.of("100", "USD"), on=date(2026, 11, 20)),
+                    bundled_schedule(), table)  # fmt: skip
+    assert not any("days before" in note for note in result.notes), result.notes
+    conversion = next(s for s in result.steps if s.key == "conversion")
+    assert "rates.csv" in conversion.reference and "/" not in conversion.reference.split("[")[1]
 
 
 def test_preference_needs_its_proof_and_saving_is_reported() -> None:
