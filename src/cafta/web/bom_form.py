@@ -8,8 +8,9 @@ whatever numbers are posted, in order, so rows removed by the script leave no ga
 The form becomes the same document a BOM file holds (``docs/origin.md``), read by the engine's
 own parser; its errors, which name a path in that document (``materials[2].value.amount``), are
 put next to the field of the form they are about. What the form can check itself (a field left
-empty or too long, a value it cannot read as a number or a negative one) it reports all at
-once, before the engine is asked. Values are typed as the page's language writes numbers
+empty or too long, a value it cannot read as a number, one that reads two ways, a negative one,
+or one with more decimals than its currency has) it reports all at once, before the engine is
+asked. Values are typed as the page's language writes numbers
 (:mod:`cafta.web.numbers`) and reach the document as plain decimal strings.
 """
 
@@ -114,10 +115,11 @@ class BomForm:
         )
 
     def restyled(self, numbers: str) -> BomForm:
-        """The form with its values written as the language ``numbers`` writes them (those it
-        can read; the others as typed)."""
+        """The form with its values written as the language ``numbers`` writes them; as
+        typed, in the language they were typed in, when one of them cannot be read that way."""
         source, target = style_of(self.numbers, "en"), style_of(numbers, "en")
-        if source == target:
+        typed = [self.fob, *(row.value for row in self.rows)]
+        if source == target or not all(map(source.readable, typed)):
             return self
         rows = tuple(replace(row, value=source.restyle(row.value, target)) for row in self.rows)
         fob = source.restyle(self.fob, target)
@@ -137,7 +139,8 @@ class BomForm:
         if len(text) > limit:
             errors[name] = too_long(limit)
         elif text and name.rpartition("-")[2] in _NUMBERS:
-            found, problem = read_number(text, style_of(self.numbers, "en"))
+            style = style_of(self.numbers, "en")
+            found, problem = read_number(text, style, currency=self.currency)
             if problem is not None:
                 errors[name] = problem
             else:

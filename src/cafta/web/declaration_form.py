@@ -21,9 +21,14 @@ CIF), with the freight and insurance an FOB or CFR value needs, in the form's cu
 Amounts and quantities are typed as the page's language writes numbers (``612.000,50`` in
 Vietnamese, :mod:`cafta.web.numbers`) and reach the document as plain decimal strings
 (``"612000.50"``). Before the engines see anything, :meth:`DeclarationForm.document` checks
-what the form can check itself (a required field left empty, a number it cannot read, a
-negative amount, a text longer than its field takes) and reports all of it at once; nothing
-typed is ever cut short.
+what the form can check itself and reports all of it at once: a required field left empty, a
+number it cannot read (or that reads two ways), a negative number, a quantity, mass or value of
+zero, an amount with more decimals than its currency has, a text longer than its field takes,
+and the shape of the identifiers (the office's UN/LOCODE, the vehicle plate, the container's
+ISO 6346 check digit, the tariff line's digits: :mod:`cafta.identifiers`, which the engines
+use too). Nothing typed is ever cut short. A row is filled as soon as anything in it is typed
+or changed from its default (a Form E reference alone, a unit other than kg, delivery terms
+other than CIF): it is then checked as a whole, never silently dropped.
 """
 
 from __future__ import annotations
@@ -35,8 +40,9 @@ from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from cafta.core.errors import CaftaError
+from cafta.core.errors import CaftaError, InvalidInput
 from cafta.core.quantity import unit
+from cafta.identifiers import container, hs, locode, plate
 from cafta.refdata.countries import country
 from cafta.tariff.duty import Incoterm
 from cafta.web.choices import CURRENCIES
@@ -66,6 +72,10 @@ ITEM_FIELDS = (
 )
 NUMBER_FIELDS = ("quantity", "net_mass", "value", "freight", "insurance")
 """The item fields holding a number, typed as the page's language writes numbers."""
+MONEY_FIELDS = frozenset({"value", "freight", "insurance"})
+"""The number fields holding an amount in the form's currency (at most its decimals)."""
+POSITIVE_FIELDS = frozenset({"quantity", "net_mass", "value"})
+"""The number fields the engines refuse at zero (``declaration.zero_quantity``, ...)."""
 _ROW_LIMITS = {
     "description": 500,
     "line": 20,
@@ -143,6 +153,15 @@ _ROW_MISSING = {
     "unit": N_("Enter the unit of the quantity, e.g. kg."),
     "value": N_("Enter the value of the goods."),
 }
+LINE_TOO_SHORT = N_(
+    "Declare the national tariff line (8 or 10 digits), or at least the subheading (6 digits)."
+)
+_IDENTIFIERS = {
+    "office": locode.validate,
+    "vehicle_plate": plate.validate,
+    "container": container.validate,
+}
+"""The header fields whose shape the form checks itself, as the engines do."""
 TRANSPORT_MODES = ("road", "rail", "sea", "air", "post", "pipeline")
 INCOTERMS = tuple(term.value for term in Incoterm)
 """The delivery terms the duty engine builds a customs value from (CIF first, the default)."""
@@ -169,9 +188,13 @@ class ItemRow:
 
     @property
     def blank(self) -> bool:
-        return not any(
-            (self.description, self.line, self.origin, self.quantity, self.value, self.net_mass,
-             self.freight, self.insurance)
+        """Whether nothing was typed in the row nor changed from its defaults (a row with a
+        Form E reference alone, or only another unit, is filled: and refused as incomplete)."""
+        return not (
+            any((self.description, self.line, self.origin, self.quantity, self.value,
+                 self.net_mass, self.freight, self.insurance, self.certificate))
+            or self.unit.lower() not in ("", "kg")
+            or self.incoterm.upper() not in ("", "CIF")
         )  # fmt: skip
 
 
@@ -233,10 +256,12 @@ class DeclarationForm:
         )
 
     def restyled(self, numbers: str) -> DeclarationForm:
-        """The form with its amounts written as the language ``numbers`` writes them (those
-        it can read; the others as typed, their message says what to write)."""
+        """The form with its amounts written as the language ``numbers`` writes them; as
+        typed, in the language they were typed in, when one of them cannot be read that way
+        (its message says what to write; read another way, it could be misread)."""
         source, target = style_of(self.numbers, "en"), style_of(numbers, "en")
-        if source == target:
+        typed = [getattr(row, name) for row in self.rows for name in NUMBER_FIELDS]
+        if source == target or not all(map(source.readable, typed)):
             return self
         rows = tuple(
             replace(row, **{n: source.restyle(getattr(row, n), target) for n in NUMBER_FIELDS})
@@ -307,7 +332,8 @@ class DeclarationForm:
         return party
 
     def _header_errors(self) -> Errors:
-        """What is wrong with the header's typed fields: left empty, or too long."""
+        """What is wrong with the header's typed fields: left empty, too long, or not the
+        shape of the identifier it holds."""
         errors: Errors = {}
         for name in ("office", "declarant_name", "importer_name", "exporter_name",
                      "exporter_country", "vehicle_plate", "container", "currency"):  # fmt: skip
@@ -317,12 +343,26 @@ class DeclarationForm:
                 errors[name] = own(_MISSING[name])
             elif limit is not None and len(text) > limit:
                 errors[name] = too_long(limit)
+            elif text and name in _IDENTIFIERS:
+                try:
+                    _IDENTIFIERS[name](text)
+                except InvalidInput as error:
+                    errors[name] = engine_message(error)
         return errors
+
+    def _number(self, name: str, text: str) -> tuple[Decimal | None, Message | None]:
+        """The number typed in item field ``name``, or why it is refused."""
+        return read_number(
+            text,
+            style_of(self.numbers, "en"),
+            currency=self.currency if name in MONEY_FIELDS else None,
+            positive=name in POSITIVE_FIELDS,
+            money=name in MONEY_FIELDS,
+        )
 
     def _cells(self, number: int, row: ItemRow, errors: Errors) -> dict[str, str]:
         """The cells of item row ``number`` as the document takes them (numbers as plain
         decimal strings), each problem found put in ``errors``."""
-        style = style_of(self.numbers, "en")
         cells: dict[str, str] = {}
         for name in ITEM_FIELDS:
             text: str = getattr(row, name)
@@ -334,17 +374,20 @@ class DeclarationForm:
             elif limit is not None and len(text) > limit:
                 problem = too_long(limit)
             elif name in NUMBER_FIELDS:
-                found, problem = read_number(text, style)
+                found, problem = self._number(name, text)
                 if found is not None:
                     cells[name] = f"{found:f}"
+            elif name == "line":
+                problem = _line_problem(text)
             if problem is not None:
                 errors[f"i-{number}-{name}"] = problem
         return cells
 
     def document(self) -> tuple[dict[str, Any], list[int], Errors]:
         """The declaration document, the form row of each of its items, and a message for each
-        field the form finds wrong itself: left empty, too long, a number it cannot read or a
-        negative one (the document is complete only when there is none)."""
+        field the form finds wrong itself: left empty, too long, a number it cannot read, a
+        negative one or a zero the engines refuse, an identifier of the wrong shape (the
+        document is complete only when there is none)."""
         errors = self._header_errors()
         items: list[dict[str, Any]] = []
         numbers: list[int] = []
@@ -439,6 +482,16 @@ class DeclarationForm:
             if found and found.group(1) == path:
                 message = replace(message, text=message.text[found.end() :])
         return {field: message}
+
+
+def _line_problem(text: str) -> Message | None:
+    """What is wrong with a typed tariff line, as the engines would say it: not an HS code,
+    or shorter than a subheading."""
+    try:
+        digits = hs.validate(text)
+    except InvalidInput as error:
+        return engine_message(error)
+    return own(LINE_TOO_SHORT) if len(digits) < 6 else None
 
 
 def _text(value: object) -> str:

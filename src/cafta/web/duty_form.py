@@ -100,10 +100,11 @@ class DutyForm:
         return form if form.on else replace(form, on=today.isoformat())
 
     def restyled(self, numbers: str) -> DutyForm:
-        """The form with its amounts written as the language ``numbers`` writes them (those
-        it can read; the others as typed)."""
+        """The form with its amounts written as the language ``numbers`` writes them; as
+        typed, in the language they were typed in, when one of them cannot be read that way."""
         source, target = style_of(self.numbers, "en"), style_of(numbers, "en")
-        if source == target:
+        typed = (self.value, self.freight, self.insurance, self.quantity)
+        if source == target or not all(map(source.readable, typed)):
             return self
 
         def written(text: str) -> str:
@@ -173,14 +174,17 @@ class _Reader:
             self.errors[name] = engine_message(error)
             return None
 
-    def amount(self, name: str, *, required: bool = True) -> Decimal | None:
-        """A number, read as the form's language writes numbers."""
+    def amount(self, name: str, *, required: bool = True, money: bool = True) -> Decimal | None:
+        """A number, read as the form's language writes numbers: an amount of ``money`` in
+        the form's currency (at most its decimals), else a quantity."""
         text: str = getattr(self.form, name)
         if not text:
             if required:
                 self.errors[name] = own(_MISSING[name])
             return None
-        found, problem = read_number(text, style_of(self.form.numbers, "en"))
+        currency = self.form.currency if money else None
+        style = style_of(self.form.numbers, "en")
+        found, problem = read_number(text, style, currency=currency, money=money)
         if problem is not None:
             self.errors[name] = problem
         return found
@@ -198,7 +202,7 @@ def read_duty(form: DutyForm) -> tuple[DutyRequest | None, Errors]:
     freight = reader.amount("freight", required=False)
     insurance = reader.amount("insurance", required=False)
     on = reader.read("on", lambda text: parse_date(text, "date"), required=False)
-    amount = reader.amount("quantity", required=False)
+    amount = reader.amount("quantity", required=False, money=False)
     unit_name = reader.read("unit", unit, required=False) if amount is not None else None
     quantity = None
     if amount is not None and unit_name is not None:

@@ -16,10 +16,11 @@ from litestar.datastructures import FormMultiDict, UploadFile
 from litestar.exceptions import PermissionDeniedException
 
 from cafta.core.errors import CaftaError
+from cafta.core.money import check_currency_code, minor_unit
 from cafta.web import csrf
 from cafta.web.context import portal_of
 from cafta.web.i18n import N_
-from cafta.web.numbers import NEGATIVE, NumberStyle, Unreadable
+from cafta.web.numbers import NEGATIVE, NEGATIVE_NUMBER, NumberStyle, Unreadable
 
 __all__ = [
     "CSRF_FAILED",
@@ -40,6 +41,9 @@ CSRF_FAILED = N_(
     "Go back, reload the page and send the form again."
 )
 TOO_LONG = N_("This is too long: at most %(limit)s characters.")
+NOT_POSITIVE = N_("This must be more than zero.")
+TOO_PRECISE = N_("An amount in %(currency)s has at most %(places)s decimal places.")
+WHOLE_UNITS = N_("An amount in %(currency)s has no decimal places: write a whole number.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,16 +71,41 @@ def too_long(limit: int) -> Message:
     return Message(TOO_LONG, values={"limit": limit})
 
 
-def read_number(text: str, style: NumberStyle) -> tuple[Decimal | None, Message | None]:
+def read_number(
+    text: str,
+    style: NumberStyle,
+    *,
+    currency: str | None = None,
+    positive: bool = False,
+    money: bool = True,
+) -> tuple[Decimal | None, Message | None]:
     """A number typed in ``style`` (:mod:`cafta.web.numbers`): the number, or the message
-    saying why it is refused (malformed, too large, negative)."""
+    saying why it is refused (malformed, ambiguous, too large, negative; zero when it must be
+    ``positive``; more decimals than ``currency`` has, trailing zeros aside). ``money``: the
+    message for a negative number speaks of an amount, else of a number (a quantity, a mass).
+    """
     try:
         number = style.read(text)
     except Unreadable as error:
-        return None, own(error.message)
+        return None, Message(error.message, values=error.values)
     if number < 0:
-        return None, own(NEGATIVE)
+        return None, own(NEGATIVE if money else NEGATIVE_NUMBER)
+    if positive and not number:
+        return None, own(NOT_POSITIVE)
+    code = _currency(currency)
+    exponent = number.normalize().as_tuple().exponent
+    if code and isinstance(exponent, int) and -exponent > (places := minor_unit(code)):
+        values = {"currency": code, "places": places}
+        return None, Message(TOO_PRECISE if places else WHOLE_UNITS, values=values)
     return number, None
+
+
+def _currency(text: str | None) -> str:
+    """``text`` as a currency code, "" when it is none (its own field says so)."""
+    try:
+        return check_currency_code(text) if text else ""
+    except CaftaError:
+        return ""
 
 
 def engine_message(error: CaftaError) -> Message:

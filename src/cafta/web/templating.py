@@ -7,11 +7,14 @@ per-request set-up. Autoescaping is on for every template, and an undefined vari
 error (``StrictUndefined``), so a mistake shows in the tests rather than as an empty cell.
 
 Filters format for the page's language with Babel: ``amount`` (``"21800.00"`` → ``21,800.00``,
-``21.800,00`` in Vietnamese; the digits given are kept), ``country`` (``TH`` → Thailand, 泰国,
+``21.800,00`` in Vietnamese; the digits given are kept, and with a currency,
+``amount("CNY")``, at least that currency's decimals: ``"612000"`` → ``612,000.00``),
+``figures`` (the numbers among a message's values, written the page's way: ``20,000``,
+``20.000``), ``country`` (``TH`` → Thailand, 泰国,
 Thái Lan), ``currency_name``, ``day`` (an ISO date in the locale's medium form), ``moment`` (an
 ISO date and time in the locale's medium form, in the time zone given: the node's).
 ``sentence`` ends an engine's message with a full stop when it has none, so the hint after it
-reads as a sentence of its own. Globals:
+reads as a sentence of its own, and ``capital`` starts that hint with a capital letter. Globals:
 ``options(kind, selected)`` (the options of a drop-down list, :mod:`cafta.web.choices`), and the
 names of the engines' codes (:mod:`cafta.web.labels`).
 """
@@ -29,6 +32,7 @@ from babel.dates import format_date, format_datetime
 from babel.numbers import NumberPattern, parse_pattern
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
+from cafta.core.money import minor_unit
 from cafta.identifiers import hs
 from cafta.web import labels
 from cafta.web.choices import options
@@ -42,19 +46,40 @@ def _pattern(places: int) -> NumberPattern:
     return parse_pattern("#,##0" + ("." + "0" * places if places else ""))
 
 
+def _places(number: Decimal) -> int:
+    exponent = number.as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
+
+
 def _amount(locale: Locale) -> Any:
-    def amount(text: object) -> str:
+    def amount(text: object, currency: object = None) -> str:
+        """``text`` with its places; with a ``currency``, with at least that currency's
+        decimals (an amount filed with more keeps them: nothing is rounded away)."""
         try:
             number = Decimal(str(text))
         except InvalidOperation:
             return str(text)
         if not number.is_finite():
             return str(text)
-        exponent = number.as_tuple().exponent
-        places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+        places = _places(number)
+        if isinstance(currency, str) and len(currency) == 3:
+            places = max(minor_unit(currency.upper()), _places(number.normalize()))
         return str(_pattern(places).apply(number, locale))
 
     return amount
+
+
+def _figures(locale: Locale) -> Any:
+    def figures(values: Mapping[str, object]) -> dict[str, object]:
+        """A message's values with its numbers written the page's way (text as it is)."""
+        return {
+            name: _pattern(0).apply(value, locale)
+            if isinstance(value, int) and not isinstance(value, bool)
+            else value
+            for name, value in values.items()
+        }
+
+    return figures
 
 
 def _country(babel_locale: Locale) -> Any:
@@ -105,6 +130,13 @@ def _sentence(text: object) -> str:
     return found if not found or found[-1] in ".!?…。" else found + "."
 
 
+def _capital(text: object) -> str:
+    """``text`` with its first letter upper-cased, the rest as it is (an engine's hint comes
+    after a full stop: ``use an ISO 3166 code`` → ``Use an ISO 3166 code``)."""
+    found = str(text)
+    return found[:1].upper() + found[1:]
+
+
 def _hs(code: object) -> str:
     text = str(code or "")
     return hs.format(text) if hs.is_valid(text) else text
@@ -124,6 +156,8 @@ def _environment(language: Language) -> Environment:
     babel_locale = Locale.parse(language.locale)
     env.filters.update(
         amount=_amount(babel_locale),
+        figures=_figures(babel_locale),
+        capital=_capital,
         country=_country(babel_locale),
         currency_name=_currency_name(babel_locale),
         day=_day(babel_locale),

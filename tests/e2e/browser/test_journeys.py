@@ -266,3 +266,50 @@ def test_keyboard_focus_is_visible(page: Page) -> None:
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     shadow = page.evaluate("getComputedStyle(document.activeElement).boxShadow")
     assert outline != "none" or shadow != "none"
+
+
+_LINES_OF = """(node) => {
+  const range = document.createRange();
+  range.selectNodeContents(node);
+  return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+}"""
+"""How many lines the text of an element takes."""
+
+
+def test_the_goods_table_scrolls_in_its_box_on_a_phone(page: Page, server: Server) -> None:
+    """At 390x844 the goods table squeezed its descriptions to a letter per line and Form E
+    references broke mid-code (``overflow-wrap: anywhere`` everywhere): the table now scrolls
+    inside its box with readable columns, and a reference stays whole."""
+    sign_in(page, server.tokens["trader"])
+    page.goto("/declarations/new")
+    _fill_durian(page, "612000.00")
+    page.fill("#f-i-0-quantity", "18000")  # "18.000" on an English page reads two ways
+    page.fill("#f-i-0-description", "Fresh durian (Monthong), grade A, in cartons of 18 kg")
+    page.fill("#f-i-0-certificate", "E2026TH-7WACPJX52Z")
+    page.locator("#declaration-form button[value=lodge]").last.click()
+    page.wait_for_url(re.compile(r"/declarations/CD[^/?]+\?lodged=1$"))
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.reload()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the page scrolls sideways on a phone: {width}px"
+    box = page.locator("div.table-wrap:has(table.goods)")
+    scroll, client = box.evaluate("(b) => [b.scrollWidth, b.clientWidth]")
+    assert scroll > client, "the table scrolls inside its box"
+    description = page.locator("table.goods tbody td").first
+    cell = description.bounding_box()
+    assert cell is not None and cell["width"] >= 150, f"description squeezed: {cell}"
+    assert description.evaluate(_LINES_OF) <= 4
+    reference = page.locator("table.goods tbody td").last
+    expect(reference).to_have_text("E2026TH-7WACPJX52Z")
+    assert reference.evaluate(_LINES_OF) == 1, "the reference breaks mid-code in the table"
+    in_timeline = page.locator("ol.timeline dd", has_text=re.compile(r"^E2026TH-7WACPJX52Z$"))
+    expect(in_timeline).to_be_visible()
+    assert in_timeline.evaluate(_LINES_OF) == 1, "the reference breaks mid-code in the timeline"
+    # The scroll box is reached with the keyboard, and named.
+    expect(box).to_have_attribute("role", "region")
+    box.focus()
+    assert box.evaluate("(b) => b === document.activeElement")
+    name = page.evaluate("document.getElementById(document.activeElement.getAttribute("
+                         "'aria-labelledby')).textContent")  # fmt: skip
+    assert name == "Goods declared"
+    screenshot(page, "declaration-phone")

@@ -389,3 +389,212 @@ def test_an_unknown_filter_of_the_queue_is_said(
     assert shown.all("select", name="status")[0]["aria-invalid"] == "true"
     assert "There is no such choice: pick one from the list." in shown.text
     assert web.get("/declarations", params={"status": "released"}).status_code == 200
+
+
+# --- the decision form: the language of its amount, the outcome, the actions offered ---------
+
+
+def _any_held(node: bootstrap.Node, status: str, skip: int = 0) -> DeclarationRecord:
+    with node.uow(read_only=True) as uow:
+        records = uow.declarations.list(DeclarationFilter(status=status, limit=500))
+    found = sorted(records, key=lambda r: r.id)
+    assert len(found) > skip, f"the seeded day has {skip + 1} declarations {status}"
+    return found[skip]
+
+
+def _decision(detail: Page, **typed: str) -> dict[str, str]:
+    return {"csrf_token": detail.csrf(), "version": detail.all("input", name="version")[0]["value"],
+            "numbers": detail.all("input", name="numbers")[0]["value"], **typed}  # fmt: skip
+
+
+def test_an_amount_kept_after_a_language_switch_is_read_as_it_was_typed(
+    web: Client, seeded: tuple[bootstrap.Node, SeedReport], tokens: dict[str, str], page: Parse
+) -> None:
+    """Typed on a Vietnamese page ("1.500" is 1,500), refused for another reason after the
+    visitor switched another tab to Chinese: the form comes back in Chinese, and sent again it
+    records 1,500, not 1.5 (its hidden ``numbers`` said "zh" while the amount stayed as typed)."""
+    node, _ = seeded
+    held = _any_held(node, "held_for_inspection")
+    path = f"/declarations/{held.id}"
+    _sign_in(web, tokens["officer"], "vi")
+    detail = page(web.get(path))
+    data = _decision(detail, found="yes", what="undeclared cartons", revenue_recovered="1.500")
+    assert data["numbers"] == "vi"
+    web.get("/", params={"lang": "zh"})  # the other tab
+    refused = web.post(f"{path}/decision", data=data)  # no decision chosen
+    assert refused.status_code == 400
+    shown = page(refused)
+    assert shown.lang() == "zh-Hans"
+    sent = {a["name"]: a.get("value", "") for a in shown.all("input")
+            if a.get("name") and a.get("type") not in ("radio", "submit")}  # fmt: skip
+    assert (sent["revenue_recovered"], sent["numbers"]) == ("1500", "zh")  # the Chinese way
+    recorded = web.post(f"{path}/decision", data={**sent, "found": "yes", "action": "inspect"},
+                        follow_redirects=False)  # fmt: skip
+    assert recorded.status_code == 303, recorded.text[:800]
+    history = _record(node, held.id).document["history"]
+    assert history[-1]["event"] == "InspectionRecorded"
+    assert history[-1]["detail"]["revenue_recovered"] == "1500"
+
+
+def test_an_amount_that_cannot_be_read_keeps_the_language_it_was_typed_in(
+    web: Client, seeded: tuple[bootstrap.Node, SeedReport], tokens: dict[str, str], page: Parse
+) -> None:
+    node, _ = seeded
+    path = f"/declarations/{_any_held(node, 'held_for_inspection').id}"
+    _sign_in(web, tokens["officer"], "vi")
+    detail = page(web.get(path))
+    # "1,500" on a Vietnamese page is 1.5 or 1500: refused, naming both readings.
+    data = _decision(detail, action="inspect", found="yes", what="x", revenue_recovered="1,500")
+    refused = page(web.post(f"{path}/decision", data=data))
+    assert "1,500 có thể là 1,5 hoặc 1500: hãy viết 1,5 hoặc 1500." in refused.text
+    web.get("/", params={"lang": "zh"})
+    shown = page(web.post(f"{path}/decision", data=data))
+    assert "1,500 可能表示 1,5，也可能表示 1500" in shown.text
+    # Not rewritten, so still read the Vietnamese way when sent again (as Chinese: 1500).
+    assert shown.all("input", name="revenue_recovered")[0]["value"] == "1,500"
+    assert shown.all("input", name="numbers")[0]["value"] == "vi"
+
+
+def test_an_outcome_typed_but_not_chosen_is_refused_not_dropped(
+    web: Client, seeded: tuple[bootstrap.Node, SeedReport], tokens: dict[str, str], page: Parse
+) -> None:
+    node, _ = seeded
+    held = _any_held(node, "held_for_inspection")
+    path = f"/declarations/{held.id}"
+    _sign_in(web, tokens["officer"])
+    detail = page(web.get(path))
+    # "not yet inspected" is checked by default; what was found and the revenue typed.
+    data = _decision(detail, action="release", found="", what="two undeclared cartons",
+                     revenue_recovered="1,500.50",
+                     note="released after the inspection")  # fmt: skip
+    response = web.post(f"{path}/decision", data=data, follow_redirects=False)
+    assert response.status_code == 400  # was 303: released, the outcome dropped
+    shown = page(response)
+    assert shown.all("fieldset", id="f-found")[0]["aria-describedby"] == "e-found"
+    assert "Choose what the inspection found (something or nothing)" in shown.text
+    assert shown.all("input", name="what")[0]["value"] == "two undeclared cartons"
+    assert shown.all("input", name="revenue_recovered")[0]["value"] == "1,500.50"
+    assert shown.all("input", name="note")[0]["value"] == "released after the inspection"
+    assert shown.all("input", name="action", value="release")[0].get("checked") is not None
+    assert _record(node, held.id).status == "held_for_inspection"
+
+
+def test_the_decision_form_offers_only_what_the_status_allows(
+    web: Client, seeded: tuple[bootstrap.Node, SeedReport], tokens: dict[str, str], page: Parse
+) -> None:
+    node, _ = seeded
+    inspected = _any_held(node, "held_for_inspection")
+    documents = _any_held(node, "held_for_documents")
+    _sign_in(web, tokens["officer"], "vi")
+    on_inspection = page(web.get(f"/declarations/{inspected.id}", params={"lang": "en"}))
+    offered = {a["value"] for a in on_inspection.all("input", name="action")}
+    assert offered == {"release", "reject", "request_documents", "inspect"}
+    assert "Order or record an inspection" not in on_inspection.text  # one is ordered already
+    assert "Record the inspection outcome only (decide later)" in on_inspection.text
+    on_documents = page(web.get(f"/declarations/{documents.id}"))
+    assert "Order or record an inspection" in on_documents.text
+    # Recording with no outcome chosen is said next to the outcome, in the page's language
+    # (it was the engine's 409 "cannot order an inspection of a declaration that is held...").
+    vietnamese = page(web.get(f"/declarations/{inspected.id}", params={"lang": "vi"}))
+    refused = web.post(f"/declarations/{inspected.id}/decision",
+                       data=_decision(vietnamese, action="inspect", note="later"))  # fmt: skip
+    assert refused.status_code == 400
+    shown = page(refused)
+    assert "Hãy chọn kết quả kiểm tra (có phát hiện hoặc không phát hiện) để ghi nhận." in (
+        shown.text
+    )
+    assert "cannot order" not in shown.text
+    # A decision on a declaration no longer held is said in the page's language, as a notice.
+    released = _any_held(node, "released")
+    late = web.post(f"/declarations/{released.id}/decision",
+                    data=_decision(vietnamese, action="release"))  # fmt: skip
+    assert late.status_code == 409
+    text = page(late).text
+    assert "Tờ khai này không còn bị hải quan giữ" in text and "cannot release" not in text
+    assert "Vui lòng kiểm tra biểu mẫu" not in text  # no form on the page to check
+
+
+def test_a_change_made_meanwhile_keeps_the_officers_typed_note(
+    web: Client, seeded: tuple[bootstrap.Node, SeedReport], tokens: dict[str, str], page: Parse
+) -> None:
+    node, _ = seeded
+    path = f"/declarations/{_any_held(node, 'held_for_documents').id}"
+    _sign_in(web, tokens["officer"])
+    detail = page(web.get(path))
+    note = "Phytosanitary certificate checked against the original"
+    data = {**_decision(detail, action="release", note=note), "version": "0"}
+    response = web.post(f"{path}/decision", data=data)
+    assert response.status_code == 409
+    shown = page(response)
+    assert "changed meanwhile" in shown.text
+    assert shown.all("input", name="note")[0]["value"] == note
+    assert shown.all("input", name="action", value="release")[0].get("checked") is not None
+
+
+# --- the lodging form: every check at once, in the page's language ---------------------------
+
+
+def test_every_check_the_form_can_make_is_made_at_once(
+    web: Client, tokens: dict[str, str], page: Parse
+) -> None:
+    """Zero quantity, value and mass, a malformed line, a wrong check digit and a row with only
+    a Form E were found one submission at a time (or the row dropped silently)."""
+    _sign_in(web, tokens["trader"])
+    typed = {"i-0-quantity": "0", "i-0-value": "0.00", "i-0-net_mass": "0", "i-0-freight": "0",
+             "i-0-line": "0810.6", "container": "CSQU3054384",
+             "i-1-certificate": "E2026TH-7WACPJX52Z", "i-1-unit": "kg"}  # fmt: skip
+    response = web.post("/declarations/new", data=_typed(_blank(web, page), **typed))
+    assert response.status_code == 400
+    shown = page(response)
+    invalid = {a["name"] for a in shown.all("input") if a.get("aria-invalid") == "true"}
+    assert invalid == {"container", "i-0-line", "i-0-quantity", "i-0-net_mass", "i-0-value",
+                       "i-1-description", "i-1-line", "i-1-origin", "i-1-quantity",
+                       "i-1-value"}  # fmt: skip
+    assert shown.text.count("This must be more than zero.") == 2 * 3  # summary and fields
+    assert "The amount must not be negative." not in shown.text
+    assert shown.all("input", name="i-1-certificate")[0]["value"] == "E2026TH-7WACPJX52Z"
+    # An engine's hint reads as a sentence: "… country code. E.g. CNYYG, VNLSN."
+    office = page(web.post("/declarations/new", data=_typed(_blank(web, page), office="12YYG")))
+    assert "does not start with a two-letter country code. E.g. CNYYG, VNLSN." in office.text
+    negative = page(web.post("/declarations/new",
+                             data=_typed(_blank(web, page), **{"i-0-net_mass": "-5"})))  # fmt: skip
+    assert "This number must not be negative." in negative.text
+
+
+def test_numbers_that_read_two_ways_are_refused_in_the_pages_language(
+    web: Client, tokens: dict[str, str], page: Parse
+) -> None:
+    _sign_in(web, tokens["trader"], "vi")
+    blank = _blank(web, page, "vi")
+    # 612,000 pasted from an English spreadsheet: 612 on a Vietnamese page, read silently.
+    typed = {"i-0-value": "612,000", "i-0-certificate": "E" * 20_001}
+    response = web.post("/declarations/new", data=_typed(blank, **typed))
+    assert response.status_code == 400
+    shown = page(response)
+    assert "612,000 có thể là 612 hoặc 612000: hãy viết 612 hoặc 612000." in shown.text
+    assert "tối đa 20.000 ký tự" in shown.text  # the limit written the Vietnamese way
+    chinese = _blank(web, page, "zh")
+    typed = {"i-0-quantity": "18.000", "i-0-value": "1.125"}
+    shown = page(web.post("/declarations/new", data=_typed(chinese, **typed)))
+    assert "18.000 可能表示 18，也可能表示 18000：请写成 18 或 18000。" in shown.text
+    assert "1.125 可能表示 1.1250，也可能表示 1125" in shown.text
+    long = page(web.post("/declarations/new",
+                         data=_typed(chinese, **{"i-0-certificate": "E" * 20_001})))  # fmt: skip
+    assert "最多 20,000 个字符" in long.text
+
+
+def test_the_goods_show_amounts_with_their_currencys_decimals_in_a_named_scroll_box(
+    web: Client, tokens: dict[str, str], page: Parse
+) -> None:
+    _sign_in(web, tokens["trader"])
+    typed = {"i-0-value": "612000", "i-0-quantity": "18000"}
+    declaration = _lodged(web.post("/declarations/new", data=_typed(_blank(web, page), **typed),
+                                   follow_redirects=False))  # fmt: skip
+    shown = page(web.get(f"/declarations/{declaration}"))
+    goods = shown.text[shown.text.index("Goods declared") :]
+    assert "612,000.00 CNY" in goods and "18,000 kg" in goods  # the value was "612,000 CNY"
+    box = shown.all("div", **{"class": "table-wrap"})[0]
+    assert (box["role"], box["aria-labelledby"], box["tabindex"]) == ("region", "goods", "0")
+    assert shown.all("h2", id="goods")
+    vietnamese = page(web.get(f"/declarations/{declaration}", params={"lang": "vi"}))
+    assert "612.000,00 CNY" in vietnamese.text

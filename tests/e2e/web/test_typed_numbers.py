@@ -122,3 +122,40 @@ def test_every_mistake_in_the_materials_is_shown_at_once(
     assert invalid == {"fob", "m-0-value", "m-1-value", "m-2-description"}
     assert "This is too long: at most 500 characters." in parsed.text
     assert parsed.all("input", name="m-2-description")[0]["value"] == "x" * 501  # kept whole
+
+
+def test_a_number_that_reads_two_ways_is_refused_on_the_tariff_page(
+    client: TestClient[Litestar], page: Parse
+) -> None:
+    # 18.000 from a Vietnamese invoice, typed on a Chinese page: was read as 18.
+    refused = client.get("/tariff", params={**DURIAN, "value": "18.000", "go": "1", "lang": "zh"})
+    assert refused.status_code == 400
+    parsed = page(refused)
+    assert parsed.all("input", name="value")[0]["aria-invalid"] == "true"
+    assert "18.000 可能表示 18，也可能表示 18000：请写成 18 或 18000。" in parsed.text
+    # A superscript or a circled digit is no digit (NFKC read "100000²" as 1000002).
+    for typed in ("100000\u00b2", "\u2460\u2461"):
+        odd = page(client.get("/tariff", params={**DURIAN, "value": typed, "go": "1",
+                                                 "lang": "en"}))  # fmt: skip
+        assert odd.all("input", name="value")[0]["aria-invalid"] == "true"
+    # More decimals than the currency has; a quantity may have them.
+    precise = page(client.get("/tariff", params={**DURIAN, "value": "100000.505",
+                                                 "quantity": "18000.125", "go": "1"}))  # fmt: skip
+    assert "An amount in CNY has at most 2 decimal places." in precise.text
+    assert precise.all("input", name="quantity")[0].get("aria-invalid") is None
+    negative = page(client.get("/tariff", params={**DURIAN, "quantity": "-5", "go": "1"}))
+    assert "This number must not be negative." in negative.text
+
+
+def test_the_origin_form_refuses_more_decimals_than_its_currency_has(
+    client: TestClient[Litestar], page: Parse, form_token: Token
+) -> None:
+    token = form_token(client, "/origin")
+    data = _as_posted({**BATTERY_PACK, "fob": "1000.005", "m-0-value": "300.0000",
+                       "csrf_token": token, "action": "assess"})  # fmt: skip
+    refused = client.post("/origin", data=data)
+    assert refused.status_code == 400
+    parsed = page(refused)
+    invalid = {a["name"] for a in parsed.all("input") if a.get("aria-invalid") == "true"}
+    assert invalid == {"fob"}  # 300.0000 is 300.00
+    assert "An amount in USD has at most 2 decimal places." in parsed.text

@@ -8,7 +8,8 @@ import pytest
 from cafta.clearance.goods import parse_goods
 from cafta.core.errors import InvalidInput, NotFound
 from cafta.web.declaration_form import MAX_ITEMS, DeclarationForm
-from cafta.web.forms import Message
+from cafta.web.forms import NOT_POSITIVE, TOO_PRECISE, WHOLE_UNITS, Message
+from cafta.web.numbers import AMBIGUOUS
 
 POSTED = {
     "office": "CNYYG",
@@ -168,10 +169,14 @@ def test_amounts_are_read_as_the_pages_language_writes_them() -> None:
     # The form says how its numbers are written; that wins over the page's language.
     posted = {**VIETNAMESE, "numbers": "vi"}
     assert DeclarationForm.from_form(posted, "en").document()[0] == document
-    # The same figures on an English page are refused, never misread.
+    # The same figures on an English page are refused, never misread: "18.000" and "20.000"
+    # read two ways (18 or 18000), the others not at all.
     _, _, errors = DeclarationForm.from_form(VIETNAMESE, "en").document()
-    assert set(errors) == {"i-1-quantity", "i-1-value", "i-1-insurance"}  # rows renumbered
+    assert set(errors) == {"i-1-quantity", "i-1-net_mass", "i-1-value", "i-1-freight",
+                           "i-1-insurance"}  # fmt: skip  # rows renumbered
     assert errors["i-1-value"].text.startswith("This is not a number as this page writes")
+    assert errors["i-1-net_mass"].text == AMBIGUOUS
+    assert errors["i-1-net_mass"].values == {"typed": "18.000", "fraction": "18", "whole": "18000"}
     english = {**POSTED, "i-4-value": "612,000.50", "i-4-quantity": "18,000"}
     document, _, errors = DeclarationForm.from_form(english, "en").document()
     assert errors == {} and document["items"][0]["value"]["amount"] == "612000.50"
@@ -195,7 +200,7 @@ def test_every_mistake_the_form_can_see_is_reported_at_once() -> None:
     _, _, errors = DeclarationForm.from_form(posted).document()
     assert list(errors) == ["office", "i-1-line", "i-1-quantity", "i-1-net_mass", "i-1-value",
                             "i-1-freight"]  # fmt: skip
-    assert errors["i-1-net_mass"].text == "The amount must not be negative."
+    assert errors["i-1-net_mass"].text == "This number must not be negative."  # no money
     assert errors["i-1-value"].text == "The amount must not be negative."
 
 
@@ -236,3 +241,59 @@ def test_an_office_of_no_country_is_said_next_to_the_office() -> None:
     error = NotFound("no country is known as 'XX'", code="country.unknown", details={"text": "XX"})
     errors = form.error_for(error, numbers)
     assert list(errors) == ["office"] and errors["office"].localized
+
+
+def test_zero_is_refused_with_every_other_mistake_at_once() -> None:
+    """Zero quantity, value and net mass, a wrong line and a wrong container check digit were
+    said one submission at a time, as the engines found them; the form sees them all."""
+    posted = {**POSTED, "i-4-quantity": "0", "i-4-value": "0.00", "i-4-net_mass": "0",
+              "i-4-line": "0810.6", "container": "CSQU3054384", "vehicle_plate": "AB",
+              "i-4-freight": "0"}  # fmt: skip
+    _, _, errors = DeclarationForm.from_form(posted).document()
+    assert set(errors) == {"container", "vehicle_plate", "i-1-line", "i-1-quantity",
+                           "i-1-net_mass", "i-1-value"}  # fmt: skip  # freight may be zero
+    assert errors["i-1-quantity"].text == errors["i-1-value"].text == NOT_POSITIVE
+    assert "check digit" in errors["container"].text and not errors["container"].localized
+    assert "has 5 digits" in errors["i-1-line"].text
+    _, _, errors = DeclarationForm.from_form({**POSTED, "i-4-line": "0810"}).document()
+    assert errors["i-1-line"].text.startswith("Declare the national tariff line (8 or 10")
+    _, _, errors = DeclarationForm.from_form({**POSTED, "office": "C1"}).document()
+    assert list(errors) == ["office"]
+
+
+def test_an_amount_has_at_most_its_currencys_decimals() -> None:
+    posted = {**POSTED, "i-4-value": "612000.505", "i-4-quantity": "18000.125",
+              "i-4-insurance": "20.5000"}  # fmt: skip
+    _, _, errors = DeclarationForm.from_form(posted).document()
+    assert set(errors) == {"i-1-value"}  # a quantity may be that precise; 20.5000 is 20.50
+    assert errors["i-1-value"].text == TOO_PRECISE
+    assert errors["i-1-value"].values == {"currency": "CNY", "places": 2}
+    dong = {**POSTED, "currency": "VND", "i-4-value": "612000.50", "i-4-freight": "2000.00"}
+    _, _, errors = DeclarationForm.from_form(dong).document()
+    assert set(errors) == {"i-1-value"} and errors["i-1-value"].text == WHOLE_UNITS
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"i-0-certificate": "E2026TH-7WACPJX52Z"},
+        {"i-0-unit": "t"},
+        {"i-0-incoterm": "FOB"},
+    ],
+)
+def test_a_row_with_only_a_form_e_or_a_changed_default_is_refused_not_dropped(
+    changes: dict[str, str],
+) -> None:
+    _, numbers, errors = DeclarationForm.from_form({**POSTED, **changes}).document()
+    assert numbers == [0, 1]  # was [1]: the first row dropped silently
+    assert errors["i-0-description"].text == "Describe the goods."
+    assert {"i-0-line", "i-0-origin", "i-0-quantity", "i-0-value"} <= set(errors)
+    blank = DeclarationForm.from_form({**POSTED, "i-0-unit": "KG", "i-0-incoterm": "cif"})
+    assert blank.document()[2] == {} and blank.document()[1] == [1]
+
+
+def test_numbers_that_cannot_be_read_keep_the_language_they_were_typed_in() -> None:
+    ambiguous = DeclarationForm.from_form({**POSTED, "i-4-value": "612,000"}, "vi")
+    assert ambiguous.restyled("zh") == ambiguous  # read the Chinese way it would be 612000
+    readable = DeclarationForm.from_form({**POSTED, "i-4-value": "612.000"}, "vi")
+    assert readable.restyled("zh").rows[1].value == "612000"

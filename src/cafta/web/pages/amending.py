@@ -72,8 +72,9 @@ async def amend_form(
     clearance = clearance_of(request)
     declaration = await to_thread.run_sync(clearance.get, declaration_id[:100], principal)
     if declaration.status is not Status.HELD_FOR_DOCUMENTS:
-        errors: Errors = {"": own(NOT_HELD)}
-        return await show_declaration(request, declaration, principal, errors, 409)
+        # Said as a notice: the page has no form to check.
+        notice = own(NOT_HELD)
+        return await show_declaration(request, declaration, principal, {}, 409, notice=notice)
     numbers = language_of(request).code
     form = DeclarationForm.from_document(declaration.goods.source, numbers)
     return await _show(request, declaration, form, declaration.version)

@@ -160,10 +160,10 @@ async def cancel(request: AnyRequest, declaration_id: FromPath[str]) -> Response
             current, "DeclarationCancelled", principal
         ):
             return back(current, "cancelled")  # this same form, sent again
-        message = own(CHANGED_MEANWHILE) if error.code == "declaration.version" else None
-        errors = {"": message or engine_message(error)}
-        return await show_declaration(request, current, principal, errors, 409,
-                                      posted={"cancel_note": note})  # fmt: skip
+        changed = error.code == "declaration.version"
+        notice = own(CHANGED_MEANWHILE) if changed else engine_message(error)
+        return await show_declaration(request, current, principal, {}, 409,
+                                      posted={"cancel_note": note}, notice=notice)  # fmt: skip
     except DomainError as error:
         errors = {"cancel_note": engine_message(error)}
         status = 400 if isinstance(error, InvalidInput) else 422
@@ -184,14 +184,15 @@ async def amended_or_refused(
     latest amendment is this party's with this same document (the form sent twice)."""
     current = await to_thread.run_sync(clearance_of(request).get, declaration.id, principal)
     if error.code != "declaration.version":
-        errors: Errors = {"": engine_message(error)}
+        notice = engine_message(error)
     elif _last_by(current, "DeclarationAmended", principal) and _same(
         current.goods.source, document
     ):
         return back(current, "amended")  # this same form, sent again
     else:
-        errors = {"": own(CHANGED_MEANWHILE)}
-    return await show_declaration(request, current, principal, errors, 409)
+        notice = own(CHANGED_MEANWHILE)
+    # A notice, not a form's error: the declaration as it is now may offer no form.
+    return await show_declaration(request, current, principal, {}, 409, notice=notice)
 
 
 def back(declaration: Declaration, done: str) -> Redirect:

@@ -14,8 +14,11 @@ The page shows the goods as declared and a timeline whose events say what they r
 officer's note, what an inspection found: :mod:`cafta.web.declaration_view`), with their names
 translated and their times in the page's language and the node's time zone. The decision form
 has no action chosen beforehand (Enter in the note must not release goods): a missing one is
-said next to it. An inspection outcome filled in goes with whatever action is chosen (the
-service records it first), and the page then says the decision was recorded.
+said next to it. It offers only the decisions the declaration's status allows, and is read by
+:mod:`cafta.web.decision_form`. An inspection outcome filled in goes with whatever action is
+chosen (the service records it first), and the page then says the decision was recorded. A
+refused decision comes back with everything typed; a declaration no longer held, or changed
+meanwhile, is said in a notice above it.
 """
 
 from __future__ import annotations
@@ -33,17 +36,16 @@ from cafta.clearance.declaration import Declaration
 from cafta.clearance.goods import party_key
 from cafta.clearance.lifecycle import Lane, Status
 from cafta.core.errors import Conflict, DomainError, InvalidInput
-from cafta.services.clearance import Action, Clearance, Decide
+from cafta.services.clearance import Clearance, Decide
 from cafta.services.ports import DeclarationFilter, Principal, Role
 from cafta.services.views import declaration_view, summary_view
 from cafta.web import labels
 from cafta.web.access import admitted
 from cafta.web.context import portal_of
+from cafta.web.decision_form import FIELDS, NOT_OFFERED, actions_for, kept, read_decision
 from cafta.web.declaration_view import goods_rows, timeline
-from cafta.web.forms import Errors, engine_message, own, posted_form, read_number, text_of, too_long
+from cafta.web.forms import Errors, Message, engine_message, own, posted_form, text_of
 from cafta.web.i18n import N_
-from cafta.web.numbers import FIELD as NUMBERS_FIELD
-from cafta.web.numbers import style_of
 from cafta.web.rendering import AnyRequest, language_of, page
 from cafta.web.session import signed_in
 
@@ -63,12 +65,10 @@ DECLARANTS = frozenset({Role.TRADER, Role.BROKER})
 although the API lets them act for anyone)."""
 _LIMIT = 200
 
-ACTIONS = {
-    Action.RELEASE: N_("Release"),
-    Action.REJECT: N_("Reject"),
-    Action.REQUEST_DOCUMENTS: N_("Request documents"),
-    Action.INSPECT: N_("Order or record an inspection"),
-}
+NOT_HELD = N_(
+    "This declaration is no longer held by customs, so no decision can be taken on it. Its "
+    "current state is shown below."
+)
 STATUSES = {
     Status.LODGED: N_("lodged"),
     Status.ASSESSED: N_("assessed"),
@@ -193,9 +193,11 @@ async def show_declaration(
     *,
     done: str | None = None,
     posted: dict[str, str] | None = None,
+    notice: Message | None = None,
 ) -> Response[str]:
     """The declaration's page: the forms the principal may use on it, ``errors`` next to their
-    fields and what was ``posted`` kept."""
+    fields and what was ``posted`` kept; ``notice``, a message about the declaration rather
+    than a form (changed meanwhile, no longer held), above everything."""
     declarant = principal.role in DECLARANTS
     zone = clearance_of(request).clock.now().tzinfo
     values = {
@@ -211,51 +213,17 @@ async def show_declaration(
         "can_decide": principal.role is Role.OFFICER and declaration.status.held,
         "can_amend": declarant and declaration.status is Status.HELD_FOR_DOCUMENTS,
         "can_cancel": declarant and not declaration.status.final,
-        "actions": ACTIONS,
+        "actions": actions_for(declaration.status),
         "statuses": STATUSES,
         "lanes": LANES,
         "errors": errors,
+        "notice": notice,
         "done": done,
         "posted": posted or {},
     }
     return await page(request, "declaration.html", values, status=status)
 
 
-_DECISION_LIMITS = {"note": 500, "what": 500, "revenue_recovered": 40}
-"""The most characters each typed field of the decision form takes: longer is refused."""
-
-
-def _outcome(
-    posted: dict[str, str], currency: str, numbers: str, errors: Errors
-) -> dict[str, Any] | None:
-    """The inspection outcome the form describes (``None``: not inspected), whatever action
-    goes with it; what is wrong with it put in ``errors``."""
-    found = posted["found"]
-    if found not in ("yes", "no"):
-        return None
-    outcome: dict[str, Any] = {"found": found == "yes"}
-    if posted["what"]:
-        outcome["what"] = posted["what"]
-    recovered = posted["revenue_recovered"]
-    if recovered and "revenue_recovered" not in errors:
-        amount, problem = read_number(recovered, style_of(numbers, "en"))
-        if problem is not None:
-            errors["revenue_recovered"] = problem
-        else:
-            outcome["revenue_recovered"] = {"amount": f"{amount:f}", "currency": currency}
-    return outcome
-
-
-_DECISION_FIELDS = {
-    "action": "action",
-    "note": "note",
-    "outcome": "found",
-    "outcome.found": "found",
-    "outcome.what": "what",
-    "outcome.revenue_recovered": "revenue_recovered",
-    "outcome.revenue_recovered.amount": "revenue_recovered",
-    "outcome.revenue_recovered.currency": "revenue_recovered",
-}
 CHANGED_MEANWHILE = N_(
     "This declaration was changed meanwhile, by another officer or by the system. Its current "
     "state is shown below: decide again if a decision is still needed."
@@ -264,57 +232,55 @@ CHANGED_MEANWHILE = N_(
 
 @post("/declarations/{declaration_id:str}/decision", status_code=303)
 async def decide(request: AnyRequest, declaration_id: FromPath[str]) -> Response[str] | Redirect:
-    """An officer's decision on a held declaration; back to its page. A decision the service
-    refuses (an invalid amount, a declaration no longer held, a change made meanwhile) shows
-    the page again with the reason next to the field it is about."""
+    """An officer's decision on a held declaration (:mod:`cafta.web.decision_form`); back to
+    its page. A decision the form or the service refuses (no outcome chosen, an invalid
+    amount, a declaration no longer held, a change made meanwhile) shows the page again with
+    the reason next to the field it is about, and what was typed."""
     form = await posted_form(request)
     principal = await signed_in(request, portal_of(request).tokens)
     if principal is None or principal.role is not Role.OFFICER:
         raise PermissionDeniedException(detail="only customs officers decide on declarations")
     clearance = clearance_of(request)
     declaration = await to_thread.run_sync(clearance.get, declaration_id[:100], principal)
-    posted = {
-        name: text_of(form, name, None)
-        for name in ("action", "note", "found", "what", "revenue_recovered")
-    }
-    errors: Errors = {}
-    action = posted["action"]
-    if action not in {a.value for a in Action}:
-        errors["action"] = own(N_("Choose a decision."))
-    for name, limit in _DECISION_LIMITS.items():
-        if len(posted[name]) > limit:
-            errors[name] = too_long(limit)
+    if not declaration.status.held:  # decided meanwhile, or a form of another page
+        notice = own(NOT_HELD)
+        return await show_declaration(request, declaration, principal, {}, 409, notice=notice)
     currency = declaration.assessment.currency if declaration.assessment else "CNY"
-    numbers = style_of(form.get(NUMBERS_FIELD), language_of(request).code).language
-    outcome = _outcome(posted, currency, numbers, errors)
-    if errors:
-        return await show_declaration(request, declaration, principal, errors, 400, posted=posted)
+    language = language_of(request).code
+    decision, errors = read_decision(form, declaration.status, currency, language)
+    typed = kept(decision, language)
+    if errors or decision.action is None:
+        return await show_declaration(request, declaration, principal, errors, 400, posted=typed)
     version = text_of(form, "version", 10)
     command = Decide(
         declaration.id,
         principal,
-        Action(action),
-        posted["note"] or None,
-        outcome,
+        decision.action,
+        decision.typed["note"] or None,
+        decision.outcome,
         expected_version=int(version) if version.isdigit() else None,
     )
     try:
         await to_thread.run_sync(clearance.decide, command)
     except Conflict as error:
-        if error.code != "declaration.version":
-            errors = {"action": engine_message(error)}
-            return await show_declaration(
-                request, declaration, principal, errors, 409, posted=posted
-            )
         current = await to_thread.run_sync(clearance.get, declaration.id, principal)
-        errors = {"": own(CHANGED_MEANWHILE)}
-        return await show_declaration(request, current, principal, errors, 409)
+        if error.code == "declaration.version":
+            notice = own(CHANGED_MEANWHILE)
+            return await show_declaration(request, current, principal, {}, 409, posted=typed,
+                                          notice=notice)  # fmt: skip
+        if error.code != "declaration.transition":
+            errors = {"action": engine_message(error)}
+        elif current.status.held:  # another officer's decision, on a form without a version
+            errors = {"action": own(NOT_OFFERED)}
+        else:
+            notice = own(NOT_HELD)
+            return await show_declaration(request, current, principal, {}, 409, notice=notice)
+        return await show_declaration(request, current, principal, errors, 409, posted=typed)
     except DomainError as error:
         path = error.details.get("field")
-        field = _DECISION_FIELDS.get(path, "") if isinstance(path, str) else ""
+        field = FIELDS.get(path, "") if isinstance(path, str) else ""
         status = 400 if isinstance(error, InvalidInput) else 422
         errors = {field: engine_message(error)}
-        return await show_declaration(
-            request, declaration, principal, errors, status, posted=posted
-        )
+        return await show_declaration(request, declaration, principal, errors, status,
+                                      posted=typed)  # fmt: skip
     return Redirect(f"/declarations/{quote(declaration.id)}?decided=1", status_code=303)
