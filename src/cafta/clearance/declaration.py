@@ -233,6 +233,12 @@ class Declaration:
         return Lane.RED if self.inspection_due else Lane.YELLOW
 
     @property
+    def may_be_withdrawn(self) -> bool:
+        """Whether the declarant may cancel it now (:meth:`cancel`)."""
+        found = self.inspection is not None and self.inspection.found
+        return not self.status.final and not self.inspection_due and not found
+
+    @property
     def inspection_due(self) -> bool:
         """Whether a physical inspection was asked for (a red lane, an officer's order) and
         no outcome has been recorded since."""
@@ -298,7 +304,7 @@ class Declaration:
         without the inspection or with the finding left behind, so an officer closes it."""
         check_transition(self.status, Status.CANCELLED, "cancel")
         found = self.inspection is not None and self.inspection.found
-        if self.inspection_due or found:
+        if not self.may_be_withdrawn:
             why = "an inspection found something" if found else "it is selected for inspection"
             raise Conflict(
                 f"cannot cancel this declaration: {why}",

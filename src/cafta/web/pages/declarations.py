@@ -212,7 +212,7 @@ async def show_declaration(
         "modes": labels.MODES,
         "can_decide": principal.role is Role.OFFICER and declaration.status.held,
         "can_amend": declarant and declaration.status is Status.HELD_FOR_DOCUMENTS,
-        "can_cancel": declarant and not declaration.status.final,
+        "can_cancel": declarant and declaration.may_be_withdrawn,
         "actions": actions_for(declaration.status),
         "statuses": STATUSES,
         "lanes": LANES,
