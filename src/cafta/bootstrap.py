@@ -212,17 +212,27 @@ def open_node(
     against the stored trust list and received certificates, and the risk engine (the rule set,
     lane quotas and trusted-trader register the settings name, :func:`risk_configuration`)."""
     # Imported here: commands that never touch the database do not load SQLAlchemy.
-    from cafta.adapters.crypto import Ed25519Verifier  # noqa: PLC0415
     from cafta.adapters.storage.engine import create_engine_for  # noqa: PLC0415
-    from cafta.adapters.storage.idempotency import SqlKeyLookup  # noqa: PLC0415
-    from cafta.adapters.storage.schema import upgrade_engine  # noqa: PLC0415
-    from cafta.adapters.storage.trust_source import StoredTrust  # noqa: PLC0415
-    from cafta.adapters.storage.unit_of_work import SqlUnitOfWork, SqlUnitOfWorkFactory  # noqa: PLC0415
 
     # Read first: a broken configuration file stops the node before it connects.
     risk = risk_configuration(services.settings)
     url = database_url(services.settings, database)
     engine = create_engine_for(url)
+    try:
+        return _node(services, url, engine, risk, risk_seed, upgrade=upgrade)
+    except BaseException:
+        engine.dispose()  # a node that failed to open leaves no connection behind
+        raise
+
+
+def _node(services: Services, url: str, engine: Any, risk: RiskConfiguration,
+          risk_seed: int | None, *, upgrade: bool) -> Node:  # fmt: skip
+    from cafta.adapters.crypto import Ed25519Verifier  # noqa: PLC0415
+    from cafta.adapters.storage.idempotency import SqlKeyLookup  # noqa: PLC0415
+    from cafta.adapters.storage.schema import upgrade_engine  # noqa: PLC0415
+    from cafta.adapters.storage.trust_source import StoredTrust  # noqa: PLC0415
+    from cafta.adapters.storage.unit_of_work import SqlUnitOfWork, SqlUnitOfWorkFactory  # noqa: PLC0415
+
     if upgrade:
         upgrade_engine(engine)
     factory = SqlUnitOfWorkFactory(engine)

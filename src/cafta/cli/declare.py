@@ -1,5 +1,5 @@
 """``cafta declare``: lodge, show, list, decide, amend and cancel declarations in the node's
-database; ``cafta tokens create``: API tokens.
+database (the API tokens' commands are in :mod:`.tokens`).
 
 The command line acts on the database directly (``--database``, else ``CAFTA_DATABASE_URL``,
 else ``cafta.db`` in the working directory), as the party and role given (``--as``, ``--role``):
@@ -34,7 +34,7 @@ from cafta.services.clearance import Amend, Cancel, Decide, Lodge, parse_action
 from cafta.services.ports import DeclarationFilter, Principal, Role
 from cafta.services.views import declaration_view, summary_view
 
-__all__ = ["app", "tokens_app"]
+__all__ = ["app"]
 
 HELD_EXIT = 3
 REJECTED_EXIT = 4
@@ -59,7 +59,6 @@ app = typer.Typer(
     no_args_is_help=True,
     help="Declarations: lodge one (cleared at once), show, list, decide, amend, cancel.",
 )
-tokens_app = typer.Typer(no_args_is_help=True, help="API tokens for traders, brokers, officers.")
 
 Json = Annotated[bool, typer.Option("--json", help="Print JSON for programs.")]
 As = Annotated[str | None, typer.Option("--as", help="The party you act for (default: the "
@@ -348,33 +347,3 @@ def cancel(
     finally:
         node.close()
     _show(declaration, as_json)
-
-
-@tokens_app.command("create")
-def create_token(
-    role: Annotated[str, typer.Option("--role", help="trader, broker, officer, gate or admin")],
-    party: Annotated[
-        str,
-        typer.Option(
-            "--party", help="The trader, broker or office it acts for, as named in declarations."
-        ),
-    ],
-    database: Database = None,
-    as_json: Json = False,
-) -> None:
-    """Create an API bearer token. It is shown once; only its hash is stored."""
-    from cafta.services.tokens import issue_token  # noqa: PLC0415
-
-    services = bootstrap.build()
-    node = open_node(services, database, upgrade=True)
-    try:
-        with node.uow() as uow:
-            token = issue_token(uow.tokens, _role(role), party, services.clock.now())
-            uow.commit()
-    finally:
-        node.close()
-    if as_json:
-        emit_json({"token": token, "role": _role(role).value, "party": party})
-    else:
-        console.print(f"Token for {party} ({_role(role).value}); keep it secret, it is not "
-                      f"stored:\n{token}", markup=False)  # fmt: skip

@@ -24,6 +24,7 @@ from cafta.cli import outbox as outbox_commands
 from cafta.cli import risk as risk_commands
 from cafta.cli import serve as serve_command
 from cafta.cli import tariff as tariff_commands
+from cafta.cli import tokens as tokens_commands
 from cafta.cli.db import Database, open_node
 from cafta.cli.output import console, discard_closed, errors, flush_stdout
 from cafta.core.errors import CaftaError, Conflict, Forbidden, InvalidInput, NotFound
@@ -43,7 +44,7 @@ app.add_typer(certificates_commands.co_app, name="co")
 app.add_typer(db_commands.db_app, name="db")
 app.add_typer(declare_commands.app, name="declare")
 app.add_typer(outbox_commands.app, name="outbox")
-app.add_typer(declare_commands.tokens_app, name="tokens")
+app.add_typer(tokens_commands.tokens_app, name="tokens")
 app.add_typer(db_commands.audit_app, name="audit")
 app.add_typer(risk_commands.app, name="risk")
 app.command("duty")(tariff_commands.duty)

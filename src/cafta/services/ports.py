@@ -33,6 +33,7 @@ __all__ = [
     "OutboxMessage",
     "Principal",
     "Role",
+    "TokenRecord",
     "TokenStore",
     "UnitOfWork",
     "UnitOfWorkFactory",
@@ -205,10 +206,28 @@ class Principal:
     token_id: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class TokenRecord:
+    """A token as an operator lists it: never the token, never its hash."""
+
+    token_id: str
+    role: Role
+    party: str
+    created_at: datetime
+
+
 class TokenStore(Protocol):
     def add(self, token_id: str, token_hash: str, principal: Principal, at: datetime) -> None: ...
 
     def find(self, token_hash: str) -> Principal | None: ...
+
+    def list(self, role: Role | None = None, party: str | None = None) -> Sequence[TokenRecord]:
+        """The tokens, oldest first, of ``role`` and ``party`` when given (exact match)."""
+        ...
+
+    def revoke(self, token_id: str) -> TokenRecord | None:
+        """Remove the token ``token_id``; what it was, or ``None`` if there is no such token."""
+        ...
 
 
 class CertificateClaims(Protocol):

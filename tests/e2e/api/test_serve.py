@@ -26,6 +26,7 @@ CAFTA = shutil.which("cafta", path=str(Path(sys.executable).parent))
 pytestmark = pytest.mark.skipif(CAFTA is None, reason="the cafta console script is not installed")
 
 STARTUP_S = 20.0
+DOCS_API = Path(__file__).resolve().parents[3] / "docs" / "api.md"
 
 
 def _free_port() -> int:
@@ -95,10 +96,22 @@ def test_serve_creates_the_database_answers_and_stops_on_sigterm(tmp_path: Path)
                 raise
     printed = out.read_text(encoding="utf-8")
     # uvicorn shuts down gracefully, then re-raises SIGTERM so the status says how it ended.
-    assert code in (0, -signal.SIGTERM), err.read_text(encoding="utf-8")
-    assert f"{base}/docs" in printed and f"{base}/healthz" in printed
+    assert code == -signal.SIGTERM, err.read_text(encoding="utf-8")
+    assert printed.splitlines() == _documented_banner(base, f"sqlite:///{tmp_path}/node/cafta.db")
     logged = err.read_text(encoding="utf-8")
     assert "Application shutdown complete" in logged and "Traceback" not in logged
+    assert '"GET /healthz HTTP/1.1" 200' not in printed + logged, "no access log by default"
+    # Every connection was closed: SQLite removed its -wal and -shm files.
+    assert sorted(p.name for p in (tmp_path / "node").iterdir()) == ["cafta.db", "cafta.db.lock"]
+
+
+def _documented_banner(base: str, database: str) -> list[str]:
+    """The banner as docs/api.md ("Running it") shows it, for this address and database."""
+    text = DOCS_API.read_text(encoding="utf-8")
+    block = text[text.index("$ cafta serve\n") :].splitlines()[1:]
+    lines = [line for line in block[: block.index("```")] if not line.startswith("INFO:")]
+    shown = "\n".join(lines).replace("http://127.0.0.1:8000", base)
+    return shown.replace("sqlite:////srv/cafta/cafta.db", database).splitlines()
 
 
 def _children(pid: int) -> list[int]:
@@ -153,3 +166,79 @@ def test_pin_cpus_binds_each_worker_and_its_threads_to_a_cpu_of_its_own(tmp_path
     assert len(pinned) == workers, err.read_text(encoding="utf-8")
     assert sorted(pinned.values()) == allowed[:workers]
     assert "each on a CPU of its own" in out.read_text(encoding="utf-8")
+
+
+def _no_server_starts(argv: list[str], env: dict[str, str]) -> tuple[int, str, str]:
+    """``cafta ARGV`` that must stop before serving: its status, standard output and error."""
+    assert CAFTA is not None
+    try:
+        done = subprocess.run([CAFTA, *argv], env=env, capture_output=True, text=True,
+                              timeout=STARTUP_S, check=False)  # fmt: skip
+    except subprocess.TimeoutExpired as running:  # the old behaviour: workers started forever
+        pytest.fail(f"cafta serve kept running: {running.stderr!r}")
+    return done.returncode, done.stdout, done.stderr
+
+
+def test_a_broken_risk_file_stops_serve_with_several_workers_before_the_banner(
+    tmp_path: Path,
+) -> None:
+    """Each worker used to die with a traceback behind the banner, and be started again."""
+    quotas = tmp_path / "badq.yaml"
+    quotas.write_text("offices:\n  CNYYG:\n    red: banana\n", encoding="utf-8")
+    env = {**os.environ, "CAFTA_HOME": str(tmp_path / "home"), "CAFTA_RISK_QUOTAS": str(quotas),
+           "CAFTA_DATABASE_URL": f"sqlite:///{tmp_path / 'cafta.db'}"}  # fmt: skip
+    code, out, err = _no_server_starts(["serve", "--port", str(_free_port()), "--workers", "2"],
+                                       env)  # fmt: skip
+    assert (code, out) == (2, "")
+    assert err.startswith(f"error: CAFTA_RISK_QUOTAS: {quotas}: offices: ") and err.count("\n") == 1
+    assert not (tmp_path / "cafta.db").exists()
+
+
+def test_a_second_server_on_the_same_port_stops_before_the_banner_and_the_migration(
+    tmp_path: Path,
+) -> None:
+    port = _free_port()
+    env = {**os.environ, "CAFTA_HOME": str(tmp_path / "home")}
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as first:
+        first.bind(("127.0.0.1", port))
+        first.listen()
+        code, out, err = _no_server_starts(
+            ["serve", "--port", str(port), "--database", f"sqlite:///{tmp_path / 'second.db'}"],
+            env,
+        )
+    assert (code, out) == (2, "")
+    assert err == (f"error: port {port} on 127.0.0.1 is in use: Address already in use. Stop the "
+                   "server that holds it, or choose another port with --port.\n")  # fmt: skip
+    assert not (tmp_path / "second.db").exists()
+
+
+def test_several_workers_end_by_sigterm_too_and_log_requests_when_asked(tmp_path: Path) -> None:
+    """uvicorn's supervisor of several workers ended with 0 after SIGTERM."""
+    assert CAFTA is not None
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "CAFTA_HOME": str(tmp_path / "home"),
+           "CAFTA_DATABASE_URL": f"sqlite:///{tmp_path / 'node' / 'cafta.db'}"}  # fmt: skip
+    out, err = tmp_path / "stdout.txt", tmp_path / "stderr.txt"
+    with out.open("wb") as stdout, err.open("wb") as stderr:
+        process = subprocess.Popen(
+            [CAFTA, "serve", "--port", str(port), "--workers", "2", "--access-log"],
+            env=env, stdout=stdout, stderr=stderr,
+        )  # fmt: skip
+        try:
+            _wait_until_healthy(process, base)
+            assert httpx.get(f"{base}/api/v1/declarations", timeout=5.0).status_code == 401
+        finally:
+            process.send_signal(signal.SIGTERM)
+            try:
+                code = process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                raise
+    logged = err.read_text(encoding="utf-8")
+    assert code == -signal.SIGTERM, logged
+    assert "Traceback" not in logged
+    printed = out.read_text(encoding="utf-8")
+    assert '"GET /healthz HTTP/1.1" 200' in printed
+    assert '"GET /api/v1/declarations HTTP/1.1" 401' in printed
+    assert sorted(p.name for p in (tmp_path / "node").iterdir()) == ["cafta.db", "cafta.db.lock"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -17,8 +17,15 @@ from cafta.core.errors import (
     InvalidInput,
     NotFound,
 )
-from cafta.services.ports import Principal, Role
-from cafta.services.tokens import InMemoryTokenStore, hash_token, issue_token, new_token
+from cafta.services.ports import Principal, Role, TokenRecord
+from cafta.services.tokens import (
+    InMemoryTokenStore,
+    hash_token,
+    issue,
+    issue_token,
+    new_token,
+    revoke_token,
+)
 
 AT = datetime(2026, 6, 1, tzinfo=UTC)
 
@@ -62,6 +69,25 @@ def test_the_same_hash_twice_is_a_conflict() -> None:
     store.add("tok_1", "abc", Principal(Role.GATE, "CNQIN"), AT)
     with pytest.raises(Conflict):
         store.add("tok_2", "abc", Principal(Role.GATE, "CNQIN"), AT)
+
+
+def test_the_in_memory_store_lists_and_revokes_by_id() -> None:
+    store = InMemoryTokenStore()
+    officer = issue(store, Role.OFFICER, "CNYYG", AT)
+    broker = issue(store, Role.BROKER, "Sino Brokers", AT - timedelta(hours=1))
+    assert officer.token not in repr(officer)
+    assert store.list() == [
+        TokenRecord(broker.token_id, Role.BROKER, "Sino Brokers", AT - timedelta(hours=1)),
+        TokenRecord(officer.token_id, Role.OFFICER, "CNYYG", AT),
+    ]
+    assert [r.token_id for r in store.list(Role.OFFICER)] == [officer.token_id]
+    assert [r.token_id for r in store.list(party="Sino Brokers")] == [broker.token_id]
+    assert revoke_token(store, f" {officer.token_id} ").party == "CNYYG"
+    assert store.find(hash_token(officer.token)) is None
+    assert store.find(hash_token(broker.token)) is not None
+    with pytest.raises(NotFound) as raised:
+        revoke_token(store, officer.token_id)
+    assert raised.value.code == "token.not_found"
 
 
 @pytest.mark.parametrize(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -10,7 +11,9 @@ import pytest
 from tests.conftest import cli
 
 from cafta.adapters.storage.engine import create_engine_for
+from cafta.adapters.storage.schema import current_revision, upgrade
 from cafta.adapters.storage.unit_of_work import SqlUnitOfWorkFactory
+from cafta.core.errors import Conflict
 
 
 def test_upgrade_then_verify_an_empty_and_a_tampered_log(backend, capsys) -> None:
@@ -73,3 +76,38 @@ def test_an_unreachable_server_is_one_line_and_exit_1(capsys) -> None:
     assert code == 1
     assert err.startswith("error: the database cannot be reached")
     assert "s3cret" not in err
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+NEWER = (
+    "error: the database is at revision 0005, newer than this cafta knows (0004): run the "
+    "newer version, or restore a backup made before the upgrade\n"
+)
+
+
+def test_a_database_a_newer_cafta_migrated_is_refused_in_one_line(backend, capsys) -> None:
+    """An older cafta over a newer database was "unexpected failure (CommandError: ...)"."""
+    url = backend.empty_url()
+    upgrade(url)
+    engine = create_engine_for(url)
+    try:
+        with engine.begin() as connection:
+            connection.exec_driver_sql("UPDATE alembic_version SET version_num = '0005'")
+    finally:
+        engine.dispose()
+    with pytest.raises(Conflict) as caught:
+        upgrade(url)
+    assert caught.value.code == "storage.newer_than_code"
+    assert current_revision(url) == "0005", "nothing was changed"
+    for argv in (
+        ("db", "upgrade", "--database", url),
+        ("serve", "--port", str(_free_port()), "--database", url),
+    ):
+        code, out, err = cli(capsys, *argv)
+        assert (code, out, err) == (2, "", NEWER), argv

@@ -193,9 +193,13 @@ def test_an_unreachable_server_during_an_upgrade_is_named_as_such() -> None:
     assert "cannot be reached" in caught.value.message
 
 
-def test_a_column_a_later_migration_adds_says_to_run_db_upgrade(database_url: str) -> None:
+def test_a_column_a_later_migration_adds_says_to_run_db_upgrade(backend) -> None:
     """An older schema (0002 had no outbox lease column) was an "unexpected failure"."""
-    engine = create_engine_for(database_url)
+    # A database of its own: on PostgreSQL the tests' migrated schema is shared, and the later
+    # tests would find the column missing.
+    url = backend.empty_url()
+    upgrade(url)
+    engine = create_engine_for(url)
     try:
         with engine.begin() as connection:
             connection.execute(text("ALTER TABLE outbox DROP COLUMN claimed_until"))
@@ -214,3 +218,49 @@ def test_a_host_that_does_not_resolve_is_unreachable_during_an_upgrade() -> None
         upgrade("postgresql://nobody:pw@nohost.invalid/nothing?connect_timeout=2")
     assert caught.value.code == "storage.unavailable"
     assert "pw" not in caught.value.message.replace("nohost", "")
+
+
+def test_disposing_of_the_engine_closes_every_connection_and_sqlite_removes_its_wal(
+    sqlite_url: str,
+) -> None:
+    """The background checkpointer kept a connection open until the process ended, so even a
+    clean shutdown left cafta.db-wal and cafta.db-shm behind."""
+    path = Path(sqlite_url.removeprefix("sqlite:///"))
+    wal, shm = Path(f"{path}-wal"), Path(f"{path}-shm")
+    engine = create_engine_for(sqlite_url)
+    try:
+        with SqlUnitOfWorkFactory(engine)() as uow:
+            uow.idempotency.remember("trader:CN:1", "key-1", "hash-a", "D1")
+            uow.commit()
+        time.sleep(0.8)  # the checkpointer has opened its connection
+        assert wal.exists() and shm.exists()
+        engine.dispose()
+        assert not wal.exists() and not shm.exists()
+        # The engine still works after dispose(), checkpoints included.
+        with SqlUnitOfWorkFactory(engine)() as uow:
+            assert uow.idempotency.find("trader:CN:1", "key-1") == ("hash-a", "D1")
+            uow.idempotency.remember("trader:CN:1", "key-2", "hash-b", "D2")
+            uow.commit()
+        time.sleep(0.8)
+        assert wal.exists()
+    finally:
+        engine.dispose()
+    assert not wal.exists() and not shm.exists()
+
+
+def test_the_upgrade_hint_can_be_pasted() -> None:
+    """It showed postgresql+psycopg://user:***@..., which --database does not take as is."""
+    import sqlite3  # noqa: PLC0415
+
+    from sqlalchemy.exc import DBAPIError  # noqa: PLC0415
+
+    from cafta.adapters.storage.failures import storage_error  # noqa: PLC0415
+
+    cause = DBAPIError("SELECT 1", {}, sqlite3.OperationalError("no such table: outbox"))
+    error = storage_error(cause, "postgresql+psycopg://cafta:s3cret@db.internal:5432/cafta")
+    assert error.code == "storage.not_migrated"
+    assert error.hint == (
+        "Run 'cafta db upgrade --database postgresql://cafta:PASSWORD@db.internal:5432/cafta' "
+        "(cafta serve does it on start), with the password in place of PASSWORD."
+    )
+    assert "s3cret" not in str(error)

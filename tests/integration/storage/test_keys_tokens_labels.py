@@ -9,9 +9,11 @@ import pytest
 
 from cafta.adapters.storage.engine import create_engine_for
 from cafta.adapters.storage.idempotency import SqlKeyLookup
+from cafta.adapters.storage.token_source import StoredTokens
 from cafta.adapters.storage.trusted_keys import TrustedKeyRecord
-from cafta.core.errors import CaftaError, Conflict
-from cafta.services.ports import InspectionLabel, Principal, Role
+from cafta.core.errors import CaftaError, Conflict, NotFound
+from cafta.services.ports import InspectionLabel, Principal, Role, TokenRecord
+from cafta.services.tokens import hash_token, issue_token, revoke_token
 
 AT = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 
@@ -76,6 +78,70 @@ def test_a_token_is_found_by_its_hash(uow_factory) -> None:
         with pytest.raises(Conflict) as caught:
             uow.tokens.add("t2", "sha256:abc", officer, AT)
         assert caught.value.code == "token.exists"
+
+
+def test_tokens_are_listed_by_role_and_party_without_their_hashes(uow_factory) -> None:
+    with uow_factory() as uow:
+        assert list(uow.tokens.list()) == []
+        uow.tokens.add("tok_b", "hash-b", Principal(Role.BROKER, "Sino Brokers"), AT)
+        uow.tokens.add("tok_a", "hash-a", Principal(Role.OFFICER, "CNYYG"), AT)
+        uow.tokens.add("tok_c", "hash-c", Principal(Role.TRADER, "CNYYG"), AT - timedelta(days=1))
+        uow.commit()
+    with uow_factory(read_only=True) as uow:
+        listed = uow.tokens.list()
+        assert listed == [
+            TokenRecord("tok_c", Role.TRADER, "CNYYG", AT - timedelta(days=1)),
+            TokenRecord("tok_a", Role.OFFICER, "CNYYG", AT),
+            TokenRecord("tok_b", Role.BROKER, "Sino Brokers", AT),
+        ]
+        assert listed[0].created_at.tzinfo is not None
+        assert [r.token_id for r in uow.tokens.list(party="CNYYG")] == ["tok_c", "tok_a"]
+        assert [r.token_id for r in uow.tokens.list(Role.OFFICER)] == ["tok_a"]
+        assert [r.token_id for r in uow.tokens.list(Role.OFFICER, "Sino Brokers")] == []
+        assert list(uow.tokens.list(Role.GATE)) == []
+
+
+def test_a_revoked_token_is_gone_and_revoking_it_again_finds_nothing(uow_factory) -> None:
+    with uow_factory() as uow:
+        uow.tokens.add("tok_a", "hash-a", Principal(Role.OFFICER, "CNYYG"), AT)
+        uow.tokens.add("tok_b", "hash-b", Principal(Role.BROKER, "Sino Brokers"), AT)
+        uow.commit()
+    with uow_factory() as uow:
+        assert uow.tokens.revoke("tok_a") == TokenRecord("tok_a", Role.OFFICER, "CNYYG", AT)
+        uow.rollback()
+    with uow_factory() as uow:
+        assert uow.tokens.find("hash-a") is not None, "rolled back: still there"
+        assert uow.tokens.revoke("tok_a") is not None
+        assert uow.tokens.revoke("tok_a") is None
+        assert uow.tokens.revoke("hash-b") is None, "revoked by id, never by hash"
+        uow.commit()
+    with uow_factory() as uow:
+        assert uow.tokens.find("hash-a") is None
+        assert uow.tokens.find("hash-b") == Principal(Role.BROKER, "Sino Brokers", "tok_b")
+        assert [r.token_id for r in uow.tokens.list()] == ["tok_b"]
+
+
+def test_the_cached_store_forgets_a_token_it_revokes_and_others_within_their_ttl(engine) -> None:
+    clock = [0.0]
+    here = StoredTokens(engine, ttl=30.0, monotonic=lambda: clock[0])
+    there = StoredTokens(engine, ttl=30.0, monotonic=lambda: clock[0])  # another process
+    token = issue_token(here, Role.OFFICER, "CNYYG", AT)
+    principal = here.find(hash_token(token))
+    assert principal is not None and principal.token_id is not None
+    assert there.find(hash_token(token)) == principal
+    assert [r.token_id for r in here.list()] == [principal.token_id]
+
+    assert revoke_token(here, principal.token_id).party == "CNYYG"
+    assert here.find(hash_token(token)) is None, "the revoking process forgets it at once"
+    assert there.find(hash_token(token)) == principal, "another keeps it for its ttl"
+    clock[0] = 29.9
+    assert there.find(hash_token(token)) == principal
+    clock[0] = 30.0
+    assert there.find(hash_token(token)) is None
+    assert list(there.list()) == []
+    with pytest.raises(NotFound) as caught:
+        revoke_token(there, principal.token_id)
+    assert caught.value.code == "token.not_found"
 
 
 def test_labels_round_trip_and_filter_by_office(uow_factory) -> None:

@@ -9,6 +9,12 @@ passive checkpoint from its own thread and connection every ``interval`` seconds
 passive checkpoints never block writers or readers. Durability is unchanged: a commit is in the
 WAL (synced as ``synchronous`` says) before it is acknowledged, whether or not it has been
 checkpointed.
+
+The engine stops its checkpointer when it is disposed, and :meth:`Checkpointer.stop` waits for
+the thread to close its connection: SQLite removes the ``-wal`` and ``-shm`` files when the last
+connection to the database closes, so a process that disposes its engine before it exits (``cafta
+serve`` at shutdown) leaves only the database file. An engine used again after ``dispose()``
+starts it again with its first new connection.
 """
 
 from __future__ import annotations
@@ -26,21 +32,44 @@ class Checkpointer:
         self._path = path
         self._interval = interval
         self._busy_timeout_ms = busy_timeout_ms
+        self._lock = threading.Lock()
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="sqlite-checkpoint", daemon=True)
+        self._owner_gone = threading.Event()
+        self._thread: threading.Thread | None = None
 
     def start(self, owner: object) -> None:
         """Run until ``owner`` (the engine) is garbage-collected or :meth:`stop` is called."""
-        weakref.finalize(owner, self._stop.set)
-        self._thread.start()
+        weakref.finalize(owner, self._forget_owner)
+        self.resume()
 
-    def stop(self) -> None:
+    def resume(self) -> None:
+        """Run again after :meth:`stop` (nothing to do if it runs, or its owner is gone)."""
+        with self._lock:
+            if self._thread is not None or self._owner_gone.is_set():
+                return
+            self._stop = threading.Event()
+            self._thread = threading.Thread(
+                target=self._run, args=(self._stop,), name="sqlite-checkpoint", daemon=True
+            )
+            self._thread.start()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Stop, and wait (up to ``timeout`` seconds) until its connection is closed."""
+        with self._lock:
+            thread, self._thread = self._thread, None
+            self._stop.set()
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(timeout)
+
+    def _forget_owner(self) -> None:
+        # Called by the garbage collector, in any thread: no lock, no wait.
+        self._owner_gone.set()
         self._stop.set()
 
-    def _run(self) -> None:
+    def _run(self, stop: threading.Event) -> None:
         connection: sqlite3.Connection | None = None
         try:
-            while not self._stop.wait(self._interval):
+            while not stop.wait(self._interval):
                 if connection is None:
                     if not self._path.exists():
                         continue

@@ -29,6 +29,7 @@ import re
 import sqlite3
 import time
 import weakref
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -221,13 +222,19 @@ def _sqlite_engine(
     _BUSY_TIMEOUTS[engine] = busy_timeout_ms / 1000
     _WRITER_LOCK_TIMEOUTS[engine] = lock_timeout_s
     pragmas = [f"PRAGMA synchronous = {synchronous}", "PRAGMA foreign_keys = ON"]
+    checkpointer: Checkpointer | None = None
     if path is not None:
-        # Checkpoints run in the background (see .checkpoints), not inside a request's commit.
+        # Checkpoints run in the background (see .checkpoints), not inside a request's commit;
+        # disposing of the engine stops them and closes their connection.
         pragmas.append("PRAGMA wal_autocheckpoint = 0")
-        Checkpointer(path, busy_timeout_ms=busy_timeout_ms).start(engine)
+        checkpointer = Checkpointer(path, busy_timeout_ms=busy_timeout_ms)
+        checkpointer.start(engine)
+        event.listen(engine, "engine_disposed", _stopper(checkpointer))
 
     @event.listens_for(engine, "connect")
     def _configure(dbapi_connection: Any, _record: Any) -> None:
+        if checkpointer is not None:
+            checkpointer.resume()  # after a dispose(), the engine is in use again
         # Transactions are begun by the "begin" listener below, not by the sqlite3 module.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
@@ -253,6 +260,13 @@ def _sqlite_engine(
             raise DBAPIError.instance(statement, (), error, sqlite3.Error) from error
 
     return engine
+
+
+def _stopper(checkpointer: Checkpointer) -> Callable[[Engine], None]:
+    def stop(_engine: Engine) -> None:
+        checkpointer.stop()
+
+    return stop
 
 
 def _seconds(text: str | tuple[str, ...], name: str) -> float:

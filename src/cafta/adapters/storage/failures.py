@@ -31,6 +31,28 @@ _UNREACHABLE = ("connection failed", "connection refused", "could not connect",
 _SECRET_QUERY_KEYS = frozenset({"password", "sslpassword"})
 
 
+def _has_password(url: str | URL) -> bool:
+    try:
+        return make_url(url).password is not None
+    except ArgumentError:
+        return False
+
+
+def _pasteable(url: str | URL) -> str:
+    """The URL as a user gives it to ``--database``: without the driver cafta adds
+    (``postgresql://``, not ``postgresql+psycopg://``) and with ``PASSWORD`` for a password."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return redact_url(url)
+    if parsed.password is not None:
+        parsed = parsed.set(password="PASSWORD")
+    parsed = parsed.set(drivername=parsed.get_backend_name())
+    query = {k: ("PASSWORD" if k.lower() in _SECRET_QUERY_KEYS else v)
+             for k, v in parsed.query.items()}  # fmt: skip
+    return parsed.set(query=query).render_as_string(hide_password=False)
+
+
 def redact_url(url: str | URL) -> str:
     """The URL with its password (and any password in the query) replaced by ``***``."""
     try:
@@ -89,7 +111,9 @@ def storage_error(error: DBAPIError, url: str | URL, *, connecting: bool = False
         return CaftaError(
             f"the database at {where} has no cafta tables, or older ones",
             code="storage.not_migrated",
-            hint=f"Run 'cafta db upgrade --database {where}' (cafta serve does it on start).",
+            hint=f"Run 'cafta db upgrade --database {_pasteable(url)}' (cafta serve does it "
+            "on start)"
+            + (", with the password in place of PASSWORD." if _has_password(url) else "."),
         )
     if "database is locked" in message or "database table is locked" in message:
         return CaftaError(

@@ -5,8 +5,9 @@ up in the ``tokens`` table (a read-only unit of work of its own, so a lookup nev
 writer on SQLite) and keeps what it found for ``ttl`` seconds in a bounded cache, so a client
 sending many requests costs one query per ``ttl``. Only tokens found are cached: a token created
 with ``cafta tokens create`` works at once, and an unknown one is asked for every time. A token
-removed from the table keeps working for at most ``ttl`` seconds in a process that had it
-cached.
+revoked (``cafta tokens revoke``, or removed from the table) keeps working for at most ``ttl``
+seconds in a process that had it cached; a process that revokes it through :meth:`StoredTokens.
+revoke` forgets it at once.
 """
 
 from __future__ import annotations
@@ -14,13 +15,13 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from sqlalchemy.engine import Engine
 
 from cafta.adapters.storage.unit_of_work import SqlUnitOfWork
-from cafta.services.ports import Principal, TokenStore
+from cafta.services.ports import Principal, Role, TokenRecord, TokenStore
 
 __all__ = ["StoredTokens"]
 
@@ -78,6 +79,23 @@ class StoredTokens:
         with SqlUnitOfWork(self._engine) as uow:
             uow.tokens.add(token_id, token_hash, principal, at)
             uow.commit()
+
+    def list(self, role: Role | None = None, party: str | None = None) -> Sequence[TokenRecord]:
+        """The tokens as the table holds them now (never from the cache)."""
+        with SqlUnitOfWork(self._engine, read_only=True) as uow:
+            return uow.tokens.list(role, party)
+
+    def revoke(self, token_id: str) -> TokenRecord | None:
+        """Remove a token in a transaction of its own, and from this process's cache."""
+        with SqlUnitOfWork(self._engine) as uow:
+            revoked = uow.tokens.revoke(token_id)
+            uow.commit()
+        if revoked is not None:
+            with self._lock:
+                for token_hash, (_, principal) in list(self._known.items()):
+                    if principal.token_id == token_id:
+                        del self._known[token_hash]
+        return revoked
 
     def forget(self) -> None:
         """Empty the cache (the next lookup of every token reads the table)."""
