@@ -241,4 +241,7 @@ def test_several_workers_end_by_sigterm_too_and_log_requests_when_asked(tmp_path
     printed = out.read_text(encoding="utf-8")
     assert '"GET /healthz HTTP/1.1" 200' in printed
     assert '"GET /api/v1/declarations HTTP/1.1" 401' in printed
-    assert sorted(p.name for p in (tmp_path / "node").iterdir()) == ["cafta.db", "cafta.db.lock"]
+    # Not asserted here, unlike with one worker: whether -wal and -shm are gone depends on which
+    # of the two workers closes its last connection first (SQLite removes them only when the
+    # last connection of all closes, and a worker closing alongside another may not).
+    assert (tmp_path / "node" / "cafta.db").is_file()
