@@ -340,12 +340,9 @@ def test_nothing_declared_at_zero(
     assert memory.commits == 0
 
 
-def test_a_race_on_the_same_key_returns_the_first_declaration(trust: TrustList) -> None:
-    service, memory = clearance(trust)
-    document = durian()
-    first = service.lodge(Lodge(document, TRADER, "race"))
-    # The second request passed the key check before the first committed: simulate it by
-    # forgetting the key for the check only.
+def _key_missed_once(service: Clearance) -> list[str]:
+    """Make ``service`` miss an idempotency key at its first look, as a request that passed
+    the key check before the first copy committed does; the calls are recorded."""
     original = service._replay
     calls: list[str] = []
 
@@ -354,6 +351,14 @@ def test_a_race_on_the_same_key_returns_the_first_declaration(trust: TrustList) 
         return None if len(calls) == 1 else original(*args)
 
     service._replay = late_replay  # type: ignore[method-assign]
+    return calls
+
+
+def test_a_race_on_the_same_key_returns_the_first_declaration(trust: TrustList) -> None:
+    service, memory = clearance(trust)
+    document = durian()
+    first = service.lodge(Lodge(document, TRADER, "race"))
+    calls = _key_missed_once(service)
     second = service.lodge(Lodge(document, TRADER, "race"))
     assert calls == ["replay", "replay"]  # missed at first, found after the conflict
     assert second.replayed and second.declaration.id == first.declaration.id
@@ -368,16 +373,10 @@ def test_a_race_on_the_same_key_citing_a_form_e_is_a_replay_too(
     service, memory = clearance(trust)
     document = durian(form_e(signer))
     first = service.lodge(Lodge(document, TRADER, "race"))
-    original = service._replay
-    calls: list[str] = []
-
-    def late_replay(*args: Any) -> Any:
-        calls.append("replay")
-        return None if len(calls) == 1 else original(*args)
-
-    service._replay = late_replay  # type: ignore[method-assign]
+    calls = _key_missed_once(service)
     service.preference.holders = lambda reference: ()  # the first not committed yet
     second = service.lodge(Lodge(document, TRADER, "race"))
+    assert calls == ["replay", "replay"]
     assert second.replayed and second.declaration.id == first.declaration.id
     assert len(memory.declarations) == 1 and set(memory.claims.values()) == {first.declaration.id}
 
