@@ -424,11 +424,21 @@ def _apply(declaration: Declaration, command: Decide, outcome: InspectionOutcome
 def _check_acts_for(principal: Principal, goods: Goods) -> None:
     if principal.role is Role.ADMIN:
         return
-    if party_key(principal.party) not in (goods.importer.key, goods.declarant.key):
+    party = party_key(principal.party)
+    if party not in (goods.importer.key, goods.declarant.key):
         raise InvalidInput(
             f"you act for '{principal.party}', who is neither the importer nor the declarant",
             code="declaration.not_your_party",
             hint="Lodge as the importer, or name yourself as the declarant.",
+            details={"field": "declarant.name"},
+        )
+    if principal.role is Role.TRADER and party != goods.importer.key:
+        # Declaring for another is a broker's trade: a trader naming itself the declarant of
+        # another importer's goods could use up that importer's Form E.
+        raise InvalidInput(
+            f"you act for '{principal.party}', a trader, who is not the importer",
+            code="declaration.not_your_party",
+            hint="A trader lodges its own imports; a customs broker lodges for others.",
             details={"field": "declarant.name"},
         )
 

@@ -279,6 +279,14 @@ def test_only_the_importer_or_the_declarant_may_lodge(
     body = expect_problem(client.post(URL, json=durian(), headers=other_trader), 400)
     assert body["code"] == "declaration.not_your_party"
     expect_problem(client.post(URL, json=durian(), headers=officer), 403, "auth.forbidden")
+    # A trader naming itself the declarant of another importer's goods: a broker's trade (it
+    # could use up that importer's Form E).
+    posing = durian()
+    posing["declarant"] = {"name": "Qingdao Harvest Foods Co., Ltd.", "country": "CN"}
+    body = expect_problem(client.post(URL, json=posing, headers=other_trader), 400,
+                          "declaration.not_your_party")  # fmt: skip
+    assert "a trader, who is not the importer" in body["detail"]
+    assert body["errors"][0]["field"] == "declarant.name"
 
 
 def test_an_embedded_form_e_gives_the_acfta_rate(
