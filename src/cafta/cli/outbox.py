@@ -77,6 +77,7 @@ def relay(
     # The target first: a --to that cannot be opened stops before the node is opened.
     stream = _open_target(to) if to is not None else sys.stdout
     delivered = 0
+    interrupted = False
     try:
         services = bootstrap.build()
         node = open_node(services, database, upgrade=True)
@@ -90,8 +91,8 @@ def relay(
                     break
                 if count == 0:
                     time.sleep(interval)
-        except KeyboardInterrupt:
-            pass
+        except KeyboardInterrupt:  # Ctrl-C ends a relay that runs until stopped
+            interrupted = True
         except BrokenPipeError:
             discard_closed(sys.stdout)
             raise CaftaError(
@@ -104,7 +105,9 @@ def relay(
     finally:
         if to is not None:
             stream.close()
-    if to is not None or once:
+    if interrupted:
+        errors.print(f"stopped: {delivered} event(s) delivered", markup=False)
+    elif to is not None or once:
         errors.print(f"{delivered} event(s) delivered", markup=False)
 
 

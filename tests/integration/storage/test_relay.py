@@ -329,3 +329,25 @@ def test_a_target_that_cannot_be_opened_is_one_line(
     assert err.startswith(f"error: --to: {target} ") and said in err
     assert err.count("\n") == 1 and "unexpected" not in err
     assert opened == []  # stopped before the node was opened
+
+
+def test_a_relay_stopped_with_ctrl_c_says_what_it_delivered(
+    uow_factory: SqlUnitOfWorkFactory, database_url: str, tmp_path: Path,
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    """A relay that runs until stopped (no --once) ends on Ctrl-C with exit 0 and a count."""
+    _queue(uow_factory, 3)
+    calls: list[int] = []
+
+    def relay_then_ctrl_c(*args: Any, **kwargs: Any) -> int:
+        calls.append(1)
+        if len(calls) > 1:
+            raise KeyboardInterrupt
+        return relay_once(*args, **kwargs)
+
+    monkeypatch.setattr("cafta.services.relay.relay_once", relay_then_ctrl_c)
+    target = tmp_path / "events.jsonl"
+    code, out, err = cli(capsys, "outbox", "relay", "--database", database_url, "--to", target)
+    assert (code, out) == (0, "")
+    assert err == "stopped: 3 event(s) delivered\n"
+    assert len(target.read_text(encoding="utf-8").splitlines()) == 3
