@@ -100,16 +100,51 @@ def _check_shape(code: str, digits: str) -> None:
     if len(digits) in LENGTHS:
         return
     allowed = "2, 4 or 6 digits (HS), or 8 or 10 (a national tariff line)"
-    hint = f"Use {allowed}."
-    padded = "0" + digits
-    if len(padded) in LENGTHS and _chapter_problem(padded) is None:
-        hint = f"Spreadsheets often drop a leading zero: did you mean {padded}?"
     given = f"has {len(digits)} digit{'' if len(digits) == 1 else 's'}" if digits else "is empty"
     raise InvalidLength(
         f"HS code {code!r} {given}; allowed are {allowed}",
-        hint=hint,
+        hint=_length_hint(digits),
         details={"code": code, "digits": len(digits), "allowed": list(LENGTHS)},
     )
+
+
+_LEVELS = {
+    2: "chapter",
+    4: "heading",
+    6: "subheading",
+    8: "8-digit national line",
+    10: "10-digit national line",
+}
+
+
+def _dotted(digits: str) -> str:
+    """Group digits (or ``x`` placeholders) as ``0810.60.00.10``; nothing is checked."""
+    if len(digits) <= 4:
+        return digits
+    return ".".join([digits[:4]] + [digits[i : i + 2] for i in range(4, len(digits), 2)])
+
+
+def _length_hint(digits: str) -> str:
+    """What to do about a code of the wrong length: the message already says which lengths are
+    allowed, so the hint points at the likely fix for these digits."""
+    if not digits:
+        return "Give the code of the goods, such as 0810.60 (a subheading)."
+    padded = "0" + digits
+    if len(padded) in LENGTHS and _chapter_problem(padded) is None:
+        return f"Spreadsheets often drop a leading zero: did you mean {padded}?"
+    size = len(digits)
+    shorter = max((n for n in LENGTHS if n < size), default=None)
+    longer = min((n for n in LENGTHS if n > size), default=None)
+    if longer is None:
+        assert shorter is not None  # more digits than the longest length
+        return (
+            f"A {_LEVELS[shorter]} is the longest code: look for a digit too many (the first "
+            f"{shorter} read {_dotted(digits[:shorter])})."
+        )
+    complete = f"complete the {_LEVELS[longer]} {_dotted(digits + 'x' * (longer - size))}."
+    if shorter is None or _chapter_problem(digits[:shorter]) is not None:
+        return complete[0].upper() + complete[1:]
+    return f"Give the {_LEVELS[shorter]} {_dotted(digits[:shorter])}, or {complete}"
 
 
 def _chapter_problem(digits: str) -> str | None:
@@ -175,11 +210,7 @@ def is_valid(code: str) -> bool:
 
 
 def _format(code: str) -> str:
-    digits = validate(code)
-    if len(digits) <= 4:
-        return digits
-    groups = [digits[:4]] + [digits[i : i + 2] for i in range(4, len(digits), 2)]
-    return ".".join(groups)
+    return _dotted(validate(code))
 
 
 # Every view of a declaration writes each item's line in dotted form: as for validate(), a

@@ -11,6 +11,11 @@ best rate with and without each proof of origin. The rules it applies:
   from a ``NON_MFN`` country pay the general rate. A preferential rate (ACFTA, RCEP, LDC) is
   eligible only with its proof of origin, and then the lowest eligible rate applies (the
   "lower-of" rule, acfta-rules.md §3.2).
+- A preference is for goods originating in *another* party: goods of the importing party's own
+  origin get none, whatever the area of the measure says (their return is a re-import, a
+  different procedure), and a note says why. ACFTA TIG Annex 3 Rule 2 grants preferential
+  concessions to "products imported by a Party" that originate under the rules, in the exporting
+  Party; RCEP Art. 2.4.1 reduces duties "on originating goods of other Parties".
 - A code that splits into national lines with different measures is ambiguous: the caller must
   choose a line, and :class:`AmbiguousLine` lists them.
 - A chapter or heading that covers several HS subheadings is refused
@@ -112,11 +117,23 @@ class TariffLookup:
         raise AssertionError(f"no option for {useful}")  # pragma: no cover
 
 
+def _applies(m: Measure, origin: str, on: date) -> bool:
+    """Whether ``m`` is in force on ``on`` for goods originating in ``origin``, leaving aside
+    that a preference is never for the importing party's own goods (see :func:`_effective`)."""
+    return m.validity.contains(on) and area_contains(m.area, origin, on)
+
+
+def _own_preference(m: Measure, origin: str) -> bool:
+    """A preference claimed for goods of the importing party's own origin (CN goods into CN):
+    an FTA rate is for goods originating in another party, so it never applies."""
+    return origin == m.importing_party and m.measure_type.is_preferential
+
+
 def _effective(candidates: list[Measure], origin: str, on: date) -> list[Measure]:
     """Measures in force for the origin, the most specific line per type and proof."""
     best: dict[tuple[MeasureType, Proof | None], list[Measure]] = {}
     for m in candidates:
-        if not m.validity.contains(on) or not area_contains(m.area, origin, on):
+        if not _applies(m, origin, on) or _own_preference(m, origin):
             continue
         key = (m.measure_type, m.proof)
         held = best.get(key)
@@ -127,10 +144,12 @@ def _effective(candidates: list[Measure], origin: str, on: date) -> list[Measure
     return [m for group in best.values() for m in group]
 
 
-def _signature(measures: list[Measure]) -> tuple[tuple[str, str, str], ...]:
+def _signature(measures: list[Measure]) -> tuple[tuple[str, str, str, str], ...]:
+    """What two lines must share to answer as one: the rates, and whether each is official."""
     return tuple(
         sorted(
-            (m.measure_type.value, str(m.duty), m.proof.value if m.proof else "") for m in measures
+            (m.measure_type.value, str(m.duty), m.proof.value if m.proof else "", m.status.value)
+            for m in measures
         )
     )
 
@@ -190,6 +209,7 @@ def _lookup(schedule: Schedule, line: str, origin: str, destination: str, on: da
         )
 
     resolved = code
+    measured = code  # the line whose measures answer: the code's own, or its national lines'
     national = schedule.lines_under(party, code)
     if national:
         by_line = {n: _effective(schedule.at_prefixes(party, n), origin_code, on) for n in national}
@@ -200,10 +220,12 @@ def _lookup(schedule: Schedule, line: str, origin: str, destination: str, on: da
                 party,
                 [(n, _line_description(ms), _describe(ms)) for n, ms in by_line.items()],
             )
-        if len(national) == 1:
+        # One line, or one with finer lines under it that agree with it, is the line asked for.
+        if all(n.startswith(national[0]) for n in national):
             resolved = national[0]
+        measured = national[0]  # the lines agree: the first one's measures stand for them all
 
-    measures = _effective(schedule.at_prefixes(party, resolved), origin_code, on)
+    measures = _effective(schedule.at_prefixes(party, measured), origin_code, on)
     non_mfn = area_contains("NON_MFN", origin_code, on)
     duties = [
         m
@@ -211,7 +233,7 @@ def _lookup(schedule: Schedule, line: str, origin: str, destination: str, on: da
         if m.measure_type.is_duty and (m.measure_type is MeasureType.GENERAL) == non_mfn
     ]
     if not any(m.proof is None for m in duties):
-        first = schedule.first_date(party, resolved)
+        first = schedule.first_date(party, measured)
         early = first is not None and on < first
         raise NotFound(
             f"no duty rate for {hs.format(resolved)} imported into {party} from {origin_code} "
@@ -235,7 +257,13 @@ def _lookup(schedule: Schedule, line: str, origin: str, destination: str, on: da
     notes = tuple(
         dict.fromkeys(f"{m.measure_type.value}: {m.note}" for m in duties + taxes if m.note)
     )
-    description = _line_description(measures) or nomenclature.nearest(resolved).description
+    if origin_code == party:  # rare: only then can a preference have been set aside
+        lines = national or [code]
+        candidates = [m for n in lines for m in schedule.at_prefixes(party, n)]
+        notes = _own_origin_notes(candidates, party, on) + notes
+    # Several agreeing lines have descriptions of their own: the code's is the HS one.
+    described = _line_description(measures) if measured == resolved else ""
+    description = described or nomenclature.nearest(resolved).description
     return TariffLookup(
         query=code,
         line=resolved,
@@ -247,6 +275,22 @@ def _lookup(schedule: Schedule, line: str, origin: str, destination: str, on: da
         taxes=tuple(sorted(taxes, key=_order)),
         options=options,
         notes=notes,
+    )
+
+
+def _own_origin_notes(candidates: list[Measure], party: str, on: date) -> tuple[str, ...]:
+    """Why no preference applies to goods of the importing party's own origin, naming each
+    preferential regime the schedule has for the line on that day."""
+    barred = {
+        m.measure_type for m in candidates if _own_preference(m, party) and _applies(m, party, on)
+    }
+    if not barred:
+        return ()
+    regimes = " or ".join(t.value for t in sorted(barred, key=_TYPE_ORDER.__getitem__))
+    return (
+        f"Origin {party} is the importing party: no {regimes} preference. A preferential rate "
+        f"is for goods originating in another party; goods of {party} origin brought back into "
+        f"{party} are a re-import, a different procedure.",
     )
 
 

@@ -66,6 +66,32 @@ def test_invalid_length_says_what_was_given_and_what_is_allowed() -> None:
     assert "2, 4 or 6" in error.message
     assert "8 or 10" in error.message
     assert "leading zero" not in (error.hint or "")
+    assert error.hint == (
+        "A 10-digit national line is the longest code: look for a digit too many (the first 10 "
+        "read 0810.60.00.12)."
+    )
+
+
+@pytest.mark.parametrize(
+    ("code", "hint"),
+    [
+        ("0810.6", "Give the heading 0810, or complete the subheading 0810.6x."),
+        ("0810600", "Give the subheading 0810.60, or complete the 8-digit national line 0810.6"),
+        ("0810.60.00.1", "Give the 8-digit national line 0810.60.00, or complete the 10-digit"),
+        ("0", "Complete the chapter 0x."),  # 00 is no chapter: nothing shorter to offer
+        ("001", "Complete the heading 001x."),
+        ("", "Give the code of the goods, such as 0810.60 (a subheading)."),
+    ],
+)
+def test_the_length_hint_points_at_a_fix_and_does_not_repeat_the_message(
+    code: str, hint: str
+) -> None:
+    with pytest.raises(hs.InvalidLength) as caught:
+        hs.validate(code)
+    assert caught.value.code == "hs.invalid_length"
+    given = caught.value.hint or ""
+    assert given.startswith(hint)
+    assert "2, 4 or 6" not in given  # the message says what is allowed, the hint what to do
 
 
 @pytest.mark.parametrize(

@@ -107,6 +107,19 @@ def test_preference_needs_its_proof_and_saving_is_reported() -> None:
     assert not acfta.eligible and acfta.total == Money.of("9000.00", "CNY")
 
 
+def test_a_form_e_for_goods_of_the_importing_partys_own_origin_saves_nothing() -> None:
+    """Chinese durians into China with a Form E: no ACFTA rate, no saving, and the notes say why."""
+    result = assess(request(origin="CN", proofs=frozenset({Proof.FORM_E})), bundled_schedule(),
+                    FixedRates("7"))  # fmt: skip
+    assert (result.regime, result.duty, result.total) == (
+        MeasureType.MFN, Money.of("20000.00", "CNY"), Money.of("30800.00", "CNY"),
+    )  # fmt: skip
+    assert result.saving == Money.of("0", "CNY")
+    assert all(a.regime is not MeasureType.ACFTA for a in result.alternatives)
+    assert any("Origin CN is the importing party: no ACFTA preference" in n for n in result.notes)
+    assert any("A Form E was presented" in n for n in result.notes)
+
+
 def test_steps_name_basis_rate_and_reference() -> None:
     result = assess(request(), bundled_schedule(), FixedRates("7"))
     keys = [s.key for s in result.steps]
@@ -157,7 +170,7 @@ LINES = ["0810.60", "4001.21", "8507.60.00.30", "8703.24.29", "1511.90.20.01", "
 @settings(max_examples=150, deadline=None)
 @given(
     line=st.sampled_from(LINES),
-    origin=st.sampled_from(["TH", "VN", "MY", "ID", "KR", "US", "MM"]),
+    origin=st.sampled_from(["TH", "VN", "MY", "ID", "KR", "US", "MM", "CN"]),
     value=st.decimals(min_value=0, max_value=10**9, places=2),
     kg=st.decimals(min_value="0.001", max_value=10**7, places=3),
     proof=st.booleans(),

@@ -149,3 +149,64 @@ def test_a_chapter_or_heading_of_several_subheadings_is_too_short(
     assert len(caught.value.details["subheadings"]) == count
     # A subheading, or a heading with a single subheading, still resolves.
     assert lookup(bundled_schedule(), "0810.60", "TH", "CN", date(2026, 6, 1)).line == "08106000"
+
+
+def test_goods_of_the_importing_partys_own_origin_get_no_preference() -> None:
+    """Chinese durians imported into China: the ACFTA rate is for goods originating in an ASEAN
+    member (ACFTA TIG Annex 3 Rule 2), so a Form E unlocks nothing, and a note says why."""
+    result = lookup(bundled_schedule(), "0810.60", "CN", "CN", ON)
+    assert [m.measure_type for m in result.duties] == [MeasureType.MFN]
+    assert [opt.proofs for opt in result.options] == [frozenset()]
+    assert result.option(FORM_E).regime is MeasureType.MFN
+    assert str(result.option(FORM_E).best) == "20%"
+    assert result.notes[0].startswith("Origin CN is the importing party: no ACFTA preference.")
+    assert not any("Early Harvest" in n for n in result.notes)  # the ACFTA measure's own note
+    from_thailand = lookup(bundled_schedule(), "0810.60", "TH", "CN", ON)
+    assert not any("importing party" in n for n in from_thailand.notes)
+
+
+def _vietnam_schedule() -> Schedule:
+    """A user's Viet Nam schedule with regimes whose areas take in Viet Nam itself."""
+    return Schedule(
+        parse_schedule(
+            [
+                ",".join(COLUMNS),
+                "VN,08106000,MFN,*,20%,,2024-01-01,,official,r,Durians,",
+                "VN,0810600010,ACFTA,ACFTA,5%,form-e,2024-01-01,,official,r,Durians A,",
+                "VN,0810600090,ACFTA,ACFTA,0%,form-e,2024-01-01,,official,r,Durians B,",
+                "VN,08106000,RCEP,RCEP,3%,rcep,2024-01-01,,official,r,,",
+                "VN,08106000,RCEP,CN,2%,rcep,2024-01-01,,official,r,,",
+            ],
+            "vn",
+        )
+    )
+
+
+def test_every_preference_is_refused_for_own_origin_and_kept_for_another_party() -> None:
+    schedule = _vietnam_schedule()
+    home = lookup(schedule, "0810.60", "VN", "VN", ON)
+    # The two lines differ only in their ACFTA rate, which Vietnamese goods cannot have: one answer.
+    assert home.line == "08106000"
+    assert [m.measure_type for m in home.duties] == [MeasureType.MFN]
+    assert home.notes[0].startswith("Origin VN is the importing party: no ACFTA or RCEP preference")
+    from_china = lookup(schedule, "0810.60.00.90", "CN", "VN", ON)
+    assert from_china.option(FORM_E).regime is MeasureType.ACFTA
+    assert str(from_china.option(frozenset({Proof.RCEP})).best) == "2%"
+    assert not from_china.notes
+
+
+def test_national_lines_that_agree_answer_for_the_code() -> None:
+    """Two lines under one subheading with the same rates: the subheading is answered with them
+    (it used to find no rate at all, since the rates are on the lines, not the subheading)."""
+    rows = [
+        ",".join(COLUMNS),
+        "VN,08106010,MFN,*,20%,,2024-01-01,,official,r,Durians A,",
+        "VN,08106090,MFN,*,20%,,2024-01-01,,official,r,Durians B,",
+    ]
+    result = lookup(Schedule(parse_schedule(rows, "vn")), "0810.60", "TH", "VN", ON)
+    assert (result.line, [str(m.duty) for m in result.duties]) == ("081060", ["20%"])
+    assert result.description == "Fruit, edible; durians, fresh"  # the HS text, not line A's
+    # The same rates, one of them illustrative: the lines do not answer as one.
+    rows[2] = rows[2].replace("official", "illustrative")
+    with pytest.raises(AmbiguousLine):
+        lookup(Schedule(parse_schedule(rows, "vn")), "0810.60", "TH", "VN", ON)
