@@ -68,6 +68,35 @@ ITEMS = [
     ("1511.10.00", "Crude palm oil", "MY", "20000", "150000.00"),
 ]
 BROKER = "Pingxiang Border Brokers Co."
+IMPORTERS = [f"Guangxi Importer {n:02d} Co." for n in range(50)]
+"""The importers the declarations name (``n % 50``); each has given the broker its authority."""
+
+# Run with the server's code (``PYTHONPATH``): a version before the register of representations
+# (an older baseline) lets brokers declare for anyone, and has nothing to grant.
+_GRANT = """
+import sys
+try:
+    from cafta.clearance.representation import Representation
+except ImportError:
+    sys.exit(0)
+from cafta import bootstrap
+from cafta.services.ports import Principal, Role
+url, broker, *importers = sys.argv[1:]
+node = bootstrap.open_node(bootstrap.build(), url)
+try:
+    for importer in importers:
+        node.representations.grant(Principal(Role.ADMIN, "bench"), broker, importer=importer)
+finally:
+    node.close()
+"""
+
+
+def grant_authorities(url: str, env: dict[str, str]) -> None:
+    """Record each importer's authority for the broker in the database at ``url``."""
+    subprocess.run([sys.executable, "-c", _GRANT, url, BROKER, *IMPORTERS], env=env, check=True,
+                   capture_output=True)  # fmt: skip
+
+
 FLOOR, DECLARATIONS = "/api/v1/_floor", "/api/v1/declarations"
 
 
@@ -75,7 +104,7 @@ def declaration(n: int, importer: str | None = None, plate: str | None = None) -
     return {
         "type": "import", "office": "CNYYG",
         "declarant": {"name": BROKER, "country": "CN"},
-        "importer": {"name": importer or f"Guangxi Importer {n % 50:02d} Co.", "country": "CN"},
+        "importer": {"name": importer or IMPORTERS[n % 50], "country": "CN"},
         "exporter": {"name": "ASEAN Exporter Co.", "country": "VN"},
         "transport": {"mode": "road", "vehicle_plate": plate or f"GX{n % 9000 + 1000}",
                       "container": "CSQU3054383"},
@@ -104,6 +133,9 @@ def in_process(count: int, root: Path) -> None:
     node = bootstrap.open_node(bootstrap.build(), f"sqlite:///{root / 'inproc.db'}",
                                upgrade=True, risk_seed=1)  # fmt: skip
     broker = Principal(Role.BROKER, BROKER)
+    register = getattr(node, "representations", None)  # None: a version before the register
+    for importer in IMPORTERS if register is not None else ():
+        register.grant(Principal(Role.ADMIN, "bench"), BROKER, importer=importer)
     documents = [declaration(n) for n in range(count + 50)]
     for doc in documents[:50]:  # warm the caches (nomenclature, rates, schedule memo)
         node.clearance.lodge(Lodge(doc, broker))
@@ -206,6 +238,7 @@ def start_server(config: Config, root: Path) -> Server:
     if config.pin:  # the servers run at once: each keeps its own account of the CPUs it holds
         env["CAFTA_CPU_LOCK_DIR"] = str(root / "cpu-locks")
     subprocess.run([_cafta(), "db", "upgrade"], env=env, check=True, capture_output=True)
+    grant_authorities(url, env)
     token = subprocess.run([_cafta(), "tokens", "create", "--role", "broker", "--party", BROKER,
                             "--json"], env=env, check=True, capture_output=True,
                            text=True).stdout  # fmt: skip

@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from cafta import bootstrap
 from cafta.services.clearance import Lodge
 from cafta.services.ports import Principal, Role
-from clearance import BROKER, declaration
+from clearance import BROKER, IMPORTERS, declaration
 
 WARM = 50
 
@@ -37,6 +37,9 @@ def main() -> None:
             risk_seed=1,
         )  # fmt: skip
         broker = Principal(Role.BROKER, BROKER)
+        register = getattr(node, "representations", None)  # None: a version before it
+        for importer in IMPORTERS if register is not None else ():
+            register.grant(Principal(Role.ADMIN, "bench"), BROKER, importer=importer)
         for n in range(WARM + count):
             node.clearance.lodge(Lodge(declaration(n), broker))
         node.close()

@@ -32,6 +32,7 @@ from cafta.risk.traders import TrustedTraders
 from cafta.services.clearance import Clearance
 from cafta.services.ports import UnitOfWorkFactory
 from cafta.services.preference import PreferenceChecker
+from cafta.services.representations import Representations
 from cafta.services.risk_lanes import RiskLanes, default_risk_engine
 from cafta.services.writes import GroupCommit
 from cafta.tariff.schedule import Schedule
@@ -128,7 +129,8 @@ def _rulebook(settings: Settings) -> Rulebook:
             code="config.file_not_found",
             hint="Point CAFTA_PSR_FILE at an existing PSR table, or unset it.",
         )
-    return Rulebook(scheme, PsrTable.from_csv(settings.psr_file))
+    psr_file = settings.psr_file
+    return Rulebook(scheme, _configured_file("CAFTA_PSR_FILE", lambda: PsrTable.from_csv(psr_file)))
 
 
 def database_url(settings: Settings, override: str | None = None) -> str:
@@ -157,6 +159,8 @@ class Node:
     uow: UnitOfWorkFactory
     clearance: Clearance
     trust: Callable[[], TrustList]
+    representations: Representations
+    """The register of brokers' authorities (:mod:`cafta.services.representations`)."""
 
     def close(self) -> None:
         self.engine.dispose()
@@ -173,7 +177,9 @@ def _risk_scorer(services: Services) -> Scorer | None:
     from cafta.adapters.ml.scorer import ModelScorer  # noqa: PLC0415 - loads LightGBM
 
     rate = services.rates.rate("CNY", "KRW", services.clock.today()).rate
-    return ModelScorer.from_store(path, {"CNY": float(rate)})
+    return _configured_file(
+        "CAFTA_RISK_MODEL", lambda: ModelScorer.from_store(path, {"CNY": float(rate)})
+    )
 
 
 @dataclass(frozen=True)
@@ -228,6 +234,7 @@ def open_node(
 def _node(services: Services, url: str, engine: Any, risk: RiskConfiguration,
           risk_seed: int | None, *, upgrade: bool) -> Node:  # fmt: skip
     from cafta.adapters.crypto import Ed25519Verifier  # noqa: PLC0415
+    from cafta.adapters.storage.authority import StoredAuthority  # noqa: PLC0415
     from cafta.adapters.storage.idempotency import SqlKeyLookup  # noqa: PLC0415
     from cafta.adapters.storage.schema import upgrade_engine  # noqa: PLC0415
     from cafta.adapters.storage.trust_source import StoredTrust  # noqa: PLC0415
@@ -260,6 +267,7 @@ def _node(services: Services, url: str, engine: Any, risk: RiskConfiguration,
     )
     lanes = RiskLanes(risk_engine, risk.traders)
     _recall_lanes(lanes, factory, services.clock.now())
+    authority = StoredAuthority(engine)
     clearance = Clearance(
         uow=factory,
         clock=services.clock,
@@ -269,8 +277,10 @@ def _node(services: Services, url: str, engine: Any, risk: RiskConfiguration,
         lanes=lanes,
         writer=GroupCommit(factory),
         keys=SqlKeyLookup(engine),
+        authority=authority,
     )
-    return Node(url, engine, factory, clearance, trust)
+    register = Representations(factory, services.clock, forget=authority.forget)
+    return Node(url, engine, factory, clearance, trust, register)
 
 
 RECALL_DAYS = 2

@@ -58,10 +58,17 @@ def app_from_env() -> Litestar:
         tokens=tokens,
         trust=node.trust,
         clearance=node.clearance,
+        representations=node.representations,
         debug=bool(os.environ.get("CAFTA_DEBUG")),
         floor=node.uow if os.environ.get("CAFTA_BENCH_FLOOR") == "1" else None,
         extra_routes=[
-            portal_router(services, tokens=tokens, trust=node.trust, clearance=node.clearance)
+            portal_router(
+                services,
+                tokens=tokens,
+                trust=node.trust,
+                clearance=node.clearance,
+                representations=node.representations,
+            )
         ],
     )
     app.on_shutdown.append(node.close)

@@ -20,6 +20,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 CAFTA = str(Path(sys.executable).with_name("cafta"))
 BROKER = "Pingxiang Border Brokers Co."
+IMPORTER = "Guangxi Fresh Fruit Trading Co."
+"""The example's importer, whose written authority the broker lodges under."""
 
 
 def _declaration(n: int) -> dict[str, Any]:
@@ -55,6 +57,8 @@ def test_sigkill_loses_no_acknowledged_declaration(tmp_path: Path) -> None:
     env = {**os.environ, "CAFTA_DATABASE_URL": f"sqlite:///{tmp_path / 'cafta.db'}",
            "CAFTA_HOME": str(tmp_path / "home"), "OMP_NUM_THREADS": "1"}  # fmt: skip
     subprocess.run([CAFTA, "db", "upgrade"], env=env, check=True, capture_output=True)
+    subprocess.run([CAFTA, "representations", "grant", "--importer", IMPORTER, "--broker", BROKER],
+                   env=env, check=True, capture_output=True)  # fmt: skip
     token = json.loads(subprocess.run(
         [CAFTA, "tokens", "create", "--role", "broker", "--party", BROKER, "--json"],
         env=env, check=True, capture_output=True, text=True).stdout)["token"]  # fmt: skip

@@ -13,7 +13,8 @@ Every ``GET`` route also answers ``HEAD`` (:mod:`.head`); a single-valued query 
 
 A later version of the API is another router (``/api/v2``) beside the first; new resources of
 version 1 are more controllers in :data:`V1_CONTROLLERS`, as the declarations are
-(:mod:`.declarations`, :mod:`.amendments`).
+(:mod:`.declarations`, :mod:`.amendments`) and the register of representations
+(:mod:`.representations`).
 """
 
 from __future__ import annotations
@@ -55,12 +56,14 @@ from cafta.api.head import head_as_get
 from cafta.api.openapi import schema_router
 from cafta.api.options import allow_every_method
 from cafta.api.query import GivenOnce
+from cafta.api.representations import RepresentationsController
 from cafta.api.responses import Health
 from cafta.bootstrap import Services
 from cafta.certificates.trust import TrustList
 from cafta.core.errors import CaftaError
 from cafta.services.clearance import Clearance
 from cafta.services.ports import TokenStore, UnitOfWorkFactory
+from cafta.services.representations import Representations
 
 __all__ = ["API_PREFIX", "V1_CONTROLLERS", "create_app"]
 
@@ -76,6 +79,7 @@ V1_CONTROLLERS: Sequence[ControllerRouterHandler] = (
     CertificatesController,
     DeclarationsController,
     AmendmentsController,
+    RepresentationsController,
 )
 """The resources of version 1; a route open to only some roles says which in its ``opt``
 (:func:`cafta.api.auth.only`)."""
@@ -128,6 +132,11 @@ def _openapi() -> OpenAPIConfig:
                 "declarations, officers' decisions, and the declarant's amendments and "
                 "cancellations (docs/clearance.md).",
             ),
+            Tag(
+                name="Representations",
+                description="Who may declare for whom: an importer's authority for a customs "
+                "broker to declare its goods, granted, listed and withdrawn (docs/api.md).",
+            ),
             Tag(name="Operations"),
         ],
         use_handler_docstrings=True,
@@ -160,13 +169,15 @@ def create_app(
     tokens: TokenStore,
     trust: Callable[[], TrustList] | None = None,
     clearance: Clearance | None = None,
+    representations: Representations | None = None,
     debug: bool = False,
     floor: UnitOfWorkFactory | None = None,
     extra_routes: Sequence[ControllerRouterHandler] = (),
 ) -> Litestar:
     """The API over ``services``; ``tokens`` resolves bearer tokens, ``trust`` gives the trust
     list Form E are verified against (``None``: no issuer is trusted), ``clearance`` serves the
-    declarations (``None``: their routes answer 503 ``clearance.unavailable``)."""
+    declarations (``None``: their routes answer 503 ``clearance.unavailable``), and
+    ``representations`` the register of brokers' authorities (``None``: likewise)."""
     handlers: list[ControllerRouterHandler] = list(V1_CONTROLLERS)
     if floor is not None:  # only for bench/clearance.py (CAFTA_BENCH_FLOOR=1)
         handlers.append(floor_handler(floor))
@@ -177,7 +188,8 @@ def create_app(
         security=[{BEARER: []}],
         before_request=_api_hooks(GivenOnce()),
     )
-    context = ApiContext(services=services, tokens=tokens, trust=trust, clearance=clearance)
+    context = ApiContext(services=services, tokens=tokens, trust=trust, clearance=clearance,
+                         representations=representations)  # fmt: skip
     app = Litestar(
         route_handlers=[healthz, v1, docs_router(), *extra_routes],
         openapi_config=_openapi(),

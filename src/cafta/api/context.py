@@ -1,5 +1,6 @@
 """What the request handlers share: the services, the token store, the trust list, the worker
-threads and, on a server with a database, the clearance services.
+threads and, on a server with a database, the clearance services and the register of
+representations.
 
 It lives in the application's state (``app.state``) rather than in Litestar's dependency
 injection, which would validate the services as if they were request data.
@@ -20,6 +21,7 @@ from cafta.certificates.trust import TrustList
 from cafta.core.errors import CaftaError
 from cafta.services.clearance import Clearance
 from cafta.services.ports import TokenStore
+from cafta.services.representations import Representations
 
 __all__ = ["STATE_KEY", "ApiContext", "context_of"]
 
@@ -40,6 +42,9 @@ class ApiContext:
     workers: WorkerThreads = field(default_factory=WorkerThreads)
     """Where the handlers run the synchronous services; stopped when the application shuts
     down."""
+    representations: Representations | None = None
+    """The register of brokers' authorities over the node's database; ``None`` on an
+    engines-only app."""
 
     def clearance_service(self) -> Clearance:
         """The clearance services; a 503 (``clearance.unavailable``) when the application was
@@ -51,6 +56,18 @@ class ApiContext:
                 hint="Start the API with 'cafta serve', which opens the node's database.",
             )
         return self.clearance
+
+    def representation_register(self) -> Representations:
+        """The register of representations; a 503 (``clearance.unavailable``, as for the
+        declarations it governs) when the application was built without it."""
+        if self.representations is None:
+            raise CaftaError(
+                "this server keeps no register of representations: it was started without a "
+                "database",
+                code="clearance.unavailable",
+                hint="Start the API with 'cafta serve', which opens the node's database.",
+            )
+        return self.representations
 
     def trust_list(self) -> TrustList:
         """The trust list now; an empty one (every certificate untrusted) when none is set."""

@@ -12,7 +12,10 @@ Malaysia, Myanmar and Indonesia. Most ACFTA claims carry a valid signed Form E i
 some Form E name the consignee misspelt (accepted with discrepancies), some claims cite a
 certificate the node never received (missing); a few trucks are on the illustrative
 watch-list (``ZZ-0000``) and go red. The trucks arrive over the day by the hour; officers
-decide on most held declarations within hours, the last ones stay in the queue.
+decide on most held declarations within hours, the last ones stay in the queue. The brokers
+lodge for the importers under written authorities (:data:`AUTHORITY_REFERENCE`) that a demo
+operator records first, in force from a week before the seeded days
+(:mod:`cafta.clearance.representation`).
 
 The blue lane (released at once, audited later) needs a trusted-trader register and a blue
 quota: with the demo's (``examples/risk/``, which ``make run`` names in ``CAFTA_TRUSTED_TRADERS``
@@ -44,6 +47,12 @@ from cafta.services.tokens import issue_token
 __all__ = ["DEMO_AEO", "DEMO_OFFICER", "SeedReport", "is_empty", "seed_node"]
 
 DEMO_OFFICER = "Officer (demo)"
+DEMO_OPERATOR = "Demo operator"
+"""The administrator who records the brokers' written authorities."""
+AUTHORITY_REFERENCE = "DEMO-WT-{:03d}"
+"""The number of each demo broker's written authority (``WT``: wei tuo, entrustment)."""
+AUTHORITY_LEAD = timedelta(days=7)
+"""How long before the first seeded day the authorities run from."""
 OFFICES = ("CNYYG", "CNPXG")
 WATCHED_PLATE = "ZZ-0000"
 """On the illustrative watch-list of :mod:`cafta.risk.defaults`: a truck that goes red."""
@@ -112,8 +121,12 @@ class SeedReport:
     statuses: dict[str, int] = field(default_factory=dict)
     certificates: dict[str, int] = field(default_factory=dict)
     decisions: int = 0
+    authorities: int = 0
+    """Brokers' authorities in force for the whole seeded period (recorded or found)."""
+    authorities_from: date | None = None
+    """The day from which all of them are in force."""
     tokens: dict[str, tuple[str, str, str]] = field(default_factory=dict)
-    """``{"trader": (role, party, token), "officer": ..., "analyst": ...}``."""
+    """``{"trader": (role, party, token), "broker": ..., "officer": ..., "analyst": ...}``."""
 
 
 def is_empty(node: Node) -> bool:
@@ -256,11 +269,32 @@ def _decision(rng: random.Random, declaration_id: str, status: str, officer: Pri
     return Decide(declaration_id, officer, Action.RELEASE, "documents in order (demo)")
 
 
+def _grant_authorities(node: Node, report: SeedReport, first: date, last: date) -> None:
+    """Every demo broker given every demo importer's authority from :data:`AUTHORITY_LEAD`
+    before ``first``, recorded by :data:`DEMO_OPERATOR`; one already in force from ``first`` to
+    ``last`` (a database seeded again with ``--force``) is kept instead."""
+    operator = Principal(Role.ADMIN, DEMO_OPERATOR)
+    pairs = [(importer, broker) for importer in IMPORTERS for broker in BROKERS]
+    for number, (importer, broker) in enumerate(pairs, start=1):
+        held = node.representations.list(operator, importer=importer, broker=broker)
+        kept = [r for r in held if r.in_force(first) and r.in_force(last)]
+        if kept:
+            since = kept[0].valid_from
+        else:
+            since = node.representations.grant(
+                operator, broker, importer=importer, valid_from=first - AUTHORITY_LEAD,
+                reference=AUTHORITY_REFERENCE.format(number),
+            ).valid_from  # fmt: skip
+        report.authorities += 1
+        latest = report.authorities_from
+        report.authorities_from = since if latest is None else max(latest, since)
+
+
 def seed_node(
     node: Node, services: Services, *, days: int = 1, seed: int = 2026, force: bool = False
 ) -> SeedReport:
     """Fill ``node`` with ``days`` synthetic days of declarations (refused when it already
-    holds declarations, unless ``force``) and create three sign-in tokens.
+    holds declarations, unless ``force``) and create four sign-in tokens.
 
     The declarations arrive over the ``days`` days up to now, by the hour as trucks reach
     the border (:data:`_HOURLY_PROFILE`), each lodged at its own time; an officer decides on
@@ -275,6 +309,8 @@ def seed_node(
         )
     rng = random.Random(seed)
     now = services.clock.now()
+    report = SeedReport()
+    _grant_authorities(node, report, (now - timedelta(days=days)).date(), now.date())
     signers = {country: Ed25519Signer.generate() for country in _AUTHORITIES}
     with SqlUnitOfWork(node.engine) as keys:
         keys.trusted_keys.add_many(records_of(_trust(signers)), now)
@@ -282,8 +318,8 @@ def seed_node(
     clock = FixedClock(now)
     clearance = replace(node.clearance, clock=clock)
     officer = Principal(Role.OFFICER, DEMO_OFFICER)
-    report = SeedReport()
     pending: list[tuple[datetime, int, str, str]] = []
+    seeded: set[str] = set()
 
     def decide_until(until: datetime) -> None:
         while pending and pending[0][0] <= until:
@@ -299,6 +335,7 @@ def seed_node(
         declarant = document["declarant"]["name"]
         lodged = clearance.lodge(Lodge(document, Principal(Role.BROKER, declarant)))
         declaration = lodged.declaration
+        seeded.add(declaration.id)
         report.declarations += 1
         _count(report.lanes, declaration.lane.lane.value if declaration.lane else "none")
         _count(report.certificates, kind)
@@ -311,10 +348,12 @@ def seed_node(
     with node.uow(read_only=True) as uow:
         records = uow.declarations.list(DeclarationFilter(limit=100_000))
     for record in records:
-        _count(report.statuses, record.status)
+        if record.id in seeded:  # with --force, what was there before is not the seed's
+            _count(report.statuses, record.status)
     with node.uow() as uow:
         for name, role, party in (
             ("trader", Role.TRADER, IMPORTERS[0]),
+            ("broker", Role.BROKER, BROKERS[0]),
             ("officer", Role.OFFICER, DEMO_OFFICER),
             ("analyst", Role.ADMIN, "Risk analyst (demo)"),
         ):
@@ -332,6 +371,18 @@ _NO_BLUE = (
 )
 
 
+def _authorities_line(report: SeedReport) -> str:
+    if not report.authorities:
+        return ""
+    since = f", in force from {report.authorities_from}" if report.authorities_from else ""
+    return (
+        f"Brokers hold authorities: {len(BROKERS)} demo brokers may declare for "
+        f"{len(IMPORTERS)} demo importers (written authorities {AUTHORITY_REFERENCE.format(1)} "
+        f"to {AUTHORITY_REFERENCE.format(report.authorities)}{since}; "
+        "'cafta representations list')\n"
+    )
+
+
 def print_report(report: SeedReport) -> None:
     """What was written, and how to sign in with each token."""
     from cafta.cli.output import console  # noqa: PLC0415
@@ -346,11 +397,15 @@ def print_report(report: SeedReport) -> None:
         f"  statuses: {counts(report.statuses)}\n"
         f"  Form E claims: {counts(report.certificates)}\n"
         f"{'' if report.lanes.get('blue') else _NO_BLUE}"
+        f"{_authorities_line(report)}"
         f"Sign in at {SIGNIN_URL} (after 'cafta serve') with one of these tokens; they are "
         "shown once, only their hashes are stored:",
         markup=False,
     )
-    notes = {"analyst": " (there is no analyst role: the analyst signs in as admin)"}
+    notes = {
+        "broker": " (lodges for the demo importers under their authorities)",
+        "analyst": " (there is no analyst role: the analyst signs in as admin)",
+    }
     for name, (role, party, token) in report.tokens.items():
         console.print(f"  {name}: {party}, role {role}{notes.get(name, '')}\n    {token}",
                       markup=False)  # fmt: skip

@@ -30,7 +30,7 @@ import json
 import secrets
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -42,13 +42,14 @@ from cafta.core.clock import Clock
 from cafta.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from cafta.core.fields import Fields
 from cafta.core.money import Money
-from cafta.core.names import checked_name, is_visible
+from cafta.core.names import checked_name, checked_note, is_visible
 from cafta.core.vocabulary import parse_member
 from cafta.refdata.currencies import is_currency
 from cafta.refdata.exchange_rates import RateProvider
 from cafta.services.bus import Context, MessageBus
 from cafta.services.pipeline import LaneSelector, Pipeline
 from cafta.services.ports import (
+    AuthorityLookup,
     DeclarationRecord,
     InspectionLabel,
     KeyLookup,
@@ -58,6 +59,7 @@ from cafta.services.ports import (
     UnitOfWorkFactory,
 )
 from cafta.services.preference import PreferenceChecker
+from cafta.services.representations import no_authority
 from cafta.services.writes import OneByOne, Writer
 from cafta.tariff.schedule import Schedule
 
@@ -178,6 +180,10 @@ class Clearance:
     keys: KeyLookup | None = None
     """The idempotency look-up made before each lodging's pipeline; ``None``: through a
     read-only unit of work."""
+    authority: AuthorityLookup | None = None
+    """Whether a broker holds an importer's authority (:mod:`.representations`), asked before
+    a broker's lodging, amendment or withdrawal for another; ``None``: through a read-only unit
+    of work."""
     bus: MessageBus = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -233,8 +239,8 @@ class Clearance:
             if replay is not None:
                 return Lodged(replay, True)
         goods = parse_goods(command.document)
-        _check_acts_for(principal, goods)
         now = self.clock.now()
+        self._check_acts_for(principal, goods, now.date())
         declaration = context.track(
             Declaration.lodge(self.new_id(now), goods, now, principal.party)
         )
@@ -338,6 +344,47 @@ class Clearance:
         assert self.writer is not None  # set in __post_init__
         self.writer.write(work)
 
+    def _check_acts_for(self, principal: Principal, goods: Goods, on: date) -> None:
+        """Refuse a lodging or amendment by someone who is not the importer, nor a broker
+        declaring for it with its authority in force on ``on``."""
+        if principal.role is Role.ADMIN:
+            return
+        party = party_key(principal.party)
+        if party not in (goods.importer.key, goods.declarant.key):
+            raise InvalidInput(
+                f"you act for '{principal.party}', who is neither the importer nor the declarant",
+                code="declaration.not_your_party",
+                hint="Lodge as the importer, or name yourself as the declarant.",
+                details={"field": "declarant.name"},
+            )
+        if principal.role is Role.TRADER and party != goods.importer.key:
+            # Declaring for another is a broker's trade: a trader naming itself the declarant
+            # of another importer's goods could use up that importer's Form E.
+            raise InvalidInput(
+                f"you act for '{principal.party}', a trader, who is not the importer",
+                code="declaration.not_your_party",
+                hint="A trader lodges its own imports; a customs broker lodges for others.",
+                details={"field": "declarant.name"},
+            )
+        self._check_authority(principal, goods, on)
+
+    def _check_authority(self, principal: Principal, goods: Goods, on: date) -> None:
+        """A broker acting for another importer needs that importer's authority, in force on
+        ``on`` (:mod:`cafta.clearance.representation`)."""
+        if principal.role is not Role.BROKER:
+            return
+        importer, broker = goods.importer.key, party_key(principal.party)
+        if broker == importer:
+            return
+        if self.authority is not None:
+            granted = self.authority.in_force(importer, broker, on)
+        else:
+            with self.uow(read_only=True) as uow:
+                found = uow.representations.list(importer, broker)
+            granted = any(r.in_force(on) for r in found)
+        if not granted:
+            raise no_authority(principal.party, goods.importer.name, on)
+
     def _decide(self, command: Decide, context: Context) -> Declaration:
         principal = command.principal
         if principal.role not in _DECIDERS:
@@ -350,10 +397,11 @@ class Clearance:
             )
         checked_name(principal.party, "the officer's name", "decision.no_officer")
         outcome = _outcome(command.outcome) if command.outcome is not None else None
+        note = checked_note(command.note, "the note", "decision.invalid_note")
         declaration = self._load(context, command.declaration_id, principal,
                                  command.expected_version)  # fmt: skip
         now = self.clock.now()
-        _apply(declaration, command, outcome, now)
+        _apply(declaration, command, note, outcome, now)
         label = _label(declaration, outcome, principal, now) if outcome is not None else None
         return self._save(context, declaration, principal,
                           f"declaration.{command.action.value}", label)  # fmt: skip
@@ -367,8 +415,9 @@ class Clearance:
         declaration = self._load(context, command.declaration_id, principal,
                                  command.expected_version)  # fmt: skip
         # The office and importer first: the more telling refusal when a file names others.
-        declaration.amend(goods, self.clock.now(), principal.party)
-        _check_acts_for(principal, goods)
+        now = self.clock.now()
+        declaration.amend(goods, now, principal.party)
+        self._check_acts_for(principal, goods, now.date())
         return self._save(context, declaration, principal, "declaration.amend")
 
     def _cancel(self, command: Cancel, context: Context) -> Declaration:
@@ -378,7 +427,10 @@ class Clearance:
                             hint="The declarant cancels; an officer rejects.")  # fmt: skip
         declaration = self._load(context, command.declaration_id, principal,
                                  command.expected_version)  # fmt: skip
-        declaration.cancel(self.clock.now(), principal.party, command.note)
+        now = self.clock.now()
+        self._check_authority(principal, declaration.goods, now.date())
+        note = checked_note(command.note, "the note", "declaration.invalid_note")
+        declaration.cancel(now, principal.party, note)
         return self._save(context, declaration, principal, "declaration.cancel")
 
 
@@ -404,9 +456,9 @@ def _publish(uow: UnitOfWork, declaration: Declaration, events: Sequence[object]
                      {"version": declaration.version, "events": payloads})  # fmt: skip
 
 
-def _apply(declaration: Declaration, command: Decide, outcome: InspectionOutcome | None,
-           now: datetime) -> None:  # fmt: skip
-    who, note = command.principal.party, command.note
+def _apply(declaration: Declaration, command: Decide, note: str | None,
+           outcome: InspectionOutcome | None, now: datetime) -> None:  # fmt: skip
+    who = command.principal.party
     if outcome is not None:  # what an inspection found, recorded before what is decided on it
         # The note goes with the inspection when recording it is the whole decision.
         alone = command.action is Action.INSPECT
@@ -419,28 +471,6 @@ def _apply(declaration: Declaration, command: Decide, outcome: InspectionOutcome
         declaration.request_documents(now, who, note)
     elif outcome is None:
         declaration.order_inspection(now, who, note)
-
-
-def _check_acts_for(principal: Principal, goods: Goods) -> None:
-    if principal.role is Role.ADMIN:
-        return
-    party = party_key(principal.party)
-    if party not in (goods.importer.key, goods.declarant.key):
-        raise InvalidInput(
-            f"you act for '{principal.party}', who is neither the importer nor the declarant",
-            code="declaration.not_your_party",
-            hint="Lodge as the importer, or name yourself as the declarant.",
-            details={"field": "declarant.name"},
-        )
-    if principal.role is Role.TRADER and party != goods.importer.key:
-        # Declaring for another is a broker's trade: a trader naming itself the declarant of
-        # another importer's goods could use up that importer's Form E.
-        raise InvalidInput(
-            f"you act for '{principal.party}', a trader, who is not the importer",
-            code="declaration.not_your_party",
-            hint="A trader lodges its own imports; a customs broker lodges for others.",
-            details={"field": "declarant.name"},
-        )
 
 
 def _who(role: Role) -> str:

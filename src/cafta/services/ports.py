@@ -14,13 +14,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, Protocol
+
+from cafta.clearance.representation import Representation
 
 __all__ = [
     "AuditEntry",
     "AuditLog",
+    "AuthorityLookup",
     "CertificateClaims",
     "DeclarationFilter",
     "DeclarationRecord",
@@ -32,6 +35,7 @@ __all__ = [
     "Outbox",
     "OutboxMessage",
     "Principal",
+    "RepresentationStore",
     "Role",
     "TokenRecord",
     "TokenStore",
@@ -247,6 +251,44 @@ class CertificateClaims(Protocol):
         ...
 
 
+class RepresentationStore(Protocol):
+    """Importers' authorities for customs brokers (:mod:`cafta.clearance.representation`)."""
+
+    def add(self, representation: Representation) -> None:
+        """Record a new representation; an id recorded before is a ``Conflict``."""
+        ...
+
+    def get(self, representation_id: str) -> Representation | None: ...
+
+    def save_revocation(self, representation: Representation) -> None:
+        """Store the withdrawal (``revoked_at`` and ``revoked_by``) of a recorded one; a
+        ``Conflict`` (``representation.revoked``) if it was withdrawn meanwhile."""
+        ...
+
+    def lock_pair(self, importer_key: str, broker_key: str) -> None:
+        """Hold, until this transaction ends, the right to record authorities of this importer
+        for this broker: two grants for the same pair at once are checked one after the
+        other, so both cannot pass the overlap check."""
+        ...
+
+    def list(
+        self,
+        importer_key: str | None = None,
+        broker_key: str | None = None,
+        include_revoked: bool = False,
+    ) -> Sequence[Representation]:
+        """The representations of this importer and broker (by party key) when given,
+        oldest first (``granted_at``, then ``id``); withdrawn ones only if asked."""
+        ...
+
+
+class AuthorityLookup(Protocol):
+    def in_force(self, importer_key: str, broker_key: str, on: date) -> bool:
+        """Whether a representation of ``importer_key`` by ``broker_key`` is in force on
+        ``on``: asked outside any unit of work before a broker's lodging runs its pipeline."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction over every store. ``with uow:`` begins; leaving the block without
     ``commit()`` rolls back."""
@@ -258,6 +300,7 @@ class UnitOfWork(Protocol):
     labels: LabelStore
     tokens: TokenStore
     certificate_claims: CertificateClaims
+    representations: RepresentationStore
 
     def __enter__(self) -> UnitOfWork: ...
 

@@ -21,6 +21,9 @@ Mount it on the API's application (``create_app(..., extra_routes=[portal_router
   declaration, typed in or as a file;
 * ``GET /dashboard``: declarations per hour, clearance times, lanes against quotas, ACFTA use,
   top lines and origins, for officers and administrators (charts drawn on the server);
+* ``GET|POST /representations``, ``GET|POST /representations/{id}/withdrawal``: brokers'
+  authorities to declare for importers: a trader grants and withdraws its own, a broker gives
+  one up, officers and administrators read the whole register;
 * ``GET /static/...``: the style sheet and the script;
 * any other address whose first segment is none of the application's (``/nothing``): the
   portal's 404 page for a browser, the application's own answer for other clients and under
@@ -44,6 +47,7 @@ from cafta.bootstrap import Services
 from cafta.certificates.trust import TrustList
 from cafta.services.clearance import Clearance
 from cafta.services.ports import TokenStore
+from cafta.services.representations import Representations
 from cafta.services.snapshots import Snapshots
 from cafta.web import charts
 from cafta.web.context import OPT_KEY, Portal
@@ -59,6 +63,7 @@ from cafta.web.pages import (
     lodging,
     missing,
     origin,
+    representations,
     signin,
     tariff,
 )
@@ -95,6 +100,10 @@ PAGES: tuple[ControllerRouterHandler, ...] = (
     amending.amend_typed,
     amendments.cancel,
     dashboard.dashboard,
+    representations.register_page,
+    representations.grant,
+    representations.withdrawal_form,
+    representations.withdraw,
     missing.not_found,
 )
 """Every page handler."""
@@ -113,12 +122,15 @@ def portal_router(
     trust: Callable[[], TrustList] | None = None,
     settings: PortalSettings | None = None,
     clearance: Clearance | None = None,
+    representations: Representations | None = None,
 ) -> Router:
     """The portal over ``services``: ``tokens`` resolves the sign-in tokens, ``trust`` gives the
     trust list Form E are checked against (``None``: none is trusted), ``settings`` default to
     the environment's (:class:`~cafta.web.settings.PortalSettings`), ``clearance`` is the node's
     clearance services the declaration pages read and decide with (``None``: those pages answer
-    503). With them, the dashboard's chart renderer starts in the background."""
+    503). With them, the dashboard's chart renderer starts in the background.
+    ``representations`` is the node's register of brokers' authorities (``None``: its page
+    answers 503)."""
     if clearance is not None:
         charts.warm_up()
     settings = settings or PortalSettings.from_env()
@@ -130,6 +142,7 @@ def portal_router(
         trust=trust,
         clearance=clearance,
         dashboards=Snapshots(settings.dashboard_refresh),
+        representations=representations,
     )
     static = create_static_files_router(
         path="/static",

@@ -20,6 +20,7 @@ from cafta.core.errors import CaftaError
 from cafta.services.clearance import Clearance
 from cafta.services.dashboard import Dashboard, Period
 from cafta.services.ports import TokenStore
+from cafta.services.representations import Representations
 from cafta.services.snapshots import Snapshots
 from cafta.web.settings import PortalSettings
 from cafta.web.templating import Templates
@@ -43,6 +44,8 @@ class Portal:
     """The node's clearance services (declarations, decisions); ``None``: no node database."""
     dashboards: Snapshots[Period, Dashboard] = field(default_factory=Snapshots)
     """The dashboard's figures, kept per period for ``settings.dashboard_refresh``."""
+    representations: Representations | None = None
+    """The node's register of brokers' authorities; ``None``: no node database."""
 
     def __deepcopy__(self, memo: dict[int, object]) -> Portal:
         """The portal itself: Litestar copies a router's ``opt`` when it is registered, and the
@@ -56,6 +59,16 @@ class Portal:
                 "this server has no node database for declarations", code="clearance.unavailable"
             )
         return self.clearance
+
+    def node_representations(self) -> Representations:
+        """The node's register of representations; a 503 page (``clearance.unavailable``)
+        without it."""
+        if self.representations is None:
+            raise CaftaError(
+                "this server has no node database for the register of representations",
+                code="clearance.unavailable",
+            )
+        return self.representations
 
     def trust_list(self) -> TrustList:
         """The trust list now; an empty one (every certificate untrusted) when none is set."""

@@ -2,7 +2,9 @@
 
 Public pages (``roles`` is ``None``) are for everyone, signed in or not: the engines are public
 information tools. The others are items with the roles that may see them: declarations (traders,
-brokers, officers, administrators), the dashboard (officers and administrators).
+brokers, officers, administrators), the brokers' authorities (one page, named for each role:
+"Brokers" for a trader, the importer who gives them, "Authorities" for the others), the dashboard
+(officers and administrators).
 """
 
 from __future__ import annotations
@@ -40,6 +42,10 @@ MENU: tuple[MenuItem, ...] = (
         "/declarations",
         N_("Declarations"),
         frozenset({Role.TRADER, Role.BROKER, Role.OFFICER, Role.ADMIN}),
+    ),
+    MenuItem("/representations", N_("Brokers"), frozenset({Role.TRADER})),
+    MenuItem(
+        "/representations", N_("Authorities"), frozenset({Role.BROKER, Role.OFFICER, Role.ADMIN})
     ),
     MenuItem("/dashboard", N_("Dashboard"), frozenset({Role.OFFICER, Role.ADMIN})),
 )

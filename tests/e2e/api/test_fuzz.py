@@ -8,7 +8,8 @@ schemathesis reads the document when the module is collected (its lazy, fixture-
 does not work with pytest 9), so the application is built here rather than from the fixtures,
 over a node with a SQLite database of its own. Declarations are lodged with the token of the
 broker the documented example names, so the example clears; decisions are made with an
-officer's token.
+officer's token, and the register of representations is worked with an administrator's (who may
+grant, read and withdraw any authority).
 """
 
 from __future__ import annotations
@@ -41,8 +42,10 @@ _HOME = tempfile.TemporaryDirectory(prefix="cafta-api-fuzz-")
 _TOKENS = InMemoryTokenStore()
 _BROKER = issue_token(_TOKENS, Role.BROKER, "Pingxiang Border Brokers Co.", _NOW)
 _OFFICER = issue_token(_TOKENS, Role.OFFICER, "Officer Li (CNYYG)", _NOW)
+_ADMIN = issue_token(_TOKENS, Role.ADMIN, "Operator (CNYYG)", _NOW)
 _HEADERS = {"Authorization": f"Bearer {_BROKER}"}
 _OFFICER_HEADERS = {"Authorization": f"Bearer {_OFFICER}"}
+_ADMIN_HEADERS = {"Authorization": f"Bearer {_ADMIN}"}
 _KEY = Ed25519Signer.generate()
 _AUTHORITY = IssuingAuthority("MM-MOC", "MM")
 _TRUST = TrustList((_AUTHORITY,), (TrustedKey(_AUTHORITY, _KEY.public_key),), party="CN")
@@ -50,7 +53,8 @@ _SERVICES = bootstrap.build(Settings(home=Path(_HOME.name)), clock=FixedClock(_N
 _NODE = bootstrap.open_node(
     _SERVICES, f"sqlite:///{Path(_HOME.name) / 'cafta.db'}", upgrade=True, risk_seed=7
 )
-_APP = create_app(_SERVICES, tokens=_TOKENS, trust=lambda: _TRUST, clearance=_NODE.clearance)
+_APP = create_app(_SERVICES, tokens=_TOKENS, trust=lambda: _TRUST, clearance=_NODE.clearance,
+                  representations=_NODE.representations)  # fmt: skip
 
 schema = schemathesis.openapi.from_asgi("/schema/openapi.json", _APP)
 # Every request carries the token, and unknown query parameters are ignored by design: neither
@@ -76,6 +80,8 @@ def test_no_input_makes_the_api_fail(case: Any) -> None:
     # that does not exist): the document cannot say that, so "valid means accepted" is not
     # checked; everything else is.
     headers = _OFFICER_HEADERS if case.operation.path.endswith("/decisions") else _HEADERS
+    if case.operation.path.startswith("/api/v1/representations"):
+        headers = _ADMIN_HEADERS
     case.call_and_validate(headers=headers, excluded_checks=[positive_data_acceptance])
 
 

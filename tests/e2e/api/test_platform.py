@@ -59,6 +59,9 @@ def test_the_openapi_document_lists_every_route(client: TestClient[Litestar]) ->
         "/api/v1/declarations/{declaration_id}/decisions",
         "/api/v1/declarations/{declaration_id}/amendments",
         "/api/v1/declarations/{declaration_id}/cancellation",
+        "/api/v1/representations",
+        "/api/v1/representations/{representation_id}",
+        "/api/v1/representations/{representation_id}/revocation",
     }
     assert document["components"]["securitySchemes"]["bearer"] == {
         "type": "http",

@@ -313,3 +313,37 @@ def test_the_goods_table_scrolls_in_its_box_on_a_phone(page: Page, server: Serve
                          "'aria-labelledby')).textContent")  # fmt: skip
     assert name == "Goods declared"
     screenshot(page, "declaration-phone")
+
+
+def test_an_importer_authorises_its_broker_who_then_lodges_for_it(
+    page: Page, server: Server
+) -> None:
+    """The trader withdraws the demo broker's authority (after the confirmation step), grants
+    it again on its Brokers page, and the broker, offered the importer as it types, lodges a
+    declaration for it."""
+    importer, broker = "Guangxi Fresh Fruit Trading (demo)", "Pingxiang Border Brokers (demo)"
+    sign_in(page, server.tokens["trader"])
+    page.get_by_role("navigation").get_by_role("link", name="Brokers").click()
+    expect(page.locator("h1")).to_have_text("Your customs brokers")
+    page.get_by_role("link", name=f"Withdraw the authority of {broker}").click()
+    expect(page.locator("h1")).to_have_text("Withdraw an authority")
+    page.get_by_role("button", name="Withdraw the authority").click()
+    expect(page.locator(".notice")).to_contain_text(f"{broker} may no longer declare")
+    page.fill("#f-broker", broker)
+    page.fill("#f-reference", "WT-2026-0142")
+    page.get_by_role("button", name="Grant the authority").click()
+    expect(page.locator(".notice")).to_contain_text(f"{broker} may declare for {importer}")
+    screenshot(page, "brokers")
+
+    sign_in(page, server.tokens["broker"])
+    page.get_by_role("navigation").get_by_role("link", name="Authorities").click()
+    expect(page.locator("table.authorities")).to_contain_text(importer)
+    page.goto("/declarations/new")
+    options = page.locator("datalist#importers option")
+    assert importer in options.evaluate_all("(all) => all.map((o) => o.value)")
+    _fill_durian(page, "598000.00")
+    page.fill("#f-importer_name", importer)
+    page.fill("#f-i-0-quantity", "17500")
+    page.locator("#declaration-form button[value=lodge]").last.click()
+    page.wait_for_url(re.compile(r"/declarations/CD[^/?]+\?lodged=1$"))
+    expect(page.locator("main")).to_contain_text("Your declaration was lodged.")

@@ -25,6 +25,7 @@ POST_ROUTES = [
     "/signout",
     "/declarations/new",
     "/declarations/upload",
+    "/representations",
 ]
 ON_A_DECLARATION = ["decision", "amendment", "amend", "cancellation"]
 """The forms of a declaration's page: ``/declarations/{declaration_id:str}/<form>``."""
@@ -34,7 +35,12 @@ reads no form and changes nothing, so it needs no token."""
 
 
 @pytest.mark.parametrize(
-    "path", [*POST_ROUTES, *(f"/declarations/CD20260601-X/{form}" for form in ON_A_DECLARATION)]
+    "path",
+    [
+        *POST_ROUTES,
+        *(f"/declarations/CD20260601-X/{form}" for form in ON_A_DECLARATION),
+        "/representations/rep_0123456789ab/withdrawal",
+    ],
 )
 def test_a_post_without_the_token_is_refused(
     client: TestClient[Litestar], page: Parse, form_token: Token, path: str
@@ -55,7 +61,8 @@ def test_every_post_route_is_checked(app: Litestar) -> None:
         if "POST" in getattr(route, "methods", ()) and not route.path.startswith("/api/")
     }
     assert posts == {*POST_ROUTES, NOT_FOUND, *(f"/declarations/{{declaration_id:str}}/{form}"
-                                                for form in ON_A_DECLARATION)}  # fmt: skip
+                                                for form in ON_A_DECLARATION),
+                     "/representations/{representation_id:str}/withdrawal"}  # fmt: skip
 
 
 def test_every_post_form_carries_the_token(

@@ -35,6 +35,8 @@ def test_the_node_uses_the_active_model(
         document = json.loads(EXAMPLE.read_text(encoding="utf-8"))
         document["items"][0].pop("preference")
         broker = Principal(Role.BROKER, "Pingxiang Border Brokers Co.")
+        node.representations.grant(Principal(Role.ADMIN, "test"), broker.party,
+                                   importer=document["importer"]["name"])  # fmt: skip
         declaration = node.clearance.lodge(Lodge(document, broker)).declaration
     finally:
         node.close()

@@ -11,6 +11,9 @@ from tests.conftest import cli
 
 ROOT = Path(__file__).resolve().parents[3]
 EXAMPLES = ROOT / "examples"
+AUTHORITY = ("representations", "grant", "--importer", "Guangxi Fresh Fruit Trading Co.",
+             "--broker", "Pingxiang Border Brokers Co.")  # fmt: skip
+"""The durian example's broker lodges for its importer under the importer's authority."""
 
 
 def test_the_examples_clear_through_the_node(
@@ -35,6 +38,8 @@ def test_the_examples_clear_through_the_node(
         code, out, err = cli(capsys, "co", "receive", cert, *db)
         assert code == 0 and "stored" in out, err
 
+    code, _, err = cli(capsys, *AUTHORITY, *db)
+    assert code == 0, err
     code, out, err = cli(capsys, "declare", "submit",
                          EXAMPLES / "declarations" / "durian-youyiguan.json", *db,
                          "--idempotency-key", "truck-70-1234", "--wait", "--json")  # fmt: skip
@@ -65,7 +70,9 @@ def test_the_examples_clear_through_the_node(
         assert code == 0, err
         assert json.loads(out)["status"] == "released"
     code, out, _ = cli(capsys, "declare", "list", *db, "--json")
-    assert {d["id"] for d in json.loads(out)} == {durian["id"], beans["id"]}
+    page = json.loads(out)
+    assert {d["id"] for d in page["items"]} == {durian["id"], beans["id"]}
+    assert (page["total"], page["limit"], page["offset"]) == (2, 50, 0)
     code, out, _ = cli(capsys, "declare", "list", *db, "--limit", "1")
     assert code == 0 and "the newest 1 of 2; --limit shows more" in out
     assert all(text in out for text in (beans["id"], "CNQIN", "released", "Qingdao Harvest"))
@@ -82,6 +89,8 @@ def test_the_examples_clear_through_the_node(
 def test_a_declaration_citing_an_unknown_certificate_pays_mfn(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, database_url: str
 ) -> None:
+    code, _, err = cli(capsys, *AUTHORITY, "--database", database_url)
+    assert code == 0, err
     code, out, err = cli(capsys, "declare", "submit",
                          EXAMPLES / "declarations" / "durian-youyiguan.json",
                          "--database", database_url, "--json")  # fmt: skip

@@ -21,7 +21,6 @@ from cafta.services.ports import Principal, Role
 
 NOW = datetime(2026, 6, 1, 2, 30, tzinfo=UTC)
 ROOT = Path(__file__).resolve().parents[3]
-BROKER = Principal(Role.BROKER, "Pingxiang Border Brokers Co.")
 
 RULES = """
 watch_lists:
@@ -65,7 +64,9 @@ def _files(tmp_path: Path) -> dict[str, str]:
 
 
 def _lodge(node: bootstrap.Node, document: Any) -> Declaration:
-    return node.clearance.lodge(Lodge(document, BROKER)).declaration
+    """Lodged by the importer itself: the risk set-up, not brokers' authorities, is tested."""
+    importer = Principal(Role.TRADER, document["importer"]["name"])
+    return node.clearance.lodge(Lodge(document, importer)).declaration
 
 
 def test_the_node_decides_with_the_configured_rules_quotas_and_register(

@@ -44,14 +44,15 @@ from cafta.services.clearance import Lodge
 from cafta.services.ports import Principal, Role
 
 node = bootstrap.open_node(bootstrap.build(), url, risk_seed=1)
-broker = Principal(Role.BROKER, "Pingxiang Border Brokers Co.")
 failures = []
 try:
     barrier.wait(60)
     for n in range(count):
-        document = {**template, "importer": {"name": f"Importer {tag}{n} Co.", "country": "CN"}}
+        importer = f"Importer {tag}{n} Co."
+        document = {**template, "importer": {"name": importer, "country": "CN"},
+                    "declarant": {"name": importer, "country": "CN"}}
         try:
-            node.clearance.lodge(Lodge(document, broker))
+            node.clearance.lodge(Lodge(document, Principal(Role.TRADER, importer)))
         except Exception as error:
             failures.append(f"{type(error).__name__}: {error}")
 finally:

@@ -74,6 +74,7 @@ def test_a_command_whose_reader_goes_away_exits_as_it_would_have(
     assert (code, err) == (0, "")
 
 
+@pytest.mark.usefixtures("example_authority")
 def test_a_held_declaration_exits_3_and_is_lodged_once(
     capsys: pytest.CaptureFixture[str], db: tuple[str, str], monkeypatch: pytest.MonkeyPatch,
     pipe_fd: int,
@@ -86,7 +87,7 @@ def test_a_held_declaration_exits_3_and_is_lodged_once(
     assert (code, err) == (0, "")
     monkeypatch.undo()
     code, out, _ = cli(capsys, "declare", "list", *db, "--json")
-    (lodged,) = json.loads(out)
+    (lodged,) = json.loads(out)["items"]
     monkeypatch.setattr(sys, "stdout", ClosedEarly(pipe_fd, keep=1))
     code, _, err = cli(capsys, "declare", "show", lodged["id"], *db)
     assert (code, err) == (0, "")
@@ -95,6 +96,7 @@ def test_a_held_declaration_exits_3_and_is_lodged_once(
 _CAFTA = "import sys; from cafta.cli.main import main; sys.argv[0] = 'cafta'; main()"
 
 
+@pytest.mark.usefixtures("example_authority")
 def test_a_process_writing_into_a_closed_pipe_keeps_its_exit_status(
     capsys: pytest.CaptureFixture[str], db: tuple[str, str], tmp_path: Path
 ) -> None:
@@ -111,4 +113,4 @@ def test_a_process_writing_into_a_closed_pipe_keeps_its_exit_status(
         os.close(write_end)
     assert (done.returncode, done.stderr) == (3, "")
     code, out, _ = cli(capsys, "declare", "list", *db, "--json")
-    assert code == 0 and len(json.loads(out)) == 1
+    assert code == 0 and len(json.loads(out)["items"]) == 1

@@ -98,6 +98,11 @@ def _bracketed_declaration(tmp_path: Path) -> Path:
 def test_declare_prints_a_quoted_reference_and_an_importer_as_written(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, db: tuple[str, str]
 ) -> None:
+    code, out, err = cli(capsys, "representations", "grant", "--importer",
+                         "Guangxi [red]Fresh[/red] Fruit", "--broker",
+                         "Pingxiang Border Brokers Co.", *db)  # fmt: skip
+    assert code == 0, err
+    assert "may declare for Guangxi [red]Fresh[/red] Fruit" in out
     code, out, err = cli(capsys, "declare", "submit", _bracketed_declaration(tmp_path), *db)
     assert code == 0, err
     assert "Form E denied: no Form E with reference E2026TH-[x]AB has been received" in out

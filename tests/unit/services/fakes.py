@@ -6,11 +6,12 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from cafta.clearance.declaration import Declaration, LaneChoice
 from cafta.clearance.lifecycle import Lane
+from cafta.clearance.representation import Representation
 from cafta.core.errors import Conflict
 from cafta.services.ports import (
     AuditEntry,
@@ -36,6 +37,7 @@ class Memory:
     """Certificate reference → the declaration holding it."""
     released: set[str] = field(default_factory=set)
     """References let go of in the pending transaction."""
+    representations: dict[str, Representation] = field(default_factory=dict)
     commits: int = 0
 
 
@@ -186,6 +188,35 @@ class _Claims:
             self.uow.pending.released.discard(reference)
 
 
+class _Representations:
+    def __init__(self, uow: FakeUnitOfWork) -> None:
+        self.uow = uow
+
+    def _all(self) -> dict[str, Representation]:
+        return {**self.uow.memory.representations, **self.uow.pending.representations}
+
+    def add(self, representation: Representation) -> None:
+        if representation.id in self._all():
+            raise Conflict("exists", code="representation.duplicate")
+        self.uow.pending.representations[representation.id] = representation
+
+    def get(self, representation_id: str) -> Representation | None:
+        return self._all().get(representation_id)
+
+    def save_revocation(self, representation: Representation) -> None:
+        self.uow.pending.representations[representation.id] = representation
+
+    def lock_pair(self, importer_key: str, broker_key: str) -> None:
+        """One fake transaction at a time: nothing to lock."""
+
+    def list(self, importer_key: str | None = None, broker_key: str | None = None,
+             include_revoked: bool = False) -> Sequence[Representation]:  # fmt: skip
+        found = [r for r in self._all().values()
+                 if importer_key in (None, r.importer_key) and broker_key in (None, r.broker_key)
+                 and (include_revoked or not r.revoked)]  # fmt: skip
+        return sorted(found, key=lambda r: (r.granted_at, r.id))
+
+
 class FakeUnitOfWork:
     def __init__(self, memory: Memory) -> None:
         self.memory = memory
@@ -197,6 +228,7 @@ class FakeUnitOfWork:
         self.labels = _Labels(self)
         self.tokens = _Tokens(self)
         self.certificate_claims = _Claims(self)
+        self.representations = _Representations(self)
 
     def __enter__(self) -> FakeUnitOfWork:
         self.pending = Memory()
@@ -216,6 +248,7 @@ class FakeUnitOfWork:
         for reference in p.released:
             m.claims.pop(reference, None)
         m.claims.update(p.claims)
+        m.representations.update(p.representations)
         m.commits += 1
         self.pending = Memory()
 
@@ -235,3 +268,18 @@ class FixedLanes:
 
 def with_lane(record: DeclarationRecord, **changes: Any) -> DeclarationRecord:
     return replace(record, **changes)
+
+
+def authorise(memory: Memory, importer: str, broker: str, since: date = date(2020, 1, 1)) -> None:
+    """Record in ``memory`` that ``importer`` lets ``broker`` declare for it from ``since``."""
+    at = datetime(since.year, since.month, since.day, tzinfo=UTC)
+    granted = Representation.grant(f"rep_{len(memory.representations):012x}", importer, broker,
+                                   by=importer, at=at)  # fmt: skip
+    memory.representations[granted.id] = granted
+
+
+class EveryAuthority:
+    """An authority look-up that finds every broker authorised: for tests about something else."""
+
+    def in_force(self, importer_key: str, broker_key: str, on: date) -> bool:
+        return True

@@ -27,7 +27,7 @@ from cafta.services.preference import PreferenceChecker
 from cafta.services.writes import OneByOne, Writer
 from cafta.tariff.schedule import bundled_schedule
 
-from .fakes import FakeUnitOfWork, FixedLanes, Memory
+from .fakes import FakeUnitOfWork, FixedLanes, Memory, authorise
 
 NOW = datetime(2026, 6, 1, 2, 30, tzinfo=UTC)
 IMPORTER = "Guangxi Fresh Fruit Trading Co."
@@ -73,8 +73,11 @@ def durian(certificate: str | None = None, **item: Any) -> dict[str, Any]:
 
 def clearance(trust: TrustList, lane: Lane = Lane.GREEN, memory: Memory | None = None,
               received: dict[str, str] | None = None,
-              lanes: LaneSelector | None = None) -> tuple[Clearance, Memory]:  # fmt: skip
+              lanes: LaneSelector | None = None,
+              authorised: bool = True) -> tuple[Clearance, Memory]:  # fmt: skip
     memory = memory or Memory()
+    if authorised and not memory.representations:
+        authorise(memory, IMPORTER, BROKER)
     rules = Rulebook(ACFTA)
     checker = PreferenceChecker(
         trust=lambda: trust, verifier=Ed25519Verifier(), policy=VerificationPolicy(),
@@ -407,7 +410,7 @@ def test_a_decision_naming_no_version_is_made_again_on_the_one_that_won(
     nothing = {"found": False, "what": "seals intact"}
     service.writer = _RacedOnce(OneByOne(service.uow), lambda: other.decide(
         Decide(held.id, second, Action.INSPECT, None, nothing)))  # fmt: skip
-    released = service.decide(Decide(held.id, OFFICER, Action.RELEASE, "in order"))
+    released = service.decide(Decide(held.id, OFFICER, Action.RELEASE, "in order", nothing))
     assert (released.status, released.version) == (Status.RELEASED, 3)
     assert [h["event"] for h in released.history][-2:] == ["InspectionRecorded", "GoodsReleased"]
     # Naming the version read: refused, as before.
@@ -415,12 +418,12 @@ def test_a_decision_naming_no_version_is_made_again_on_the_one_that_won(
     service.writer = _RacedOnce(OneByOne(service.uow), lambda: other.decide(
         Decide(again.id, second, Action.INSPECT, None, nothing)))  # fmt: skip
     with pytest.raises(Conflict) as caught:
-        service.decide(Decide(again.id, OFFICER, Action.RELEASE, expected_version=1))
+        service.decide(Decide(again.id, OFFICER, Action.RELEASE, None, nothing, expected_version=1))
     assert caught.value.code == "declaration.version"
     # The race lost to a release: made again, it is refused for what it is now.
     third = service.lodge(Lodge(durian(), TRADER)).declaration
     service.writer = _RacedOnce(OneByOne(service.uow), lambda: other.decide(
-        Decide(third.id, second, Action.RELEASE)))  # fmt: skip
+        Decide(third.id, second, Action.RELEASE, None, nothing)))  # fmt: skip
     with pytest.raises(Conflict) as late:
         service.decide(Decide(third.id, OFFICER, Action.REJECT))
     assert late.value.code == "declaration.transition"
@@ -494,3 +497,38 @@ def test_an_inspection_recorded_alone_keeps_the_officer_s_note(trust: TrustList)
     rejected = service.decide(Decide(held.id, OFFICER, Action.REJECT, "goods seized", found))
     recorded, decided = rejected.history[-2:]
     assert (recorded["detail"]["note"], decided["detail"]["note"]) == (None, "goods seized")
+
+
+def test_a_red_declaration_is_released_with_its_inspection_outcome_in_one_decision(
+    trust: TrustList,
+) -> None:
+    service, memory = clearance(trust, Lane.RED)
+    held = service.lodge(Lodge(durian(), TRADER)).declaration
+    with pytest.raises(Conflict) as refused:
+        service.decide(Decide(held.id, OFFICER, Action.RELEASE, "looks fine"))
+    assert refused.value.code == "declaration.inspection_due"
+    assert memory.labels == [] and service.get(held.id, OFFICER).version == 1
+    outcome = {"found": False, "what": "seals intact, cargo as declared"}
+    released = service.decide(Decide(held.id, OFFICER, Action.RELEASE, "in order", outcome))
+    assert released.status is Status.RELEASED
+    assert [h["event"] for h in released.history][-2:] == ["InspectionRecorded", "GoodsReleased"]
+    (label,) = memory.labels
+    assert (label.declaration_id, label.found) == (held.id, False)
+
+
+def test_notes_and_findings_holding_control_characters_are_refused(trust: TrustList) -> None:
+    service, memory = clearance(trust, Lane.RED)
+    held = service.lodge(Lodge(durian(), TRADER)).declaration
+    with pytest.raises(InvalidInput) as what:
+        service.decide(Decide(held.id, OFFICER, Action.INSPECT, None,
+                              {"found": True, "what": "hidden\x00cargo"}))  # fmt: skip
+    assert what.value.code == "decision.invalid_field" and "outcome.what" in what.value.message
+    with pytest.raises(InvalidInput) as note:
+        service.decide(Decide(held.id, OFFICER, Action.REJECT, "bad\x00note"))
+    assert note.value.code == "decision.invalid_note"
+    with pytest.raises(InvalidInput) as cancel:
+        service.cancel(Cancel(held.id, TRADER, "wrong\x1btruck"))
+    assert cancel.value.code == "declaration.invalid_note"
+    assert memory.labels == [] and service.get(held.id, OFFICER).version == 1
+    kept = service.decide(Decide(held.id, OFFICER, Action.REJECT, "  line one\nline two  "))
+    assert kept.history[-1]["detail"]["note"] == "line one\nline two"

@@ -40,7 +40,7 @@ from cafta.services.preference import PreferenceChecker
 from cafta.services.risk_lanes import RiskLanes, default_risk_engine
 from cafta.tariff.schedule import bundled_schedule
 
-from .fakes import FakeUnitOfWork, FixedLanes, Memory
+from .fakes import EveryAuthority, FakeUnitOfWork, FixedLanes, Memory
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 START = datetime(2026, 6, 1, 8, 0, tzinfo=SHANGHAI)  # Monday 08:00 in Beijing time
@@ -99,7 +99,7 @@ class Node:
         )  # fmt: skip
         self.clearance = Clearance(
             uow=self.uow, clock=self.clock, schedule=bundled_schedule, rates=RATES,
-            preference=checker, lanes=self.lanes,
+            preference=checker, lanes=self.lanes, authority=EveryAuthority(),
         )  # fmt: skip
 
     def uow(self, read_only: bool = False) -> FakeUnitOfWork:

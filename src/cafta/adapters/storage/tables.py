@@ -35,6 +35,7 @@ __all__ = [
     "inspection_labels",
     "metadata",
     "outbox",
+    "representations",
     "tokens",
     "trusted_keys",
 ]
@@ -176,6 +177,26 @@ certificate_claims = Table(
     Index(None, "declaration_id"),
 )
 """The Form E each live declaration is granted the preference on: one holder per reference."""
+
+representations = Table(
+    "representations",
+    metadata,
+    Column("id", Text, primary_key=True),
+    Column("importer", Text, nullable=False),
+    Column("importer_key", Text, nullable=False),
+    Column("broker", Text, nullable=False),
+    Column("broker_key", Text, nullable=False),
+    Column("valid_from", Date, nullable=False),
+    Column("valid_until", Date, nullable=True),
+    Column("reference", Text, nullable=True),
+    Column("granted_by", Text, nullable=False),
+    Column("granted_at", UtcDateTime, nullable=False),
+    Column("revoked_at", UtcDateTime, nullable=True),
+    Column("revoked_by", Text, nullable=True),
+    Index(None, "importer_key", "broker_key"),
+    Index(None, "broker_key"),
+)
+"""Importers' authorities for customs brokers to declare their goods (migration 0005)."""
 
 received_certificates = Table(
     "received_certificates",

@@ -27,6 +27,7 @@ from cafta.adapters.storage.idempotency import SqlIdempotencyStore
 from cafta.adapters.storage.labels import SqlLabelStore
 from cafta.adapters.storage.outbox import SqlOutbox
 from cafta.adapters.storage.received import ReceivedCertificateStore
+from cafta.adapters.storage.representations import SqlRepresentationStore
 from cafta.adapters.storage.tokens import SqlTokenStore
 from cafta.adapters.storage.trusted_keys import TrustedKeyStore
 from cafta.core.errors import CaftaError
@@ -37,6 +38,7 @@ from cafta.services.ports import (
     IdempotencyStore,
     LabelStore,
     Outbox,
+    RepresentationStore,
     TokenStore,
     UnitOfWork,
     UnitOfWorkFactory,
@@ -57,6 +59,7 @@ class SqlUnitOfWork:
     trusted_keys: TrustedKeyStore
     received: ReceivedCertificateStore
     certificate_claims: CertificateClaims
+    representations: RepresentationStore
 
     def __init__(self, engine: Engine, *, read_only: bool = False) -> None:
         self.db = StorageConnection(engine, read_only=read_only)
@@ -70,6 +73,7 @@ class SqlUnitOfWork:
         self.trusted_keys = TrustedKeyStore(self.db)
         self.received = ReceivedCertificateStore(self.db)
         self.certificate_claims = SqlCertificateClaims(self.db)
+        self.representations = SqlRepresentationStore(self.db)
 
     def __enter__(self) -> SqlUnitOfWork:
         self.db.open()
