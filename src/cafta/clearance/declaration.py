@@ -193,17 +193,21 @@ class Declaration:
         recorded yet (:meth:`review_lane`). Amending cannot then buy a new draw of the lanes,
         nor turn a finding into a release no officer made."""
         floor = self.review_lane()
-        if floor is not None and _RANK[choice.lane] < _RANK[floor]:
+        if floor is not None:
+            # The first reason says so whether the amendment raised the lane or the risk engine
+            # chose one at least as strict: either way an officer, not the system, decides.
             why = (
                 "an inspection ordered before the amendment is still to be recorded"
                 if floor is Lane.RED
                 else "an officer checks the amendment's documents"
             )
+            raised = _RANK[choice.lane] < _RANK[floor]
+            lane = floor if raised else choice.lane
             choice = LaneChoice(
-                floor,
+                lane,
                 choice.score,
-                "rule",
-                (f"{floor.value}: amended after being held; {why}", *choice.reasons),
+                "rule" if raised else choice.selected_by,
+                (f"{lane.value}: amended after being held; {why}", *choice.reasons),
             )
         target = _LANE_STATUS[choice.lane]
         if self.status is not Status.ASSESSED or self.lane is not None:
@@ -235,8 +239,16 @@ class Declaration:
     @property
     def may_be_withdrawn(self) -> bool:
         """Whether the declarant may cancel it now (:meth:`cancel`)."""
-        found = self.inspection is not None and self.inspection.found
-        return not self.status.final and not self.inspection_due and not found
+        return not self.status.final and not self.inspection_due and not self.finding_recorded
+
+    @property
+    def finding_recorded(self) -> bool:
+        """Whether any inspection recorded found something. A later outcome (a second
+        inspection that found nothing) does not undo it: the finding stays on the record."""
+        return any(
+            entry["event"] == "InspectionRecorded" and entry["detail"].get("found")
+            for entry in self.history
+        )
 
     @property
     def inspection_due(self) -> bool:
@@ -266,7 +278,20 @@ class Declaration:
     # --- officers and declarants ------------------------------------------------------------
 
     def release(self, at: datetime, by: str, note: str | None = None) -> None:
+        """Release the goods. Not while a physical inspection is due (a red lane, an
+        officer's order) and its outcome is not recorded: the outcome is what the release
+        rests on, and the label the risk model learns from (an officer records it with the
+        release, in one decision)."""
         check_transition(self.status, Status.RELEASED, "release")
+        if self.inspection_due:
+            raise Conflict(
+                "cannot release this declaration: the inspection it is held for has no "
+                "recorded outcome",
+                code="declaration.inspection_due",
+                hint="Record what the inspection found (an outcome: found or not) with the "
+                "release, or reject the declaration.",
+                details={"status": self.status.value, "action": "release"},
+            )
         self.status = Status.RELEASED
         self._record(GoodsReleased(self.id, at, by, self.lane.lane.value if self.lane else None,
                                    note))  # fmt: skip
@@ -303,7 +328,7 @@ class Declaration:
         due or after one found something: withdrawn, the goods could be declared again
         without the inspection or with the finding left behind, so an officer closes it."""
         check_transition(self.status, Status.CANCELLED, "cancel")
-        found = self.inspection is not None and self.inspection.found
+        found = self.finding_recorded
         if not self.may_be_withdrawn:
             why = "an inspection found something" if found else "it is selected for inspection"
             raise Conflict(
@@ -369,6 +394,12 @@ class Declaration:
     @property
     def reasons(self) -> tuple[str, ...]:
         """Why the declaration is where it is: the preference findings and the lane reasons."""
+        lane = self.lane.reasons if self.lane is not None else ()
+        return (*self.preference_reasons, *lane)
+
+    @property
+    def preference_reasons(self) -> tuple[str, ...]:
+        """The Form E findings that cost or qualify the preference, as sentences."""
         found: list[str] = []
         if self.preference is not None:
             for f in self.preference.findings:
@@ -376,8 +407,6 @@ class Declaration:
                     found.append(
                         f"Form E {self.preference.reference or ''}: {f['message']}".strip()
                     )
-        if self.lane is not None:
-            found.extend(self.lane.reasons)
         return tuple(found)
 
     def to_document(self) -> dict[str, Any]:

@@ -10,6 +10,7 @@ callers that want to warn.
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
@@ -17,6 +18,7 @@ from typing import Any
 from cafta.core.dates import parse_date
 from cafta.core.errors import InvalidInput
 from cafta.core.money import Money, check_currency_code, to_decimal
+from cafta.core.names import is_visible
 
 __all__ = ["Fields", "field_error"]
 
@@ -111,11 +113,16 @@ class Fields:
         return value
 
     def text(self, key: str) -> str:
+        """The member as one line of text, stripped. Refused: missing or empty, not text,
+        invisible only (a zero-width space), or holding a control character (NUL, a line
+        break): a field is one line, and some databases refuse NUL outright."""
         value = self._data.get(key)
         if type(value) is str:  # the common case first: documents are read in hot paths
             stripped = value.strip()
-            if stripped:
+            if stripped and stripped.isprintable():  # one C call for plain text
                 return stripped
+            if stripped:
+                return self._unusual(key, stripped)
         value = self._required(key)
         if isinstance(value, bool) or not isinstance(value, (str, int, Decimal)):
             quote = isinstance(value, bool | float)  # a code read as a number or true/false
@@ -123,6 +130,22 @@ class Fields:
                              hint='Put the value in quotes ("...") so that it is read as text.'
                              if quote else None)  # fmt: skip
         return str(value).strip()
+
+    def _unusual(self, key: str, text: str) -> str:
+        """``text`` with a character that is not plainly printable (a space other than
+        U+0020, a format or control character): kept unless it names nothing or holds a
+        control character."""
+        if not is_visible(text):
+            raise self.error(key, "holds only invisible characters", "invalid_field",
+                             hint="Type the value in plain characters.")  # fmt: skip
+        if any(unicodedata.category(ch) == "Cc" for ch in text):
+            raise self.error(
+                key,
+                "holds a control character (a line break, a tab, NUL)",
+                "invalid_field",
+                hint="Write it on one line of plain text.",
+            )
+        return text
 
     def optional_text(self, key: str) -> str | None:
         return None if self._data.get(key) is None else self.text(key)

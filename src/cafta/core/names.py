@@ -12,7 +12,7 @@ import unicodedata
 
 from cafta.core.errors import InvalidInput
 
-__all__ = ["checked_name", "is_visible"]
+__all__ = ["checked_name", "checked_note", "is_visible"]
 
 
 def is_visible(text: str) -> bool:
@@ -34,3 +34,25 @@ def checked_name(text: str, what: str, code: str) -> str:
         raise InvalidInput(f"{what} holds a control character (a line break, a tab)", code=code,
                            hint="Write it on one line.")  # fmt: skip
     return name
+
+
+_NOTE_CONTROLS = frozenset("\t\n\r")
+"""The control characters a note may hold: it may run over several lines."""
+
+
+def checked_note(text: str | None, what: str, code: str) -> str | None:
+    """A free-text note (an officer's, a declarant's), stripped: ``None`` when it says
+    nothing (absent, or spaces and invisible characters only); :class:`InvalidInput`
+    (``code``) when it holds a control character other than a tab or a line break (NUL, an
+    escape), which would corrupt a log line or be refused by the database."""
+    if text is None:
+        return None
+    note = text.strip()
+    if not is_visible(note):
+        return None
+    if not note.isprintable() and any(
+        unicodedata.category(ch) == "Cc" and ch not in _NOTE_CONTROLS for ch in note
+    ):
+        raise InvalidInput(f"{what} holds a control character (NUL, an escape)", code=code,
+                           hint="Write plain text; line breaks and tabs are kept.")  # fmt: skip
+    return note

@@ -133,6 +133,7 @@ def test_the_lifecycle_refuses_what_the_law_does_not_allow() -> None:
     declaration.order_inspection(AT, "officer")
     with pytest.raises(Conflict, match="cannot amend"):
         declaration.amend(parse_goods(DOCUMENT), AT, "broker")
+    declaration.record_inspection(InspectionOutcome(False, "seals intact"), AT, "officer")
     declaration.release(AT, "officer", "documents fine")
     for action in (declaration.cancel, declaration.reject, declaration.request_documents):
         with pytest.raises(Conflict) as caught:
@@ -183,3 +184,34 @@ def test_a_refused_change_says_when_it_can_be_made() -> None:
     with pytest.raises(Conflict) as closed:
         check_transition(Status.RELEASED, Status.CANCELLED, "cancel")
     assert closed.value.hint == "The declaration is closed; lodge a new one if needed."
+
+
+def test_goods_held_for_inspection_are_released_only_once_its_outcome_is_recorded() -> None:
+    declaration = _lodged()
+    declaration.record_assessment(_assessment(), None, AT)
+    declaration.assign_lane(LaneChoice(Lane.RED, "0.9", "rule", ("red: rule R1",)), AT)
+    with pytest.raises(Conflict) as red:
+        declaration.release(AT, "officer")
+    assert red.value.code == "declaration.inspection_due"
+    # Asking for documents instead does not make the inspection go away.
+    declaration.request_documents(AT, "officer", "invoice, please")
+    with pytest.raises(Conflict) as still:
+        declaration.release(AT, "officer")
+    assert still.value.code == "declaration.inspection_due"
+    declaration.record_inspection(InspectionOutcome(False, "nothing irregular"), AT, "officer")
+    declaration.release(AT, "officer")
+    assert declaration.status is Status.RELEASED
+
+
+def test_a_finding_stays_on_the_record_after_a_later_outcome_that_found_nothing() -> None:
+    declaration = _lodged()
+    declaration.record_assessment(_assessment(), None, AT)
+    declaration.assign_lane(LaneChoice(Lane.RED, "0.9", "rule", ("red: rule R1",)), AT)
+    declaration.record_inspection(InspectionOutcome(True, "200 kg undeclared"), AT, "officer")
+    declaration.record_inspection(InspectionOutcome(False, "recheck"), AT, "officer")
+    assert declaration.inspection is not None and not declaration.inspection.found
+    assert declaration.finding_recorded and not declaration.may_be_withdrawn
+    with pytest.raises(Conflict) as refused:
+        declaration.cancel(AT, "broker")
+    assert refused.value.code == "declaration.cancel_refused"
+    assert "found something" in refused.value.message

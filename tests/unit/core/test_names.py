@@ -1,11 +1,12 @@
-"""Names people type: readable, on one line."""
+"""Names and text people type: readable, on one line (a note may run over lines)."""
 
 from __future__ import annotations
 
 import pytest
 
 from cafta.core.errors import InvalidInput
-from cafta.core.names import checked_name, is_visible
+from cafta.core.fields import Fields
+from cafta.core.names import checked_name, checked_note, is_visible
 
 
 @pytest.mark.parametrize(
@@ -24,3 +25,39 @@ def test_a_name_must_be_readable_and_on_one_line() -> None:
     with pytest.raises(InvalidInput, match="control character") as caught:
         checked_name("Li\nforged line", "the officer's name", "x.name")
     assert caught.value.code == "x.name"
+
+
+def test_a_note_may_run_over_lines_but_holds_no_other_control_character() -> None:
+    assert checked_note(None, "the note", "x.note") is None
+    assert checked_note(" \u200b\n ", "the note", "x.note") is None  # says nothing
+    assert checked_note(" seals intact,\n\tcargo as declared ", "the note", "x.note") == (
+        "seals intact,\n\tcargo as declared"
+    )
+    for text in ("hidden\x00cargo", "colour \x1b[31mred"):
+        with pytest.raises(InvalidInput) as refused:
+            checked_note(text, "the note", "x.note")
+        assert refused.value.code == "x.note"
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        ("hidden\x00cargo", "control character"),
+        ("two\nlines", "control character"),
+        ("\u200b", "invisible"),
+        ("\u200b\u2060", "invisible"),
+    ],
+)
+def test_a_documents_text_field_is_one_visible_line(value: str, problem: str) -> None:
+    fields = Fields({"description": value}, "items[0]", prefix="declaration")
+    with pytest.raises(InvalidInput) as refused:
+        fields.text("description")
+    assert refused.value.code == "declaration.invalid_field"
+    assert problem in refused.value.message and "items[0].description" in refused.value.message
+
+
+def test_unusual_but_visible_text_is_kept() -> None:
+    fields = Fields({"a": "Fresh\u00a0durian", "b": "榴莲 (Musang King)", "c": " x\u200by "}, "it")
+    assert fields.text("a") == "Fresh\u00a0durian"
+    assert fields.text("b") == "榴莲 (Musang King)"
+    assert fields.text("c") == "x\u200by"
