@@ -37,7 +37,7 @@ from cafta.api.declarations import (
     IfMatch,
     answer,
     checked_id,
-    expected_version,
+    expected_version_of,
     without_nulls,
 )
 from cafta.api.errors import problem_responses
@@ -84,7 +84,7 @@ class AmendmentsController(Controller):
         """
         context = context_of(request)
         clearance = context.clearance_service()
-        expected = expected_version(if_match)
+        expected = expected_version_of(request, if_match)
         body = strict(request, data)
         command = Amend(
             declaration_id=checked_id(declaration_id),
@@ -93,7 +93,7 @@ class AmendmentsController(Controller):
             expected_version=expected,
         )
         declaration = await context.workers.run(clearance.amend, command)
-        return answer(declaration)
+        return answer(declaration, command.principal)
 
     @post(
         "/{declaration_id:str}/cancellation",
@@ -120,7 +120,7 @@ class AmendmentsController(Controller):
         """
         context = context_of(request)
         clearance = context.clearance_service()
-        expected = expected_version(if_match)
+        expected = expected_version_of(request, if_match)
         body = strict(request, data)  # None: the body was left out, or null
         command = Cancel(
             declaration_id=checked_id(declaration_id),
@@ -129,4 +129,4 @@ class AmendmentsController(Controller):
             expected_version=expected,
         )
         declaration = await context.workers.run(clearance.cancel, command)
-        return answer(declaration)
+        return answer(declaration, command.principal)

@@ -36,6 +36,11 @@ nested about a thousand levels deep would otherwise reach Python's recursion lim
 exactly depends on the caller's stack) and be answered 500; the documents the API reads are
 nested 5 levels at most. A :class:`RecursionError` while decoding, which the limit leaves no
 room for, is answered the same way.
+
+Both refuse a body one of whose objects gives a member twice (``{"office": "CNYYG", "office":
+"CNPXG"}``), which msgspec and Litestar would read as its last value: 400
+``request.duplicate_member`` naming the member (:func:`~cafta.api.members.repeated_members`).
+It is part of the strict reading: refused where the strict reading's errors are, before them.
 """
 
 from __future__ import annotations
@@ -55,6 +60,7 @@ from litestar.serialization import decode_json
 from litestar.status_codes import HTTP_415_UNSUPPORTED_MEDIA_TYPE
 from litestar.typing import FieldDefinition
 
+from cafta.api.members import repeated_members
 from cafta.core.errors import InvalidInput
 
 if TYPE_CHECKING:
@@ -208,6 +214,9 @@ async def strict_body(request: Request[Any, Any, Any], kind: type[T]) -> T:
         check_media_type(request)
     if nested_deeper_than(body):
         raise _too_deep()
+    repeated = repeated_members(body)
+    if repeated is not None:
+        raise repeated
     try:
         return msgspec.json.decode(body, type=kind)
     except msgspec.ValidationError as error:
@@ -311,13 +320,18 @@ class StrictBody(AbstractDTO[Any]):
         # every access (a string of the handler and its layers).
         field = cast("FieldDefinition", connection.route_handler.parsed_data_field)
         kind = field.annotation
+        deferred: BaseException | None = None
         try:
-            return self._decoders[kind].decode(value)
+            data = self._decoders[kind].decode(value)
         except (msgspec.ValidationError, msgspec.DecodeError) as error:
             data = _lenient(connection, value, kind)
             # Leniently valid: the strict reading's error waits for the handler's strict().
             deferred = (
                 _invalid(connection, error) if isinstance(error, msgspec.ValidationError) else error
             )
+        # A member given twice too (Litestar reads its last value), and first: strict_body
+        # refuses it before decoding.
+        deferred = repeated_members(value) or deferred
+        if deferred is not None:
             cast("dict[str, Any]", connection.scope)[_DEFERRED] = deferred
-            return data
+        return data

@@ -291,11 +291,29 @@ class DeclarationView(DeclarationSummary, frozen=True, kw_only=True):
     goods: list[DeclaredItem]
     assessment: AssessmentDocument | None
     preference: PreferenceVerdict | None
-    risk: RiskDocument | None
+    risk: Annotated[
+        RiskDocument | None,
+        Meta(
+            description="Why the lane was chosen: for officers and admins only (null for every "
+            "other role, and before a lane is chosen)."
+        ),
+    ]
     post_clearance_audit: bool
     inspection: InspectionDocument | None
-    reasons: list[str]
-    timeline: list[TimelineEntry]
+    reasons: Annotated[
+        list[str],
+        Meta(
+            description="Why the declaration is where it is: the Form E findings, then, for "
+            "officers and admins, the lane's reasons; for every other role, what the lane means."
+        ),
+    ]
+    timeline: Annotated[
+        list[TimelineEntry],
+        Meta(
+            description="What happened, oldest first. A LaneAssigned entry's detail has the "
+            "lane's score, selected_by and reasons for officers and admins only."
+        ),
+    ]
 
 
 class DeclarationPage(msgspec.Struct, frozen=True):

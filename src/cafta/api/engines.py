@@ -58,7 +58,9 @@ __all__ = [
 ]
 
 AnyRequest = Request[Any, Any, Any]
-_LINE_FIELDS = {"tariff.ambiguous_line": "line"}
+_LINE_FIELDS = {"tariff.ambiguous_line": "line", "tariff.code_too_short": "line"}
+"""The look-up's errors about the line, which name no field themselves: on the tariff route the
+line is the path's ``line``, on the duty route the body's."""
 
 On = Annotated[
     dt.date | None,

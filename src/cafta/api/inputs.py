@@ -5,6 +5,10 @@ Bills of materials and declarations have domain parsers (:func:`cafta.origin.bom
 read here with :class:`cafta.core.fields.Fields`, the same reader, so its errors look alike:
 ``value.currency: unknown currency 'XYZ'``. Every reference value (HS code, country, currency)
 is checked here, so an unknown one is invalid input (400) rather than a missing resource.
+
+A query or path parameter (:func:`parameter`) is named by its name (``office``, ``line``), and
+its errors have request-level codes: one given empty (``?office=``) or blank is a 400
+``request.empty_parameter`` saying so, not a member missing from a document.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ __all__ = [
     "country_parameter",
     "duty_request",
     "line_parameter",
+    "parameter",
     "parse_under",
     "with_field",
 ]
@@ -57,19 +62,29 @@ def checked(fields: Fields, key: str, read: Callable[[str], T]) -> T:
         ) from None
 
 
+def parameter(name: str, text: str, read: Callable[[str], T], hint: str) -> T:
+    """``read`` applied to the query or path parameter ``name`` (its text stripped); an error
+    names the parameter. Empty or blank: 400 ``request.empty_parameter``, with ``hint`` (what
+    to give instead); a text with a control character: 400 ``request.invalid_field``."""
+    if not text.strip():
+        raise field_error(name, "is empty", code="request.empty_parameter", hint=hint)
+    return checked(Fields({name: text}, prefix="request"), name, read)
+
+
 def _country(text: str) -> str:
     return country(text).alpha2
 
 
 def country_parameter(name: str, text: str) -> str:
     """A country given as a query parameter: its alpha-2 code, or an error naming ``name``."""
-    return checked(Fields({name: text}), name, _country)
+    return parameter(name, text, _country, "Give a country's ISO 3166 code or name (TH, Thailand).")
 
 
 def line_parameter(name: str, text: str) -> str:
     """An HS code or tariff line given in the path: its digits, or an error naming ``name``.
     (Whether the code exists is the look-up's question: an unknown code is a 404 there.)"""
-    return checked(Fields({name: text}), name, hs.validate)
+    return parameter(name, text, hs.validate,
+                     "Give a tariff line or HS code, e.g. /api/v1/tariff/0810.60.")  # fmt: skip
 
 
 def parse_under(prefix: str, parse: Callable[[object], T], document: object) -> T:

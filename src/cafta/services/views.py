@@ -5,6 +5,14 @@ the API answers for ``POST /api/v1/declarations`` and ``GET /api/v1/declarations
 ``id``, ``status``, ``lane``, ``assessment`` (``duty``, ``vat``, ``consumption_tax``, ``total``,
 ``currency``, per-item working), ``preference`` (the Form E verdict and findings), ``reasons``
 and the ``timeline`` of events.
+
+Customs and the declarant see different views of the same declaration. Why a declaration was
+selected (the watch-list hit, each rule's weight, the score, the quota, a random draw) is for
+customs only: a declarant who could read it would learn which plates, parties and values are
+watched and how to stay under them (selectivity criteria are confidential in ASYCUDA and
+VNACCS alike). The declarant's view (``customs=False``) keeps the lane, the Form E findings
+and a plain sentence on what the lane means, and drops the risk section and the lane's reasons
+from the reasons and the timeline.
 """
 
 from __future__ import annotations
@@ -15,7 +23,18 @@ from typing import Any
 from cafta.clearance.declaration import Declaration
 from cafta.identifiers import hs
 
-__all__ = ["declaration_view", "summary_view"]
+__all__ = ["LANE_MEANING", "declaration_view", "summary_view"]
+
+LANE_MEANING = {
+    "green": "green lane: released without a check",
+    "blue": "blue lane: released; the declaration may be audited after clearance",
+    "yellow": "yellow lane: held for a check of the documents",
+    "red": "red lane: held for a physical inspection of the goods",
+}
+"""What each lane means, as the declarant's view says it (instead of why it was chosen)."""
+
+_CUSTOMS_ONLY = frozenset({"reasons", "score", "selected_by"})
+"""A ``LaneAssigned`` timeline entry's details that the declarant's view leaves out."""
 
 
 def _amount(document: Mapping[str, Any], key: str) -> str:
@@ -42,10 +61,11 @@ def summary_view(declaration: Declaration) -> dict[str, Any]:
 
 
 def declaration_view(
-    declaration: Declaration, stored: Mapping[str, Any] | None = None
+    declaration: Declaration, stored: Mapping[str, Any] | None = None, *, customs: bool = True
 ) -> dict[str, Any]:
     """The full form. ``stored``, the declaration's stored form as just written
-    (:attr:`cafta.services.clearance.Lodged.stored`), saves encoding the assessment again."""
+    (:attr:`cafta.services.clearance.Lodged.stored`), saves encoding the assessment again.
+    ``customs``: customs' view, with why the lane was chosen; ``False``: the declarant's."""
     if stored is not None and stored.get("assessment") is not None:
         assessment: Mapping[str, Any] | None = stored["assessment"]
     else:
@@ -83,10 +103,29 @@ def declaration_view(
             "items": assessment["items"],
         },
         "preference": declaration.preference.to_document() if declaration.preference else None,
-        "risk": declaration.lane.to_document() if declaration.lane else None,
+        "risk": declaration.lane.to_document() if declaration.lane and customs else None,
         "post_clearance_audit": declaration.post_clearance_audit,
         "inspection": declaration.inspection.to_document() if declaration.inspection else None,
-        "reasons": list(declaration.reasons),
-        "timeline": list(declaration.history),
+        "reasons": list(declaration.reasons) if customs else _declarant_reasons(declaration),
+        "timeline": list(declaration.history) if customs else _declarant_timeline(declaration),
     }  # fmt: skip
     return view
+
+
+def _declarant_reasons(declaration: Declaration) -> list[str]:
+    """The Form E findings, and what the lane means instead of why it was chosen."""
+    kept = list(declaration.preference_reasons)
+    if declaration.lane is not None:
+        kept.append(LANE_MEANING[declaration.lane.lane.value])
+    return kept
+
+
+def _declarant_timeline(declaration: Declaration) -> list[dict[str, Any]]:
+    entries = []
+    for entry in declaration.history:
+        if entry["event"] != "LaneAssigned":
+            entries.append(entry)
+            continue
+        detail = {k: v for k, v in entry["detail"].items() if k not in _CUSTOMS_ONLY}
+        entries.append({**entry, "detail": detail})
+    return entries

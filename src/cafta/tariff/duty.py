@@ -62,6 +62,7 @@ REQUEST_FIELDS: Mapping[str, str] = {
     "duty.zero_quantity": "quantity.amount",
     "quantity.incompatible_unit": "quantity.unit",
     "tariff.ambiguous_line": "line",
+    "tariff.code_too_short": "line",
     "tariff.no_measures": "line",
     "hs.unknown": "line",
     "fx.rate_unavailable": "value.currency",

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
-from tests.e2e.api.conftest import DURIAN_DUTY
+from tests.e2e.api.conftest import DURIAN_DUTY, EXAMPLES
 
 Problem = Callable[..., dict[str, Any]]
 Example = Callable[[str], Any]
@@ -127,6 +127,43 @@ def test_every_type_error_is_listed(
     assert first == {"field": "line", "message": "expected text, found a whole number"}
 
 
+@pytest.mark.parametrize(
+    ("url", "content", "field"),
+    [
+        ("/api/v1/duty",
+         b'{"line": "0810.60", "origin": "TH", "origin": "US", "destination": "CN",'
+         b' "value": {"amount": "100000", "currency": "CNY"}}', "origin"),
+        ("/api/v1/duty",
+         b'{"line": "0810.60", "origin": "TH", "destination": "CN",'
+         b' "value": {"amount": "100000", "currency": "CNY", "amount": "1"}}', "value.amount"),
+        ("/api/v1/duty",  # the same value twice is still twice
+         b'{"line": "0810.60", "line": "0810.60", "origin": "TH", "destination": "CN",'
+         b' "value": {"amount": "100000", "currency": "CNY"}}', "line"),
+        (ORIGIN, (EXAMPLES / "bom-battery-pack.json").read_bytes().replace(
+            b'"origin": "KR"', b'"origin": "KR", "origin": "VN"'), "materials[0].origin"),
+        ("/api/v1/certificates/verifications",
+         b'{"certificate": "a.b.c", "certificate": "d.e.f"}', "certificate"),
+    ],
+)  # fmt: skip
+def test_a_member_given_twice_is_refused_by_its_path(
+    client: TestClient[Litestar],
+    auth: dict[str, str],
+    expect_problem: Problem,
+    url: str,
+    content: bytes,
+    field: str,
+) -> None:
+    """Which of the two was meant is a guess (the last one used to win, silently)."""
+    response = client.post(url, headers={**auth, "Content-Type": "application/json"},
+                           content=content)  # fmt: skip
+    body = expect_problem(response, 400, "request.duplicate_member")
+    assert _first_error(body) == {
+        "field": field,
+        "message": "given more than once (an object names each member once)",
+    }
+    assert body["detail"].startswith(f"{field}: given more than once")
+
+
 # --- duty -------------------------------------------------------------------------------------
 
 
@@ -150,6 +187,8 @@ def test_every_type_error_is_listed(
          "quantity.unknown_unit"),
         ({"line": "4001.21"}, "quantity", "duty.quantity_required"),
         ({"line": "8507.60"}, "line", "tariff.ambiguous_line"),
+        ({"line": "0810"}, "line", "tariff.code_too_short"),
+        ({"line": "08"}, "line", "tariff.code_too_short"),
         ({"on": "01/06/2026"}, "on", "request.invalid"),
     ],
 )  # fmt: skip
@@ -195,6 +234,7 @@ def test_no_rate_for_the_day_is_a_404(
         ("/api/v1/tariff/0810.60?origin=TH&destination=CN&on=2026-13-01", 400, "on"),
         ("/api/v1/tariff/08x?origin=TH&destination=CN", 400, "line"),
         ("/api/v1/tariff/8507.60?origin=VN&destination=CN", 400, "line"),
+        ("/api/v1/tariff/0810?origin=TH&destination=CN", 400, "line"),
         ("/api/v1/hs/search?q=durian&limit=0", 400, "limit"),
         ("/api/v1/hs/search?q=durian&limit=many", 400, "limit"),
         ("/api/v1/hs/search", 400, "q"),
@@ -210,6 +250,35 @@ def test_a_bad_parameter_names_it(
 ) -> None:
     body = expect_problem(client.get(url, headers=auth), status)
     assert _first_error(body)["field"] == field, body
+
+
+@pytest.mark.parametrize(
+    ("url", "field"),
+    [
+        ("/api/v1/tariff/%20?origin=TH&destination=CN", "line"),
+        ("/api/v1/tariff/0810.60?origin=&destination=CN", "origin"),
+        ("/api/v1/tariff/0810.60?origin=TH&destination=%20%20", "destination"),
+    ],
+)
+def test_an_empty_parameter_is_said_to_be_empty(
+    client: TestClient[Litestar],
+    auth: dict[str, str],
+    expect_problem: Problem,
+    url: str,
+    field: str,
+) -> None:
+    """Not a member missing from a document (``document.missing_field``, "missing")."""
+    body = expect_problem(client.get(url, headers=auth), 400, "request.empty_parameter")
+    assert body["errors"] == [{"field": field, "message": "is empty"}]
+    assert body["detail"].startswith(f"{field}: is empty. Give a")
+
+
+def test_a_parameter_with_a_control_character_has_a_request_code(
+    client: TestClient[Litestar], auth: dict[str, str], expect_problem: Problem
+) -> None:
+    url = "/api/v1/tariff/0810.60?origin=T%0AH&destination=CN"
+    body = expect_problem(client.get(url, headers=auth), 400, "request.invalid_field")
+    assert _first_error(body)["field"] == "origin"
 
 
 def test_an_hs_code_that_does_not_exist_is_a_404(

@@ -83,6 +83,12 @@ _BODIES: list[bytes] = [
     # Both kinds: Litestar's finding comes first.
     json.dumps({"office": 1, "parts": [{"name": "bolt", "count": "3"}]}).encode(),
     json.dumps({"office": "CNYYG", "parts": [{"name": "b", "count": "3"}, {"name": 2}]}).encode(),
+    # A member given twice: Litestar reads the last one; the strict reading refuses it.
+    b'{"office": "CNYYG", "office": "CNPXG", "parts": []}',
+    b'{"office": "CNYYG", "parts": [{"name": "bolt", "count": 3, "count": 4}]}',
+    b'{"office": "CNYYG", "parts": [{"name": "bolt", "count": "3", "count": "4"}]}',
+    b'{"office": 1, "office": "CNYYG", "parts": []}',
+    b'{"office": "CNYYG", "office": 1, "parts": []}',
 ]
 
 

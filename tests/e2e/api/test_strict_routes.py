@@ -355,6 +355,12 @@ IF_MATCH_REFUSED = (
     "If-Match",
     'must be the declaration\'s ETag, e.g. "3"',
 )
+NOTE_TWICE = (
+    400,
+    "request.duplicate_member",
+    "note",
+    "given more than once (an object names each member once)",
+)
 
 
 @pytest.mark.parametrize(
@@ -367,12 +373,11 @@ IF_MATCH_REFUSED = (
                                 "expected text or null, found a whole number")),
         (b'{"note": 5}', "W/1", (400, "request.invalid", "note",  # Litestar refuses it too
                                  "expected text or null, found a whole number")),
-        # Refused only by the strict reading: after the route's own check of If-Match.
-        (b'{"note": 5, "note": "a"}', None, (400, "request.invalid", "note",
-                                             "expected text or null, found a whole number")),
+        # Refused only by the strict reading (Litestar reads the last note): after the route's
+        # own check of If-Match, as a member given twice.
+        (b'{"note": 5, "note": "a"}', None, NOTE_TWICE),
         (b'{"note": 5, "note": "a"}', "W/1", IF_MATCH_REFUSED),
-        (b'{"note": 5, "note": "a"}', '"7"', (400, "request.invalid", "note",
-                                              "expected text or null, found a whole number")),
+        (b'{"note": 5, "note": "a"}', '"7"', NOTE_TWICE),
         (json.dumps({"note": "x" * 1001}).encode(), None, (400, "request.invalid", "note",
                                                            "must be at most 1000 characters")),
     ],
