@@ -11,7 +11,9 @@ outcome (found or not, what, revenue recovered) goes with any of them and is rec
 decision chosen, one the status does not allow, a text too long, the revenue recovered not a
 number written the page's way (or one that reads two ways, or with more decimals than the
 currency has), what was found or a revenue typed while the outcome is left at "not yet
-inspected" (it would be dropped silently), a record of the outcome with no outcome chosen.
+inspected" (it would be dropped silently), a record of the outcome with no outcome chosen, and
+a decision or an outcome the buttons do not offer (a crafted form: ``found=maybe`` is refused,
+never read as "not yet inspected").
 What was typed is kept to be shown again (:func:`kept`), its amount rewritten the way of the
 page it comes back on, or kept as typed with the language it was typed in when it cannot be
 read that way (read another way, it could be misread).
@@ -26,7 +28,7 @@ from typing import Any
 from cafta.clearance.lifecycle import Status, check_transition
 from cafta.core.errors import Conflict
 from cafta.services.clearance import Action
-from cafta.web.forms import Errors, own, read_number, text_of, too_long
+from cafta.web.forms import NO_SUCH_CHOICE, Errors, own, read_number, text_of, too_long
 from cafta.web.i18n import N_
 from cafta.web.numbers import FIELD as NUMBERS_FIELD
 from cafta.web.numbers import style_of
@@ -113,6 +115,9 @@ def _outcome(
         amount, problem = read_number(recovered, style_of(numbers, "en"), currency=currency)
         if problem is not None:
             errors["revenue_recovered"] = problem
+    if found not in ("", "yes", "no"):
+        errors["found"] = own(NO_SUCH_CHOICE)
+        return None
     if found not in ("yes", "no"):
         if typed["what"] or recovered:
             errors["found"] = own(OUTCOME_MISSING)
@@ -136,7 +141,7 @@ def read_decision(
     errors: Errors = {}
     action = next((a for a in Action if a.value == typed["action"]), None)
     if action is None:
-        errors["action"] = own(CHOOSE)
+        errors["action"] = own(NO_SUCH_CHOICE if typed["action"] else CHOOSE)
     elif action not in actions_for(status):  # the page was older than the status
         errors["action"] = own(NOT_OFFERED)
     for name, limit in _LIMITS.items():

@@ -7,19 +7,25 @@ an officer's or declarant's note (which documents are asked for, why goods were 
 an inspection found and the revenue it recovered, the lane, the Form E verdict, the total
 assessed. Event names, lanes and verdicts are msgids (:mod:`cafta.web.labels`) the template
 translates; notes are shown as their writer wrote them, the engines' reasons in English.
+
+The timeline is read from the view the visitor may see (:func:`cafta.services.views.
+declaration_view`): customs' view says why the lane was chosen, the declarant's does not (its
+``LaneAssigned`` entries carry the lane only). An item's Form E status (``granted``, ``denied:
+<reason>``) is split into its fixed words, translated, and the engine's reason, in English.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from cafta.clearance.declaration import Declaration
 from cafta.identifiers import hs
+from cafta.web import labels
 from cafta.web.i18n import N_
 
-__all__ = ["Detail", "Event", "goods_rows", "timeline"]
+__all__ = ["Detail", "Event", "goods_rows", "item_claim", "timeline"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,12 +33,13 @@ class Detail:
     """One thing an event recorded: ``label`` (a msgid) and its value, shown by ``kind``:
     ``text`` as written (a note), ``english`` (an engine's words), ``label`` (a msgid of
     :mod:`cafta.web.labels` to translate), ``lane``, ``outcome``, ``yes_no``, ``amount`` (with
-    ``currency``)."""
+    ``currency``; ``status`` ``illustrative`` when it rests on an unconfirmed rate)."""
 
     label: str
     value: Any
     kind: str = "text"
     currency: str = ""
+    status: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +69,7 @@ def _text(value: object) -> str:
     return "" if value is None else str(value).strip()
 
 
-def _details(event: str, detail: Mapping[str, Any]) -> list[Detail]:
+def _details(event: str, detail: Mapping[str, Any], assessed: str) -> list[Detail]:
     found: list[Detail] = []
     if event in _NOTED and _text(detail.get("note")):
         found.append(Detail(N_("Note"), _text(detail["note"])))
@@ -95,22 +102,43 @@ def _details(event: str, detail: Mapping[str, Any]) -> list[Detail]:
                 _text(detail["total"]),
                 "amount",
                 _text(detail.get("currency")),
+                assessed,
             )
         )
     return found
 
 
-def timeline(declaration: Declaration) -> list[Event]:
-    """The declaration's history, oldest first, each event with its details."""
+def timeline(entries: Iterable[Mapping[str, Any]], *, assessed: str = "") -> list[Event]:
+    """The ``timeline`` of a declaration's view, oldest first, each event with its details.
+    ``assessed``: the status of the declaration's assessment (``illustrative``, ``official``),
+    which the amounts assessed carry. (The event does not record it: an amendment assessed
+    again from the start may have changed it, so an earlier total is labelled as the present
+    one is, rather than risk an unlabelled illustrative figure.)"""
     return [
         Event(
             at=_text(entry.get("at")),
             event=_text(entry.get("event")),
             actor=_text(entry.get("actor")),
-            details=_details(_text(entry.get("event")), entry.get("detail") or {}),
+            details=_details(_text(entry.get("event")), entry.get("detail") or {}, assessed),
         )
-        for entry in declaration.history
+        for entry in entries
     ]
+
+
+_DENIED = "denied: "
+
+
+def item_claim(preference: str) -> tuple[str | None, str]:
+    """An item's Form E status as the assessment writes it (``granted``, ``granted with
+    discrepancies``, ``not claimed``, ``denied: <reason>``): its fixed words as a msgid
+    (:data:`cafta.web.labels.CLAIMS`; ``None`` when unknown) and the engine's reason, in
+    English ("" when none; the whole text when the words are unknown)."""
+    text = _text(preference)
+    if text in labels.CLAIMS:
+        return labels.CLAIMS[text], ""
+    if text.startswith(_DENIED):
+        return labels.CLAIMS["denied"], text[len(_DENIED) :].strip()
+    return None, text
 
 
 def goods_rows(declaration: Declaration) -> list[dict[str, Any]]:

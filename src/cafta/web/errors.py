@@ -22,7 +22,7 @@ from litestar.types import ExceptionHandlersMap
 from cafta.core.errors import CaftaError, Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from cafta.refdata.exchange_rates import STALE
 from cafta.services.faults import is_operators
-from cafta.web.forms import CSRF_FAILED, Message
+from cafta.web.forms import CSRF_FAILED, Message, message_of
 from cafta.web.i18n import N_
 from cafta.web.rendering import AnyRequest, error_principal, render
 
@@ -80,7 +80,7 @@ def _detail(error: Exception, status: int) -> Message | None:
     if isinstance(error, HTTPException) and error.detail == CSRF_FAILED:
         return Message(CSRF_FAILED)
     if isinstance(error, CaftaError) and status in (400, 404, 409, 422):
-        return Message(error.message, localized=False, hint=error.hint)
+        return message_of(error)
     if isinstance(error, CaftaError) and error.code == STALE:
         # Which rate and how old it is; the hint, which names the operator's files, is logged.
         return Message(error.message, localized=False)

@@ -5,7 +5,18 @@ from __future__ import annotations
 
 from cafta.web.i18n import N_
 
-__all__ = ["AREAS", "EVENTS", "MODES", "OUTCOMES", "PROOFS", "REGIMES", "SEVERITIES"]
+__all__ = [
+    "ACTORS",
+    "AREAS",
+    "CLAIMS",
+    "EVENTS",
+    "LANE_MEANINGS",
+    "MODES",
+    "OUTCOMES",
+    "PROOFS",
+    "REGIMES",
+    "SEVERITIES",
+]
 
 REGIMES = {
     "MFN": N_("MFN rate"),
@@ -66,3 +77,21 @@ MODES = {
     "pipeline": N_("pipeline"),
 }
 """Modes of transport (:class:`cafta.clearance.goods.TransportMode`)."""
+ACTORS = {"system": N_("system")}
+"""Who recorded an event when it was no person: the clearance pipeline itself."""
+CLAIMS = {
+    "granted": N_("granted"),
+    "granted with discrepancies": N_("granted with discrepancies"),
+    "not claimed": N_("not claimed"),
+    "denied": N_("denied"),
+}
+"""An item's Form E status in its assessment (:class:`cafta.clearance.assessment.
+ItemAssessment`); ``denied`` is followed by the engine's reason, in English."""
+LANE_MEANINGS = {
+    "green": N_("green lane: released without a check"),
+    "blue": N_("blue lane: released; the declaration may be audited after clearance"),
+    "yellow": N_("yellow lane: held for a check of the documents"),
+    "red": N_("red lane: held for a physical inspection of the goods"),
+}
+"""What each lane means, the sentence of the declarant's view of a declaration
+(:data:`cafta.services.views.LANE_MEANING`, the same English), translated."""

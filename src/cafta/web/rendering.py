@@ -1,7 +1,9 @@
 """Pages: a template rendered in the visitor's language, with what every page carries.
 
 Every page gets the language and the switch to the others, the menu for the visitor's role, who
-is signed in, and the anti-forgery token for its forms. The response sets the cookies the
+is signed in, and the anti-forgery token for its forms. The switch of a page answered to a
+``POST`` sends its form again in the other language, or links to where the form is shown
+(:mod:`cafta.web.language_switch`). The response sets the cookies the
 request needs (a new CSRF nonce, the language chosen with the switch, the removal of a token
 that is no longer valid) and is never stored by shared caches.
 """
@@ -20,6 +22,8 @@ from cafta.services.ports import Principal
 from cafta.web import csrf
 from cafta.web.context import Portal, portal_of
 from cafta.web.i18n import LANGUAGES, Language, by_code, choose
+from cafta.web.language_switch import FIELD as SWITCH_FIELD
+from cafta.web.language_switch import get_address, resent_fields
 from cafta.web.navigation import ROLE_LABELS, menu_for
 from cafta.web.session import (
     cached_principal,
@@ -73,11 +77,20 @@ def csrf_nonce(request: AnyRequest) -> tuple[str, bool]:
     return nonce, True
 
 
-def _switch(request: AnyRequest, language: Language) -> str:
+def _resent(request: AnyRequest) -> list[tuple[str, str]] | None:
+    """The fields the switch sends again (``None``: the page answers a ``GET``, or a form that
+    cannot be sent again)."""
+    return None if request.method in ("GET", "HEAD") else resent_fields(request)
+
+
+def _switch(request: AnyRequest, language: Language, resent: bool) -> str:
+    """The switch's address for ``language``: the page's own with its query (a ``GET`` page,
+    or a form sent again there); else where the form sent is shown, without it."""
+    path = request.url.path
     query = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
-    if request.method != "GET":
-        query = []
-    return f"{request.url.path}?{urlencode([*query, ('lang', language.code)])}"
+    if request.method not in ("GET", "HEAD") and not resent:
+        path, query = get_address(path), []
+    return f"{path}?{urlencode([*query, ('lang', language.code)])}"
 
 
 def _cookies(request: AnyRequest, portal: Portal, nonce: str, new_nonce: bool) -> list[Cookie]:
@@ -126,9 +139,12 @@ def render(
     language = language_of(request)
     nonce, new_nonce = csrf_nonce(request)
     path = request.url.path
+    resent = _resent(request)
     common = {
         "lang": language,
-        "languages": [(other, _switch(request, other)) for other in LANGUAGES],
+        "languages": [(other, _switch(request, other, resent is not None)) for other in LANGUAGES],
+        "resent": resent,
+        "switch_field": SWITCH_FIELD,
         "menu": [(item, item.current(path)) for item in menu_for(principal)],
         "principal": principal,
         "role_labels": ROLE_LABELS,

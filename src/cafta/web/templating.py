@@ -10,7 +10,9 @@ Filters format for the page's language with Babel: ``amount`` (``"21800.00"`` �
 ``21.800,00`` in Vietnamese; the digits given are kept, and with a currency,
 ``amount("CNY")``, at least that currency's decimals: ``"612000"`` → ``612,000.00``),
 ``figures`` (the numbers among a message's values, written the page's way: ``20,000``,
-``20.000``), ``country`` (``TH`` → Thailand, 泰国,
+``20.000``), ``working`` (an engine's working, in English, its numbers written the page's way:
+``76,700.00 CNY × 0%`` → ``76.700,00 CNY × 0%``; dates, codes and fractions as they are),
+``country`` (``TH`` → Thailand, 泰国,
 Thái Lan), ``currency_name``, ``day`` (an ISO date in the locale's medium form), ``moment`` (an
 ISO date and time in the locale's medium form, in the time zone given: the node's).
 ``sentence`` ends an engine's message with a full stop when it has none, so the hint after it
@@ -22,6 +24,7 @@ names of the engines' codes (:mod:`cafta.web.labels`).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -67,6 +70,28 @@ def _amount(locale: Locale) -> Any:
         return str(_pattern(places).apply(number, locale))
 
     return amount
+
+
+_NUMBER = re.compile(r"(?<![\w.,/-])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?![\w/-]|[.,]\d)")
+"""A number as the engines write it in English (``76,700.00``, ``7.1234``, ``25``), standing
+alone: not part of a date (``2026-05-01``), a name (``W1``) or a fraction (``11/12``). Only the
+working's basis and rate are rewritten: they hold amounts, rates and quantities, never an HS
+code (``0810.60`` would read as a number; the notes, which name codes, are left as written)."""
+
+
+def _working(locale: Locale) -> Any:
+    amount = _amount(locale)
+
+    def working(text: object) -> str:
+        """``text`` (an engine's working) with its numbers written the page's way, their
+        digits kept."""
+
+        def one(found: re.Match[str]) -> str:
+            return str(amount(found.group(1).replace(",", "") + (found.group(2) or "")))
+
+        return _NUMBER.sub(one, str(text))
+
+    return working
 
 
 def _figures(locale: Locale) -> Any:
@@ -157,6 +182,7 @@ def _environment(language: Language) -> Environment:
     env.filters.update(
         amount=_amount(babel_locale),
         figures=_figures(babel_locale),
+        working=_working(babel_locale),
         capital=_capital,
         country=_country(babel_locale),
         currency_name=_currency_name(babel_locale),

@@ -166,7 +166,9 @@ def test_a_declarant_amends_by_uploading_the_corrected_file_once(
     assert "Your amendment was filed and the declaration was assessed again." in after.text
     # Without the claim nothing is left to check but the amendment: an officer does that.
     assert "It waits for a customs officer" in after.text and "DeclarationAmended" in after.text
-    assert "amended after being held" in after.text
+    # The declarant reads what the lane means, never why it was chosen (customs' reasons).
+    assert "yellow lane: held for a check of the documents" in after.text
+    assert "amended after being held" not in after.text
     assert _stored(node, held) == ("held_for_documents", 2)
     # The same form sent again (a double click, a reload): nothing more is done.
     again = web.post(f"{path}/amendment", data=form, files=_file(durian(claim=False)),

@@ -256,3 +256,52 @@ def _lodge_one(node: bootstrap.Node) -> None:
     with node.uow(read_only=True) as uow:
         latest = uow.declarations.list(DeclarationFilter(limit=1))[0]
     node.clearance.lodge(Lodge(dict(latest.document["filed"]), Principal(Role.ADMIN, "test")))
+
+
+# --- what the review found (each test failed before its fix) --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"first": "9999-12-31", "last": "9999-12-31"}, "first"),
+        ({"last": "0001-01-02"}, "last"),
+        ({"first": "0001-01-01", "last": "0001-01-02"}, "first"),
+        ({"first": "1999-12-31"}, "first"),
+        ({"last": "2101-01-01"}, "last"),
+    ],
+)
+def test_days_beyond_the_range_are_refused_next_to_their_field(
+    analyst: Client, params: dict[str, str], field: str
+) -> None:
+    """Defect: these days overflowed while the period was worked out (a 500 page)."""
+    response = analyst.get("/dashboard", params=params)
+    assert response.status_code == 400
+    page = _page(response)
+    assert "Enter a day from 2000-01-01 to 2100-12-31." in page.text
+    assert page.all("input", id=f"f-{field}", **{"aria-invalid": "true"})
+    assert page.all("input", id="f-first", min="2000-01-01", max="2100-12-31")
+
+
+def test_a_first_day_alone_keeps_the_default_last_day(analyst: Client) -> None:
+    """The default first day is worked out only when none is given (it was worked out from
+    the last day even when the first was given, and overflowed for 0001-01-02)."""
+    response = analyst.get("/dashboard", params={"first": "2026-05-30"})
+    assert response.status_code == 200
+    assert _page(response).all("input", id="f-last", value="2026-06-01")  # the node's today
+    # More than a year up to today: said next to the last day, not an error page.
+    longest = analyst.get("/dashboard", params={"first": "2000-01-01"})
+    assert longest.status_code == 400 and _page(longest).all("a", href="#f-last")
+
+
+@pytest.mark.parametrize(("params", "field"), [({"rank": "bogus"}, "rank")])
+def test_a_ranking_the_list_does_not_offer_is_refused(
+    analyst: Client, params: dict[str, str], field: str
+) -> None:
+    """Defect: ``rank=bogus`` was read as "by customs value"."""
+    response = analyst.get("/dashboard", params=params)
+    assert response.status_code == 400
+    page = _page(response)
+    assert "There is no such choice: pick one from the list." in page.text
+    assert page.all("select", id=f"f-{field}", **{"aria-invalid": "true"})
+    assert page.all("a", href=f"#f-{field}")

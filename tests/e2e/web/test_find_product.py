@@ -76,3 +76,61 @@ def test_a_subheading_shows_its_measures_for_the_party_chosen(
     assert "Tariff measures" in china.text and "20%" in china.text
     vietnam = page(client.get("/hs/browse/081060", params={"destination": "VN"}))
     assert "No duty rates for this subheading are loaded for Vietnam" in vietnam.text
+
+
+# --- what the review found (each test failed before its fix) --------------------------------
+
+
+def test_a_subheading_without_rates_says_so_in_the_results(
+    client: TestClient[Litestar], page: Parse
+) -> None:
+    """Defect: the search showed 0810.60 for Thailand with nothing under it and no word why,
+    where the subheading's own page says no rates are loaded."""
+    parsed = page(client.get("/hs", params={"q": "durian", "destination": "TH"}))
+    assert _codes(parsed)[0] == "081060"
+    assert "No duty rates for this subheading are loaded for Thailand." in parsed.text
+    vietnamese = page(client.get("/hs", params={"q": "durian", "destination": "TH", "lang": "vi"}))
+    assert "Thái Lan" in vietnamese.text and vietnamese.all("p", class_="no-measures")
+
+
+def test_an_importing_party_the_list_does_not_offer_is_refused(
+    client: TestClient[Litestar], page: Parse
+) -> None:
+    """Defect: ``?destination=ZZ`` showed China's measures as if China had been chosen."""
+    for path in ("/hs", "/hs/browse/081060"):
+        response = client.get(path, params={"q": "durian", "destination": "ZZ"})
+        assert response.status_code == 400, path
+        parsed = page(response)
+        assert parsed.all("select", name="destination")[0]["aria-invalid"] == "true"
+        assert "There is no such choice: pick one from the list." in parsed.text
+        assert "Measures in force for imports into China" not in parsed.text
+    assert page(client.get("/hs", params={"q": "durian"})).all("option", value="CN", selected="")
+
+
+def test_words_not_in_english_are_not_matched_by_chance(
+    client: TestClient[Litestar], page: Parse
+) -> None:
+    """Defect: "sầu riêng" listed Sauces and Sausages, "榴莲" said "Nothing matches": the
+    search works on the English words of the nomenclature, and now says so."""
+    vietnamese = page(client.get("/hs", params={"q": "sầu riêng", "lang": "vi"}))
+    assert not _codes(vietnamese)
+    assert "Sauces" not in vietnamese.text and "Sausages" not in vietnamese.text
+    assert vietnamese.all("div", id="not-english")
+    assert "hãy mô tả hàng hóa bằng tiếng Anh" in vietnamese.text
+    chinese = page(client.get("/hs", params={"q": "榴莲", "lang": "zh"}))
+    assert "Nothing matches" not in chinese.text and "没有匹配" not in chinese.text
+    assert "请用英文描述您的货品" in chinese.text
+    assert _codes(page(client.get("/hs", params={"q": "durian"})))[0] == "081060"
+
+
+def test_the_measures_title_stands_outside_the_tables_scroll_box(
+    client: TestClient[Litestar], page: Parse
+) -> None:
+    """Defect: the table's caption scrolled with the table on a phone, cut off at the edge."""
+    response = client.get("/hs", params={"q": "durian"})
+    parsed = page(response)
+    assert not parsed.all("caption")
+    title = parsed.all("p", class_="table-title", id="measures-08106000")
+    assert title and parsed.all("table", **{"aria-labelledby": "measures-08106000"})
+    assert parsed.all("div", class_="table-wrap", role="region", tabindex="0")
+    assert response.text.index('class="table-title"') < response.text.index('class="table-wrap"')

@@ -52,7 +52,7 @@ def _shows_the_battery_pack_decision(parsed: Any) -> None:
     assert "Box 8 of the Form E RVC 70%" in text
     assert "Criterion met RVC(40)" in text
     assert "RVC RVC 70% (threshold 40%) Yes" in text
-    assert "(1000.00 − 300.00) / 1000.00 × 100 = 70%" in text
+    assert "(1,000.00 − 300.00) / 1,000.00 × 100 = 70%" in text  # written the page's way
     assert "cells 8507.90 KR CTH No material 8507.90 (KR) is in the same heading 8507" in text
     assert parsed.all("button", **{"data-print": ""})  # shown by the script, for printing
 
@@ -203,3 +203,20 @@ def test_the_report_prints_without_the_menu_and_forms(client: TestClient[Litesta
     print_rules = css[css.index("@media print") :]
     for hidden in (".site-header", ".site-footer", ".no-print", "form"):
         assert hidden in print_rules.split("}")[0]
+
+
+def test_every_amount_of_the_report_has_its_currencys_decimals(
+    client: TestClient[Litestar], page: Parse, form_token: Token
+) -> None:
+    """Defect: "3,000 USD" beside "2,500.50 USD" and "10,000.00 USD" in the report."""
+    token = form_token(client, "/origin")
+    data = _as_posted({**BATTERY_PACK, "fob": "10000", "m-0-value": "3000",
+                       "m-1-description": "case", "m-1-line": "3926.90", "m-1-origin": "CN",
+                       "m-1-value": "2500.5", "csrf_token": token, "action": "assess",
+                       "lang": "en"})  # fmt: skip
+    response = client.post("/origin", data=data)
+    assert response.status_code == 200, response.text[:500]
+    text = page(response).text
+    assert "FOB value 10,000.00 USD" in text
+    assert "3,000.00 USD" in text and "2,500.50 USD" in text
+    assert "3,000 USD" not in text and "10,000 USD" not in text

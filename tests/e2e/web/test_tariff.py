@@ -101,3 +101,51 @@ def test_a_link_that_picks_a_line_shows_the_form_filled_in_without_errors(
     sent = client.get("/tariff", params={"line": "08106000", "destination": "CN", "go": "1"})
     assert sent.status_code == 400
     assert page(sent).all("input", name="value", **{"aria-invalid": "true"})
+
+
+# --- what the review found (each test failed before its fix) --------------------------------
+
+
+def test_errors_give_the_portals_advice_not_the_command_lines(
+    client: TestClient[Litestar], page: Parse
+) -> None:
+    """Defect: the messages told traders to run ``cafta tariff import FILE`` or ``cafta hs
+    search``; the portal now says what to do on the portal, with a link to Find your product."""
+    cases = [
+        ({"line": "0101.21"}, 404, "has no duty rate for these goods on that day"),
+        ({"line": "0810"}, 400, "Give one of its subheadings (such as 0810.10, 0810.20, 0810.30)"),
+        ({"line": "0810.60", "destination": "TH"}, 404, "as loaded on this portal"),
+        ({"line": "0810.60", "on": "2001-01-01"}, 404, "start on 2024-01-01: choose that day"),
+        ({"line": "0100.99"}, 400, "look the goods up by their description"),
+    ]
+    for changes, status, advice in cases:
+        response = client.get("/tariff", params={**DURIAN, **changes})
+        assert response.status_code == status, (changes, response.text[:300])
+        parsed = page(response)
+        assert "cafta " not in parsed.text, changes
+        assert advice in parsed.text, (changes, parsed.text[:1500])
+    linked = page(client.get("/tariff", params={**DURIAN, "line": "0810"}))
+    assert linked.all("a", href="/hs")
+    vietnamese = page(client.get("/tariff", params={**DURIAN, "line": "0810", "lang": "vi"}))
+    assert "Hãy nhập một phân nhóm của nó (ví dụ 0810.10, 0810.20, 0810.30)" in vietnamese.text
+
+
+def test_an_importing_country_the_list_does_not_offer_is_refused(
+    client: TestClient[Litestar], page: Parse
+) -> None:
+    """Defect: ``destination=US`` answered with the engine's advice to import a schedule."""
+    response = client.get("/tariff", params={**DURIAN, "destination": "US"})
+    assert response.status_code == 400
+    parsed = page(response)
+    assert parsed.all("select", name="destination")[0]["aria-invalid"] == "true"
+    assert "There is no such choice: pick one from the list." in parsed.text
+
+
+def test_the_working_is_written_the_pages_way(client: TestClient[Litestar], page: Parse) -> None:
+    """Defect: "207,207.00 CNY × 0%" beside "207.207,00 CNY" on a Vietnamese page."""
+    params = {**DURIAN, "value": "612.000,50", "currency": "CNY", "numbers": "vi", "lang": "vi"}
+    parsed = page(client.get("/tariff", params=params))
+    working = parsed.text[parsed.text.index("Cách tính từng bước") :]
+    assert "612.000,50 CNY × 20%" in working and "612,000.50" not in working
+    english = page(client.get("/tariff", params={**DURIAN, "value": "612000.5", "lang": "en"}))
+    assert "612,000.50 CNY × 20%" in english.text

@@ -98,7 +98,8 @@ def test_an_origin_check_reads_vietnamese_values(
                        "csrf_token": token, "action": "assess", "numbers": "vi"})  # fmt: skip
     response = client.post("/origin", data=data)
     assert response.status_code == 200, response.text[:500]
-    assert "(1000.00 − 300.00) / 1000.00 × 100 = 70%" in page(response).text
+    # The working, too, is written the page's way (it was English: 1000.00 beside 1.000,00).
+    assert "(1.000,00 − 300,00) / 1.000,00 × 100 = 70%" in page(response).text
     # "1.000" is a thousand here; on an English page it would be refused, not read as 1.
     english = _as_posted({**BATTERY_PACK, "fob": "1.000,00", "csrf_token": token,
                           "action": "assess", "numbers": "en"})  # fmt: skip

@@ -55,3 +55,20 @@ def test_the_amount_is_read_in_the_language_it_was_typed_in() -> None:
                                       Status.HELD_FOR_INSPECTION, "CNY", "zh")  # fmt: skip
     assert errors["revenue_recovered"].text == AMBIGUOUS
     assert kept(ambiguous, "zh") == {**ambiguous.typed, "numbers": "vi"}  # as typed, in vi
+
+
+def test_a_choice_the_buttons_do_not_offer_is_refused_not_read_as_another() -> None:
+    """Review: ``found=maybe`` was read as "not yet inspected", ``action=bogus`` as none."""
+    from cafta.web.forms import NO_SUCH_CHOICE  # noqa: PLC0415
+
+    decision, errors = read_decision({**FORM, "action": "release", "found": "maybe"},
+                                     Status.HELD_FOR_INSPECTION, "CNY", "en")  # fmt: skip
+    assert errors["found"].text == NO_SUCH_CHOICE and decision.outcome is None
+    _, errors = read_decision({**FORM, "action": "bogus"}, Status.HELD_FOR_DOCUMENTS, "CNY", "en")
+    assert errors["action"].text == NO_SUCH_CHOICE
+    _, errors = read_decision(FORM, Status.HELD_FOR_DOCUMENTS, "CNY", "en")
+    assert errors["action"].text != NO_SUCH_CHOICE  # none chosen: "Choose a decision."
+    for found in ("", "yes", "no"):
+        _, errors = read_decision({**FORM, "action": "release", "found": found},
+                                  Status.HELD_FOR_DOCUMENTS, "CNY", "en")  # fmt: skip
+        assert "found" not in errors, found

@@ -32,6 +32,7 @@ from cafta.web.access import admitted
 from cafta.web.declaration_form import DeclarationForm
 from cafta.web.forms import Errors, own, posted_form, text_of
 from cafta.web.i18n import N_
+from cafta.web.language_switch import is_switch, resendable, row_fields
 from cafta.web.pages.amendments import amended_or_refused, back, declarant, version_of
 from cafta.web.pages.declarations import DECLARANTS, clearance_of, show_declaration
 from cafta.web.pages.lodging import removed_row, show_form
@@ -86,19 +87,21 @@ async def amend_typed(
 ) -> Response[str] | Redirect:
     """Rows added or removed, or the corrected declaration filed; back to its page."""
     posted = await posted_form(request)
+    removed = removed_row(posted)
+    form = DeclarationForm.from_form(posted, language_of(request).code)
+    resendable(request, posted, row_fields(posted, "i", removed, form.numbers))
     principal = await declarant(request)
     clearance = clearance_of(request)
     declaration = await to_thread.run_sync(clearance.get, declaration_id[:100], principal)
-    form = DeclarationForm.from_form(posted, language_of(request).code)
     version = version_of(posted)
-    removed = removed_row(posted)
     if removed is not None:
         return await _show(request, declaration, form.removing_row(removed), version)
     if text_of(posted, "action", 20) == "add_rows":
         return await _show(request, declaration, form.adding_rows(), version)
     document, numbers, errors = form.document()
-    if errors:
-        return await _show(request, declaration, form, version, errors=errors, status=400)
+    if errors or is_switch(posted):  # a switch of language shows the form again, never files
+        status = 400 if errors else 200
+        return await _show(request, declaration, form, version, errors=errors, status=status)
     command = Amend(declaration.id, document, principal, version)
     try:
         await to_thread.run_sync(clearance.amend, command)

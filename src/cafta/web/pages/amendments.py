@@ -39,8 +39,8 @@ from cafta.web.context import portal_of
 from cafta.web.documents import parse_document
 from cafta.web.forms import (
     Errors,
-    Message,
     engine_message,
+    message_of,
     own,
     posted_form,
     text_of,
@@ -48,6 +48,7 @@ from cafta.web.forms import (
     upload_text,
 )
 from cafta.web.i18n import N_
+from cafta.web.language_switch import FILE_AGAIN, is_switch, resendable
 from cafta.web.pages.declarations import DECLARANTS, clearance_of, show_declaration
 from cafta.web.pages.lodging import MAX_FILE
 from cafta.web.rendering import AnyRequest
@@ -103,9 +104,13 @@ def _declaration_file(text: str, name: str) -> dict[str, Any]:
 async def amend(request: AnyRequest, declaration_id: FromPath[str]) -> Response[str] | Redirect:
     """The corrected declaration, uploaded: assessed again from the start; back to its page."""
     form = await posted_form(request)
+    resendable(request, form)
     principal = await declarant(request)
     clearance = clearance_of(request)
     declaration = await to_thread.run_sync(clearance.get, declaration_id[:100], principal)
+    if is_switch(form):  # shown again in another language: the file is not sent again
+        again = {"declaration_file": own(FILE_AGAIN)}
+        return await show_declaration(request, declaration, principal, again, 200)
     upload = form.get("declaration_file")
     text, problem = await upload_text(upload, MAX_FILE)
     if text is None:
@@ -124,7 +129,7 @@ async def amend(request: AnyRequest, declaration_id: FromPath[str]) -> Response[
         if is_operators(error):
             raise
         # The path stays in the message: it names a place in the visitor's own file.
-        message = Message(error.message, localized=False, hint=error.hint)
+        message = message_of(error)
         status = 404 if isinstance(error, NotFound) else 400
         return await show_declaration(request, declaration, principal,
                                       {"declaration_file": message}, status)  # fmt: skip
@@ -141,10 +146,14 @@ _NOTE_LIMIT = 500
 async def cancel(request: AnyRequest, declaration_id: FromPath[str]) -> Response[str] | Redirect:
     """The declaration withdrawn before release; back to its page."""
     form = await posted_form(request)
+    resendable(request, form)
     principal = await declarant(request)
     clearance = clearance_of(request)
     declaration = await to_thread.run_sync(clearance.get, declaration_id[:100], principal)
     note = text_of(form, "cancel_note", None)
+    if is_switch(form) and len(note) <= _NOTE_LIMIT:  # shown again in another language
+        return await show_declaration(request, declaration, principal, {}, 200,
+                                      posted={"cancel_note": note})  # fmt: skip
     if len(note) > _NOTE_LIMIT:  # refused, not cut: the note is the declarant's own words
         return await show_declaration(request, declaration, principal,
                                       {"cancel_note": too_long(_NOTE_LIMIT)}, 400,

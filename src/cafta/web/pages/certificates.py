@@ -24,8 +24,17 @@ from cafta.core.dates import parse_date
 from cafta.core.errors import InvalidInput, NotFound
 from cafta.web.context import Portal, portal_of
 from cafta.web.documents import parse_document
-from cafta.web.forms import Errors, Message, engine_message, own, posted_form, text_of, upload_text
+from cafta.web.forms import (
+    Errors,
+    engine_message,
+    message_of,
+    own,
+    posted_form,
+    text_of,
+    upload_text,
+)
 from cafta.web.i18n import N_
+from cafta.web.language_switch import resendable
 from cafta.web.rendering import AnyRequest, page
 
 __all__ = ["check", "check_form"]
@@ -61,7 +70,7 @@ def _verify(portal: Portal, envelope: str, declaration_text: str | None, on_text
             declaration = parse_declaration(parse_document(declaration_text))
         except (InvalidInput, NotFound) as error:
             # The path stays in the message: it names a place in the visitor's document.
-            message = Message(error.message, localized=False, hint=error.hint)
+            message = message_of(error)
             return Outcome(None, {"declaration": message}, 400)
     policy = configured(lambda: services.verification_policy, "the Form E settings")
     rulebook = configured(lambda: services.rulebook, "the rules of origin")
@@ -104,6 +113,9 @@ async def check(request: AnyRequest) -> Response[str]:
     declaration = await _text(posted, "declaration", "declaration_file", errors)
     on_text = text_of(posted, "on", 20)
     form = CertificateForm(envelope, declaration, on_text)
+    # The language switch sends the texts again, an uploaded file's too: nothing is stored.
+    resendable(request, posted, [("certificate", envelope), ("declaration", declaration),
+                                 ("on", on_text)])  # fmt: skip
     if not envelope and "certificate" not in errors:
         errors["certificate"] = own(N_("Paste the signed Form E or choose its file."))
     if errors:

@@ -41,7 +41,7 @@ from cafta.services.ports import Principal, Role
 from cafta.web import charts
 from cafta.web.access import admitted
 from cafta.web.context import portal_of
-from cafta.web.forms import Errors, own, text_of
+from cafta.web.forms import BAD_OFFICE, NO_SUCH_CHOICE, Errors, Message, own, text_of
 from cafta.web.i18n import N_, Language, translations
 from cafta.web.rendering import AnyRequest, language_of, page
 
@@ -59,7 +59,12 @@ FIELDS = {
     "rank": N_("Rank lines and origins by"),
 }
 _BAD_DATE = N_("Enter a date as YYYY-MM-DD, e.g. 2026-06-01.")
-_BAD_OFFICE = N_("Enter the office's UN/LOCODE: five letters, e.g. CNYYG.")
+_OUT_OF_RANGE = N_("Enter a day from %(first)s to %(last)s.")
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)
+"""The days a dashboard may cover. Customs declarations of this system are from the 2020s; the
+bounds leave room both ways and keep every day the period works out (the midnight after its
+last, a default first day a week before) within what dates can hold: ``9999-12-31`` overflowed.
+"""
 _BACKWARDS = N_("The last day is before the first.")
 _TOO_LONG = N_("Choose a period of one year at most.")
 LANES = {
@@ -80,13 +85,20 @@ async def _viewer(request: AnyRequest) -> Principal | Redirect:
     return await admitted(request, _VIEWERS, _NOT_ALLOWED)
 
 
-def _day(text: str, default: date) -> date | None:
+def _day(text: str, name: str, errors: Errors) -> date | None:
+    """The day typed in the field ``name`` (``None``: empty, or wrong and said in ``errors``)."""
     if not text:
-        return default
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
         return None
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        errors[name] = own(_BAD_DATE)
+        return None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        values = {"first": FIRST_DAY.isoformat(), "last": LAST_DAY.isoformat()}
+        errors[name] = Message(_OUT_OF_RANGE, values=values)
+        return None
+    return day
 
 
 def _query(
@@ -100,20 +112,22 @@ def _query(
         "office": text_of(params, "office", 20).replace(" ", "").upper(),
         "first": text_of(params, "first", 20),
         "last": text_of(params, "last", 20),
-        "rank": "count" if text_of(params, "rank", 10) == "count" else "value",
+        "rank": text_of(params, "rank", 10) or "value",
     }
     errors: Errors = {}
     if form["office"] and not locode.is_valid(form["office"]):
-        errors["office"] = own(_BAD_OFFICE)
-    last = _day(form["last"], today)
-    first = _day(form["first"], (last or today) - timedelta(days=_DEFAULT_DAYS - 1))
-    for name, value in (("first", first), ("last", last)):
-        if value is None:
-            errors[name] = own(_BAD_DATE)
-        else:
-            form[name] = value.isoformat()
-    if first is None or last is None or errors:
+        errors["office"] = own(BAD_OFFICE)
+    if form["rank"] not in RANKS:
+        errors["rank"] = own(NO_SUCH_CHOICE)
+    first = _day(form["first"], "first", errors)
+    last = _day(form["last"], "last", errors)
+    if errors:
         return form, None, errors
+    # The defaults only for a day not given: the last, today; the first, a week before the last
+    # (never before the first day a dashboard covers).
+    last = last or max(today, first or today)
+    first = first or max(last - timedelta(days=_DEFAULT_DAYS - 1), FIRST_DAY)
+    form["first"], form["last"] = first.isoformat(), last.isoformat()
     assert now.tzinfo is not None  # the clock is time-zone aware
     try:
         period = Period(first, last, now.tzinfo, locode.compact(form["office"]) or None)
@@ -389,6 +403,7 @@ async def dashboard(request: AnyRequest) -> Response[str] | Redirect:
         "form": form,
         "errors": errors,
         "fields": FIELDS,
+        "bounds": {"min": FIRST_DAY.isoformat(), "max": LAST_DAY.isoformat()},
         "ranks": RANKS,
         "dash": None,
         "charts": [],

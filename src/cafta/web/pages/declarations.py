@@ -36,6 +36,7 @@ from cafta.clearance.declaration import Declaration
 from cafta.clearance.goods import party_key
 from cafta.clearance.lifecycle import Lane, Status
 from cafta.core.errors import Conflict, DomainError, InvalidInput
+from cafta.identifiers import locode
 from cafta.services.clearance import Clearance, Decide
 from cafta.services.ports import DeclarationFilter, Principal, Role
 from cafta.services.views import declaration_view, summary_view
@@ -43,9 +44,19 @@ from cafta.web import labels
 from cafta.web.access import admitted
 from cafta.web.context import portal_of
 from cafta.web.decision_form import FIELDS, NOT_OFFERED, actions_for, kept, read_decision
-from cafta.web.declaration_view import goods_rows, timeline
-from cafta.web.forms import Errors, Message, engine_message, own, posted_form, text_of
+from cafta.web.declaration_view import goods_rows, item_claim, timeline
+from cafta.web.forms import (
+    BAD_OFFICE,
+    NO_SUCH_CHOICE,
+    Errors,
+    Message,
+    engine_message,
+    own,
+    posted_form,
+    text_of,
+)
 from cafta.web.i18n import N_
+from cafta.web.language_switch import is_switch, resendable
 from cafta.web.rendering import AnyRequest, language_of, page
 from cafta.web.session import signed_in
 
@@ -96,16 +107,13 @@ async def _reader(request: AnyRequest) -> Principal | Redirect:
     return await admitted(request, _READERS, _NOT_ALLOWED)
 
 
-def _row(declaration: Declaration) -> dict[str, Any]:
-    """A line of the list: the summary, and why the lane was chosen (its first reason)."""
+def _row(declaration: Declaration, officer: bool) -> dict[str, Any]:
+    """A line of the list: the summary, and for customs why the lane was chosen (its first
+    reason; never for a declarant: :func:`cafta.services.views.declaration_view`)."""
     row = summary_view(declaration)
-    row["reason"] = (
-        declaration.lane.reasons[0] if declaration.lane and declaration.lane.reasons else ""
-    )
+    lane = declaration.lane
+    row["reason"] = lane.reasons[0] if officer and lane and lane.reasons else ""
     return row
-
-
-UNKNOWN_FILTER = N_("There is no such choice: pick one from the list.")
 
 
 def _choice(request: AnyRequest, name: str, allowed: set[str], errors: Errors) -> str | None:
@@ -113,7 +121,7 @@ def _choice(request: AnyRequest, name: str, allowed: set[str], errors: Errors) -
     (a hand-made or outdated address), never silently ignored."""
     value = text_of(request.query_params, name, 40).lower()
     if value and value not in allowed:
-        errors[name] = own(UNKNOWN_FILTER)
+        errors[name] = own(NO_SUCH_CHOICE)
         return None
     return value or None
 
@@ -127,8 +135,11 @@ async def declaration_list(request: AnyRequest) -> Response[str] | Redirect:
     clearance = clearance_of(request)
     officer = principal.role in _ALL
     errors: Errors = {}
+    office = text_of(request.query_params, "office", 20).replace(" ", "").upper()
+    if office and not locode.is_valid(office):
+        errors["office"] = own(BAD_OFFICE)
     filters = {
-        "office": text_of(request.query_params, "office", 10).replace(" ", "").upper() or None,
+        "office": (office if "office" in errors else locode.compact(office)) or None,
         "status": _choice(request, "status", {s.value for s in Status}, errors),
         "lane": _choice(request, "lane", {lane.value for lane in Lane}, errors),
     }
@@ -148,7 +159,8 @@ async def declaration_list(request: AnyRequest) -> Response[str] | Redirect:
         with clearance.uow(read_only=True) as uow:
             records = uow.declarations.list(where)
             total = uow.declarations.count(where)
-        return [_row(Declaration.from_document(r.document, r.version)) for r in records], total
+        found = [Declaration.from_document(r.document, r.version) for r in records]
+        return [_row(declaration, officer) for declaration in found], total
 
     rows, total = await to_thread.run_sync(read) if not errors else ([], 0)
     values = {
@@ -200,19 +212,30 @@ async def show_declaration(
     than a form (changed meanwhile, no longer held), above everything."""
     declarant = principal.role in DECLARANTS
     zone = clearance_of(request).clock.now().tzinfo
+    # Why a declaration was selected is for customs only (the declarant's view says what its
+    # lane means instead): a declarant who read it would learn what is watched.
+    view = declaration_view(declaration, customs=principal.role in _ALL)
+    assessed = view["assessment"]["status"] if view["assessment"] else ""
     values = {
-        "d": declaration_view(declaration),
+        "d": view,
         "goods": goods_rows(declaration),
-        "timeline": timeline(declaration),
+        "timeline": timeline(view["timeline"], assessed=assessed),
+        "claims": {
+            item["item"]: item_claim(item["preference"])
+            for item in (view["assessment"] or {}).get("items", ())
+        },
+        "meanings": frozenset(labels.LANE_MEANINGS.values()),
         "zone": zone,
         "zone_name": str(zone),
         "events": labels.EVENTS,
+        "actors": labels.ACTORS,
         "outcomes": labels.OUTCOMES,
         "severities": labels.SEVERITIES,
         "modes": labels.MODES,
         "can_decide": principal.role is Role.OFFICER and declaration.status.held,
         "can_amend": declarant and declaration.status is Status.HELD_FOR_DOCUMENTS,
         "can_cancel": declarant and declaration.may_be_withdrawn,
+        "cannot_cancel": _cannot_cancel(declaration) if declarant else None,
         "actions": actions_for(declaration.status),
         "statuses": STATUSES,
         "lanes": LANES,
@@ -222,6 +245,26 @@ async def show_declaration(
         "posted": posted or {},
     }
     return await page(request, "declaration.html", values, status=status)
+
+
+CANNOT_CANCEL_INSPECTION = N_(
+    "This declaration cannot be withdrawn while a physical inspection of its goods is due. "
+    "If it must be cancelled, ask the customs office (%(office)s)."
+)
+CANNOT_CANCEL_FINDING = N_(
+    "This declaration cannot be withdrawn: an inspection found something, and customs closes "
+    "it. If it must be cancelled, ask the customs office (%(office)s)."
+)
+
+
+def _cannot_cancel(declaration: Declaration) -> Message | None:
+    """Why the declarant gets no cancel form on a declaration not yet released or closed (an
+    inspection is due, or one found something: :meth:`Declaration.cancel`); ``None`` when the
+    form is offered or the declaration is final."""
+    if declaration.status.final or declaration.may_be_withdrawn:
+        return None
+    why = CANNOT_CANCEL_FINDING if declaration.finding_recorded else CANNOT_CANCEL_INSPECTION
+    return Message(why, values={"office": declaration.goods.office})
 
 
 CHANGED_MEANWHILE = N_(
@@ -237,6 +280,7 @@ async def decide(request: AnyRequest, declaration_id: FromPath[str]) -> Response
     amount, a declaration no longer held, a change made meanwhile) shows the page again with
     the reason next to the field it is about, and what was typed."""
     form = await posted_form(request)
+    resendable(request, form)
     principal = await signed_in(request, portal_of(request).tokens)
     if principal is None or principal.role is not Role.OFFICER:
         raise PermissionDeniedException(detail="only customs officers decide on declarations")
@@ -249,9 +293,15 @@ async def decide(request: AnyRequest, declaration_id: FromPath[str]) -> Response
     language = language_of(request).code
     decision, errors = read_decision(form, declaration.status, currency, language)
     typed = kept(decision, language)
+    version = text_of(form, "version", 10)
+    # The language switch sends what the page shows: the amount written the page's way.
+    resendable(request, form, [("version", version), *typed.items()])
+    if is_switch(form):  # the same form in another language: shown again, never decided
+        status = 400 if errors else 200
+        return await show_declaration(request, declaration, principal, errors, status,
+                                      posted=typed)  # fmt: skip
     if errors or decision.action is None:
         return await show_declaration(request, declaration, principal, errors, 400, posted=typed)
-    version = text_of(form, "version", 10)
     command = Decide(
         declaration.id,
         principal,

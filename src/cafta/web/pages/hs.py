@@ -1,7 +1,13 @@
 """``GET /hs``: HS search with ranked results; ``GET /hs/browse[/{code}]``: the HS tree.
 
 Each subheading shown carries its tariff measures for the importing party chosen on the page
-(China unless another is picked), from the loaded schedules (:mod:`cafta.web.measures`).
+(China unless another is picked), from the loaded schedules (:mod:`cafta.web.measures`), or
+says that none are loaded for that party. An importing party the list does not offer
+(``?destination=ZZ``) is refused next to the list (400), never replaced by China.
+
+The search matches the English words of the nomenclature. A query with letters of another
+script or accents (``sầu riêng``, ``榴莲``) is not searched: its words would match English
+ones by chance (Sauces, Sausages) or nothing, so the page says to write in English instead.
 """
 
 from __future__ import annotations
@@ -17,7 +23,7 @@ from cafta.bootstrap import configured
 from cafta.refdata.nomenclature import HsEntry, Nomenclature, Section
 from cafta.tariff.schedule import Schedule
 from cafta.web.context import Portal, portal_of
-from cafta.web.forms import Errors, own, text_of
+from cafta.web.forms import NO_SUCH_CHOICE, Errors, own, text_of
 from cafta.web.i18n import N_
 from cafta.web.measures import LineMeasures, line_measures
 from cafta.web.rendering import AnyRequest, page
@@ -42,9 +48,21 @@ def _schedule(portal: Portal) -> Schedule:
     return configured(lambda: portal.services.schedule, "the tariff schedules")
 
 
-def _party(request: AnyRequest, schedule: Schedule) -> str:
-    wanted = text_of(request.query_params, "destination", 2).upper()
-    return wanted if schedule.covers(wanted) else "CN"
+def _party(request: AnyRequest, schedule: Schedule, errors: Errors) -> str:
+    """The importing party chosen (China when none is); one the list does not offer is said in
+    ``errors`` (and ``""`` returned: no measures are shown)."""
+    wanted = text_of(request.query_params, "destination", 20).upper()
+    if not wanted:
+        return "CN"
+    if not schedule.covers(wanted):
+        errors["destination"] = own(NO_SUCH_CHOICE)
+        return ""
+    return wanted
+
+
+def _english(query: str) -> bool:
+    """Whether ``query`` is written in the letters the nomenclature's English uses."""
+    return all(character.isascii() for character in query if character.isalpha())
 
 
 def _rows(entries: list[HsEntry], schedule: Schedule, party: str, on: date) -> list[Row]:
@@ -52,7 +70,7 @@ def _rows(entries: list[HsEntry], schedule: Schedule, party: str, on: date) -> l
         Row(
             entry,
             _LEVELS.get(entry.level, ""),
-            line_measures(schedule, party, entry.code, on) if entry.level == 6 else [],
+            line_measures(schedule, party, entry.code, on) if entry.level == 6 and party else [],
         )
         for entry in entries
     ]
@@ -68,17 +86,19 @@ async def search(request: AnyRequest) -> Response[str]:
     """The search form, and the ranked matches for ``q``."""
     portal = portal_of(request)
     schedule = _schedule(portal)
-    party = _party(request, schedule)
-    query = " ".join(str(request.query_params.get("q", "")).split())
     errors: Errors = {}
+    party = _party(request, schedule, errors)
+    query = " ".join(str(request.query_params.get("q", "")).split())
     rows: list[Row] | None = None
+    english = _english(query)
     if len(query) > _MAX_QUERY:
         errors["q"] = own(N_("Use at most 200 characters."))
-    elif query:
+    elif query and english and not errors:
         today = portal.services.clock.today()
         rows = await to_thread.run_sync(_search, query, schedule, party, today)
     values = {
         "query": query[:_MAX_QUERY],
+        "english": english,
         "party": party,
         "parties": schedule.parties,
         "rows": rows,
@@ -122,7 +142,9 @@ def _entry(code: str, schedule: Schedule, party: str, on: date) -> EntryView:
         section=nomenclature.section_of(found.code),
         parents=nomenclature.parents(found.code),
         children=_rows(nomenclature.children(found.code), schedule, party, on),
-        measures=line_measures(schedule, party, found.code, on) if found.level == 6 else [],
+        measures=(
+            line_measures(schedule, party, found.code, on) if found.level == 6 and party else []
+        ),
     )
 
 
@@ -131,8 +153,9 @@ async def entry(request: AnyRequest, code: FromPath[str]) -> Response[str]:
     """A chapter, heading or subheading: where it sits, what is below it, its measures."""
     portal = portal_of(request)
     schedule = _schedule(portal)
-    party = _party(request, schedule)
+    errors: Errors = {}
+    party = _party(request, schedule, errors)
     today = portal.services.clock.today()
     view = await to_thread.run_sync(_entry, code[:20], schedule, party, today)
-    values = {"view": view, "party": party, "parties": schedule.parties}
-    return await page(request, "hs_entry.html", values)
+    values = {"view": view, "party": party, "parties": schedule.parties, "errors": errors}
+    return await page(request, "hs_entry.html", values, status=400 if errors else 200)

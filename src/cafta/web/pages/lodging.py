@@ -41,9 +41,11 @@ from cafta.web import labels
 from cafta.web.access import admitted
 from cafta.web.declaration_form import INCOTERMS, TRANSPORT_MODES, DeclarationForm, new_key
 from cafta.web.documents import parse_document
-from cafta.web.forms import Errors, Message, own, posted_form, text_of, upload_text
+from cafta.web.forms import Errors, Message, message_of, own, posted_form, text_of, upload_text
 from cafta.web.i18n import N_
+from cafta.web.language_switch import FILE_AGAIN, is_switch, resendable, row_fields
 from cafta.web.pages.declarations import clearance_of
+from cafta.web.pages.representations import broker_importers, importer_named, no_authority
 from cafta.web.rendering import AnyRequest, language_of, page
 
 __all__ = ["MAX_FILE", "lodge_form", "lodge_typed", "lodge_upload", "removed_row", "show_form"]
@@ -155,6 +157,7 @@ async def show_form(
         "incoterms": INCOTERMS,
         "upload_key": new_key(),
         "amending": amending,
+        "importers": await broker_importers(request) if amending is None else None,
     }
     return await page(request, "declaration_new.html", values, status=status)
 
@@ -185,11 +188,18 @@ def removed_row(form: FormMultiDict) -> int | None:
 async def lodge_typed(request: AnyRequest) -> Response[str] | Redirect:
     """Rows added or removed, or the declaration typed in lodged."""
     posted = await posted_form(request)
+    removed = removed_row(posted)
+    form = DeclarationForm.from_form(posted, language_of(request).code)
+    resendable(request, posted, row_fields(posted, "i", removed, form.numbers))
     principal = await _lodger(request)
     if isinstance(principal, Redirect):
         return principal
-    form = DeclarationForm.from_form(posted, language_of(request).code)
-    removed = removed_row(posted)
+    if is_switch(posted):  # the same form in another language: shown again, never lodged
+        _, _, errors = form.document()
+        # With a new key: the key sent again may be one a declaration was lodged with (the
+        # page said so, with a new key the switch did not send).
+        fresh = replace(form, key=new_key())
+        return await show_form(request, fresh, errors, 400 if errors else 200)
     if removed is not None:
         return await show_form(request, form.removing_row(removed), {}, 200)
     if text_of(posted, "action", 20) == "add_rows":
@@ -199,7 +209,10 @@ async def lodge_typed(request: AnyRequest) -> Response[str] | Redirect:
     try:
         outcome = await to_thread.run_sync(_lodge_form, clearance, form, principal, again)
     except Forbidden as error:
-        raise PermissionDeniedException(detail=error.message) from None
+        refused = no_authority(request, error, form.importer_name)
+        if refused is None:
+            raise PermissionDeniedException(detail=error.message) from None
+        return await show_form(request, form, {"importer_name": refused}, 403)
     if outcome.declaration_id is not None:
         return _lodged(outcome.declaration_id)
     return await show_form(
@@ -211,10 +224,13 @@ async def lodge_typed(request: AnyRequest) -> Response[str] | Redirect:
 async def lodge_upload(request: AnyRequest) -> Response[str] | Redirect:
     """A declaration file lodged."""
     posted = await posted_form(request)
+    resendable(request, posted)
     principal = await _lodger(request)
     if isinstance(principal, Redirect):
         return principal
     blank = DeclarationForm.blank_for(principal.party, broker=principal.role is Role.BROKER)
+    if is_switch(posted):  # shown again in another language: the file is not sent again
+        return await show_form(request, blank, {"declaration_file": own(FILE_AGAIN)}, 200)
     upload = posted.get("declaration_file")
     text, problem = await upload_text(upload, MAX_FILE)
     if text is None:
@@ -228,7 +244,10 @@ async def lodge_upload(request: AnyRequest) -> Response[str] | Redirect:
             _lodge_file, clearance, text, name, principal, key
         )
     except Forbidden as error:
-        raise PermissionDeniedException(detail=error.message) from None
+        refused = no_authority(request, error, importer_named(text, name))
+        if refused is None:
+            raise PermissionDeniedException(detail=error.message) from None
+        return await show_form(request, blank, {"declaration_file": refused}, 403)
     except (InvalidInput, NotFound, Conflict) as error:
         if is_operators(error):
             raise
@@ -236,7 +255,7 @@ async def lodge_upload(request: AnyRequest) -> Response[str] | Redirect:
         if isinstance(error, Conflict):
             message: Message = own(ALREADY_SENT)
         else:
-            message = Message(error.message, localized=False, hint=error.hint)
+            message = message_of(error)
         status = {NotFound: 404, Conflict: 409}.get(type(error), 400)
         return await show_form(request, blank, {"declaration_file": message}, status)
     return _lodged(declaration_id)

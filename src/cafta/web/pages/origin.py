@@ -29,13 +29,25 @@ from cafta.services.faults import is_operators
 from cafta.web.bom_form import BomForm
 from cafta.web.context import Portal, portal_of
 from cafta.web.documents import parse_document
-from cafta.web.forms import Errors, Message, engine_message, own, posted_form, text_of, upload_text
+from cafta.web.forms import (
+    Errors,
+    engine_message,
+    message_of,
+    own,
+    posted_form,
+    text_of,
+    upload_text,
+)
 from cafta.web.i18n import N_
+from cafta.web.language_switch import is_switch, resendable, row_fields
 from cafta.web.rendering import AnyRequest, language_of, page
 
 __all__ = ["assess_form", "assess_upload", "origin_form", "upload_page"]
 
 _MAX_FILE = 1_000_000
+_BOM_TEXT, _BOM_NAME = "bom_text", "bom_name"
+"""An uploaded BOM's text and file name, as the language switch of its report sends them
+again (a page cannot send a file again)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +99,7 @@ def _assess_document(portal: Portal, text: str, name: str, on_text: str) -> Outc
         if is_operators(error, portal.services.clock.today()):
             raise
         # The path stays in the message: it names a place in the visitor's own file.
-        message = Message(error.message, localized=False, hint=error.hint)
+        message = message_of(error)
         return Outcome(None, {"bom_file": message}, 404 if isinstance(error, NotFound) else 400)
 
 
@@ -116,8 +128,10 @@ def _removed_row(form: FormMultiDict) -> int | None:
 async def assess_form(request: AnyRequest) -> Response[str]:
     """Rows added or removed, or the decision for the bill of materials typed in."""
     posted = await posted_form(request)
-    form = BomForm.from_form(posted, language_of(request).code)
     removed = _removed_row(posted)
+    form = BomForm.from_form(posted, language_of(request).code)
+    # Sent again by the language switch, the form is worked out again: nothing is stored.
+    resendable(request, posted, row_fields(posted, "m", removed, form.numbers))
     if removed is not None:
         return await _show(request, form.removing_row(removed), Outcome(None, {}, 200))
     if text_of(posted, "action", 20) == "add_rows":
@@ -140,10 +154,17 @@ async def assess_upload(request: AnyRequest) -> Response[str]:
     posted = await posted_form(request)
     upload = posted.get("bom_file")
     text, problem = await upload_text(upload, _MAX_FILE)
+    name = str(getattr(upload, "filename", "") or "")
+    if text is None and problem is None and is_switch(posted):  # the file's text, sent again
+        text = text_of(posted, _BOM_TEXT, None)[: _MAX_FILE + 1] or None
+        name = text_of(posted, _BOM_NAME, 200)
+        if text is not None and len(text) > _MAX_FILE:
+            text, problem = None, own(N_("The file is too large."))
     if text is None:
         message = problem or own(N_("Choose a BOM file (JSON or YAML) to upload."))
         return await _show(request, BomForm(), Outcome(None, {"bom_file": message}, 400))
-    name = str(getattr(upload, "filename", "") or "")
     on_text = text_of(posted, "upload_on", 20)
+    kept = [(_BOM_TEXT, text), (_BOM_NAME, name), ("upload_on", on_text)]
+    resendable(request, posted, kept)
     outcome = await to_thread.run_sync(_assess_document, portal_of(request), text, name, on_text)
     return await _show(request, BomForm(), outcome)

@@ -15,6 +15,7 @@ from cafta.web import csrf
 from cafta.web.context import portal_of
 from cafta.web.forms import Errors, own, posted_form, text_of
 from cafta.web.i18n import N_
+from cafta.web.language_switch import is_switch, resendable
 from cafta.web.rendering import AnyRequest, page
 from cafta.web.session import (
     cleared_token_cookie,
@@ -50,7 +51,10 @@ async def signin(request: AnyRequest) -> Response[str] | Redirect:
     portal = portal_of(request)
     token = text_of(posted, "token", _MAX_TOKEN + 1)
     target = _next(text_of(posted, "next", 500))
+    resendable(request, posted, [("next", target)])  # never the token: it is a secret
     errors: Errors = {}
+    if is_switch(posted):
+        return await page(request, "signin.html", {"next": target, "errors": errors})
     if not token:
         errors["token"] = own(N_("Paste your token."))
     elif await find_principal(portal.tokens, token) is None:

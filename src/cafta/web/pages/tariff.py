@@ -4,7 +4,10 @@ The form (line, origin, destination, value, currency, delivery terms, date, opti
 and whether the trader has a Form E) travels in the query string. The answer is the engine's
 assessment (the API's ``POST /api/v1/duty``): the regimes side by side, the working step by
 step with its legal references, the saving a Form E brings, and an "illustrative" label on
-every figure that rests on an unconfirmed rate.
+every figure that rests on an unconfirmed rate. An importing country the list does not offer
+is refused next to it; an engine's hint meant for the command line (import a schedule, search
+with ``cafta hs search``) is replaced by the portal's advice (:func:`cafta.web.forms.
+message_of`).
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from cafta.tariff.report import amount, assessment_document
 from cafta.web.context import Portal, portal_of
 from cafta.web.duty_form import DutyForm, field_of, read_duty
 from cafta.web.duty_view import RegimeColumn, form_e_saving, regime_columns
-from cafta.web.forms import Errors, engine_message
+from cafta.web.forms import NO_SUCH_CHOICE, Errors, engine_message, own
 from cafta.web.rendering import AnyRequest, language_of, page
 
 __all__ = ["tariff"]
@@ -58,9 +61,12 @@ def _saving(found: Money | None) -> str | None:
 
 def _assess(portal: Portal, form: DutyForm) -> Outcome:
     wanted, errors = read_duty(form)
-    if wanted is None:
-        return Outcome(None, errors, [], 400)
     schedule = configured(lambda: portal.services.schedule, "the tariff schedules")
+    if form.destination and not schedule.covers(form.destination.upper()):
+        # The list offers the parties whose schedule is loaded; another is a crafted address.
+        errors = {**errors, "destination": own(NO_SUCH_CHOICE)}
+    if wanted is None or errors:
+        return Outcome(None, errors, [], 400)
     try:
         result = duty_engine.assess(wanted, schedule, portal.services.rates)
     except AmbiguousLine as error:
