@@ -4,7 +4,8 @@ A token is shown once, when it is created; the database keeps only its SHA-256 a
 (``tok_...``), which is what ``list`` shows and ``revoke`` takes. A running server keeps a token
 it has looked up for 30 seconds (:mod:`cafta.adapters.storage.token_source`), so a revoked
 token stops working in every server process within 30 seconds; ``revoke`` says so, in one line
-an operator can keep for the record.
+an operator can keep for the record. Both are written to the audit log (``token.create``,
+``token.revoke``: the token's id, role and party, never the token), under :data:`OPERATOR`.
 """
 
 from __future__ import annotations
@@ -23,7 +24,11 @@ from cafta.cli.output import console, emit_json, print_table
 from cafta.core.vocabulary import parse_member
 from cafta.services.ports import Role, TokenRecord
 
-__all__ = ["CACHE_SECONDS", "tokens_app"]
+__all__ = ["CACHE_SECONDS", "OPERATOR", "tokens_app"]
+
+OPERATOR = "operator (cli)"
+"""Who the audit log says made or revoked a token from the command line: whoever runs it has
+the database itself, and no token to name."""
 
 CACHE_SECONDS = 30
 """How long a server process keeps a token it looked up (``StoredTokens``' default ``ttl``)."""
@@ -67,14 +72,16 @@ def create_token(
     as_json: Json = False,
 ) -> None:
     """Create an API bearer token. It is shown once; only its hash and its id are stored."""
-    from cafta.services.tokens import issue  # noqa: PLC0415
+    from cafta.services.tokens import issue, record_issue  # noqa: PLC0415
 
     chosen = _role(role)
     services = bootstrap.build()
     node = open_node(services, database, upgrade=True)
     try:
         with node.uow() as uow:
-            issued = issue(uow.tokens, chosen, party, services.clock.now())
+            now = services.clock.now()
+            issued = issue(uow.tokens, chosen, party, now)
+            record_issue(uow.audit, issued, now, OPERATOR)
             uow.commit()
     finally:
         node.close()
@@ -124,13 +131,14 @@ def revoke(
     database: Database = None,
 ) -> None:
     """Revoke a token by its id: every server stops accepting it within 30 seconds."""
-    from cafta.services.tokens import revoke_token  # noqa: PLC0415
+    from cafta.services.tokens import record_revocation, revoke_token  # noqa: PLC0415
 
     services = bootstrap.build()
     node = open_node(services, database)
     try:
         with node.uow() as uow:
             revoked = revoke_token(uow.tokens, token_id)
+            record_revocation(uow.audit, revoked, services.clock.now(), OPERATOR)
             uow.commit()
     finally:
         node.close()

@@ -25,7 +25,7 @@ from datetime import datetime
 
 from cafta.core.errors import Conflict, InvalidInput, NotFound
 from cafta.core.names import checked_name, is_visible
-from cafta.services.ports import Principal, Role, TokenRecord, TokenStore
+from cafta.services.ports import AuditLog, Principal, Role, TokenRecord, TokenStore
 
 __all__ = [
     "TOKEN_PREFIX",
@@ -35,6 +35,8 @@ __all__ = [
     "issue",
     "issue_token",
     "new_token",
+    "record_issue",
+    "record_revocation",
     "revoke_token",
 ]
 
@@ -94,6 +96,19 @@ def revoke_token(store: TokenStore, token_id: str) -> TokenRecord:
             hint="'cafta tokens list' shows the tokens' ids (tok_...).",
         )
     return revoked
+
+
+def record_issue(audit: AuditLog, issued: IssuedToken, at: datetime, actor: str) -> None:
+    """The audit entry for a token made (in the transaction that stores it): who may act as
+    whom is part of the record, as the declarations are. Never the token, never its hash."""
+    audit.append(at, actor, "token.create", issued.token_id,
+                 {"role": issued.role.value, "party": issued.party})  # fmt: skip
+
+
+def record_revocation(audit: AuditLog, revoked: TokenRecord, at: datetime, actor: str) -> None:
+    """The audit entry for a token revoked (in the transaction that removes it)."""
+    audit.append(at, actor, "token.revoke", revoked.token_id,
+                 {"role": revoked.role.value, "party": revoked.party})  # fmt: skip
 
 
 class InMemoryTokenStore:

@@ -10,6 +10,7 @@ from tests.conftest import cli
 
 from cafta.adapters.storage.engine import create_engine_for
 from cafta.adapters.storage.token_source import StoredTokens
+from cafta.adapters.storage.unit_of_work import SqlUnitOfWork
 from cafta.services.tokens import hash_token
 
 Db = tuple[str, str]
@@ -113,3 +114,24 @@ def test_revoking_an_unknown_id_is_one_line_and_exit_2(capsys, db: Db) -> None:
                    "shows the tokens' ids (tok_...).\n")  # fmt: skip
     code, out, err = cli(capsys, "tokens", "revoke", "tok_000000000000", *db)
     assert (code, out, err.count("\n")) == (2, "", 1)
+
+
+def test_making_and_revoking_tokens_is_in_the_audit_log_without_the_token(capsys, db: Db) -> None:
+    officer = _create(capsys, db, "officer", "CNYYG")
+    code, _, err = cli(capsys, "tokens", "revoke", officer["token_id"], *db)
+    assert code == 0, err
+    engine = create_engine_for(db[1])
+    try:
+        with SqlUnitOfWork(engine, read_only=True) as uow:
+            entries = uow.audit.entries()
+    finally:
+        engine.dispose()
+    assert [(e.action, e.entity, e.actor) for e in entries] == [
+        ("token.create", officer["token_id"], "operator (cli)"),
+        ("token.revoke", officer["token_id"], "operator (cli)"),
+    ]
+    assert all(e.payload == {"role": "officer", "party": "CNYYG"} for e in entries)
+    assert officer["token"] not in repr(entries)
+    assert hash_token(officer["token"]) not in repr(entries)
+    code, _, err = cli(capsys, "audit", "verify", *db)
+    assert code == 0, err
