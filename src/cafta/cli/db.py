@@ -24,8 +24,9 @@ import typer
 from cafta import bootstrap
 from cafta.cli.output import console, emit_json
 from cafta.config import Settings
+from cafta.core.errors import InvalidInput
 
-__all__ = ["audit_app", "db_app", "open_node"]
+__all__ = ["audit_app", "db_app", "open_node", "stored"]
 
 _URL_HELP = (
     "Database URL: sqlite:///path/cafta.db or postgresql://user:password@host:5432/db "
@@ -47,7 +48,22 @@ audit_app = typer.Typer(
 
 
 def _url(database: str | None) -> str:
-    return bootstrap.database_url(Settings.from_env(), database)
+    return stored(bootstrap.database_url(Settings.from_env(), database))
+
+
+def stored(url: str) -> str:
+    """``url``, unless it is a database in memory: a command's database is gone when the
+    command ends, so what it wrote would be lost and what it reads is empty (exit 2)."""
+    from cafta.adapters.storage.engine import in_memory  # noqa: PLC0415 - loads SQLAlchemy
+
+    if in_memory(url):
+        raise InvalidInput(
+            "an in-memory database is gone when the command ends",
+            code="storage.in_memory",
+            hint="Name a database file, e.g. --database sqlite:///cafta.db, or a PostgreSQL "
+            "database.",
+        )
+    return url
 
 
 def open_node(
@@ -60,7 +76,7 @@ def open_node(
     """The node over ``--database`` (else the settings' database), its tables upgraded when
     ``upgrade``. Unless ``create``, a SQLite file that does not exist is refused
     (``storage.not_found``: run 'cafta db upgrade') before anything is created."""
-    url = bootstrap.database_url(services.settings, database)
+    url = stored(bootstrap.database_url(services.settings, database))
     if not create:
         from cafta.adapters.storage.engine import require_database  # noqa: PLC0415
 

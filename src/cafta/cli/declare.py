@@ -12,6 +12,9 @@ for documents (assessed again from the start), and its withdrawal before release
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -26,7 +29,8 @@ from cafta.clearance.goods import parse_goods
 from cafta.clearance.lifecycle import Lane, Status
 from cafta.cli.db import Database, open_node
 from cafta.cli.output import console, emit_json, print_table
-from cafta.core.errors import InvalidInput
+from cafta.cli.representations import grant_command
+from cafta.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from cafta.core.provenance import Status as Provenance
 from cafta.core.vocabulary import parse_member
 from cafta.identifiers import hs, locode
@@ -38,11 +42,12 @@ __all__ = ["app"]
 
 HELD_EXIT = 3
 REJECTED_EXIT = 4
+LODGED = "lodged (UTC)"
 ILLUSTRATIVE_MARK = "*"
 """After a total in ``cafta declare list``: computed from illustrative data."""
 
 _EXAMPLE = """\
-Example declaration (JSON or YAML; examples/ has more, docs/clearance.md every field):
+Example declaration (JSON or YAML; more in examples/; every field: docs/api.md, POST declarations):
 
   {"type": "import", "office": "CNYYG",
    "declarant": {"name": "Pingxiang Border Brokers Co.", "country": "CN"},
@@ -109,6 +114,55 @@ def _print(declaration: Declaration) -> None:
         console.print(f"  reason: {reason}", markup=False)
 
 
+@contextmanager
+def _authority_hint(importer: Callable[[], str], broker: str,
+                    database: str | None) -> Iterator[None]:  # fmt: skip
+    """A broker's change refused for want of the importer's authority
+    (``declaration.no_authority``) ends with the command that records it."""
+    try:
+        yield
+    except Forbidden as error:
+        if error.code != "declaration.no_authority":
+            raise
+        command = grant_command(importer(), broker, database)
+        raise Forbidden(
+            error.message,
+            code=error.code,
+            hint="The importer grants it in the portal (Brokers), or record its written "
+            f"authority: {command}",
+            details=error.details,
+        ) from None
+
+
+@contextmanager
+def _reused_key(key: str | None) -> Iterator[None]:
+    """A key used before for another declaration, said in the command line's words."""
+    try:
+        yield
+    except Conflict as error:
+        if error.code != "idempotency.key_reused":
+            raise
+        raise Conflict(
+            f"--idempotency-key '{key}' was already used for a different declaration",
+            code=error.code,
+            hint="Use a new key for a new declaration; repeat a key only with the same file.",
+            details=error.details,
+        ) from None
+
+
+@contextmanager
+def _known_id() -> Iterator[None]:
+    """A declaration id the database does not hold: the command line sees every party's
+    declarations, so the id is wrong (the API's hint speaks of the caller's party)."""
+    try:
+        yield
+    except NotFound as error:
+        if error.code != "declaration.not_found":
+            raise
+        raise NotFound(error.message, code=error.code, details=error.details,
+                       hint="Check the id: 'cafta declare list' shows them.") from None  # fmt: skip
+
+
 def _yes_no(flag: object) -> str:
     return "yes" if flag else "no"
 
@@ -155,12 +209,21 @@ def submit(
 ) -> int:
     """Lodge a declaration: it is validated, priced, its Form E checked, risk-scored, given a
     lane and, in the green lane, released before this command returns."""
+    if key is not None and not key.strip():
+        raise InvalidInput(
+            "--idempotency-key is empty: give a key, or leave the option out",
+            code="idempotency.empty_key",
+        )
     document: Any = load_document(file)
     who = party or parse_goods(document).declarant.name
     services = bootstrap.build()
     node = open_node(services, database, upgrade=True)
     try:
-        lodged = node.clearance.lodge(Lodge(document, Principal(_role(role), who), key))
+        with (
+            _authority_hint(lambda: parse_goods(document).importer.name, who, database),
+            _reused_key(key),
+        ):
+            lodged = node.clearance.lodge(Lodge(document, Principal(_role(role), who), key))
     finally:
         node.close()
     declaration = lodged.declaration
@@ -184,7 +247,8 @@ def show(declaration_id: str, database: Database = None, as_json: Json = False) 
     """A declaration: lane, assessment with the working, Form E verdict, reasons, timeline."""
     node = open_node(bootstrap.build(), database)
     try:
-        declaration = node.clearance.get(declaration_id, Principal(Role.ADMIN, "cli"))
+        with _known_id():
+            declaration = node.clearance.get(declaration_id, Principal(Role.ADMIN, "cli"))
     finally:
         node.close()
     if as_json:
@@ -206,19 +270,31 @@ def _named(kind: type[Status] | type[Lane], text: str | None, what: str) -> str 
 @app.command("list")
 def list_command(
     database: Database = None,
-    office: Annotated[str | None, typer.Option("--office")] = None,
+    office: Annotated[
+        str | None, typer.Option("--office", help="A customs office (UN/LOCODE), e.g. CNYYG.")
+    ] = None,
     status: Annotated[str | None, typer.Option("--status", help="e.g. held_for_inspection")] = None,
     lane: Annotated[str | None, typer.Option("--lane", help="green, yellow, red or blue")] = None,
-    limit: Annotated[int, typer.Option("--limit", min=1, max=1000)] = 50,
+    limit: Annotated[
+        int, typer.Option("--limit", min=1, max=1000, help="At most this many (1-1000).")
+    ] = 50,
+    offset: Annotated[
+        int, typer.Option("--offset", min=0, help="Skip this many of the newest first (paging).")
+    ] = 0,
     as_json: Json = False,
 ) -> None:
-    """Declarations, newest first, filtered by office, status and lane."""
+    """Declarations, newest first, filtered by office, status and lane.
+
+    --json prints a page: {"items": [...], "total": N, "limit": L, "offset": O}, total being
+    how many match the filters; the next page is --offset O+L.
+    """
     # A filter that cannot match is a mistake to say, not an empty list.
     where = DeclarationFilter(
         office=locode.validate(office) if office else None,
         status=_named(Status, status, "status"),
         lane=_named(Lane, lane, "lane"),
         limit=limit,
+        offset=offset,
     )
     node = open_node(bootstrap.build(), database)
     try:
@@ -229,25 +305,38 @@ def list_command(
         node.close()
     views = [summary_view(Declaration.from_document(r.document, r.version)) for r in records]
     if as_json:
-        emit_json(views)
+        emit_json({"items": views, "total": total, "limit": limit, "offset": offset})
         return
     if not views:
-        console.print("no declarations match" if (office or status or lane) else "no declarations")
+        if offset and total:
+            console.print(f"no declarations after the first {offset} of {total}", markup=False)
+        else:
+            console.print("no declarations match" if (office or status or lane)
+                          else "no declarations")  # fmt: skip
         return
     table = Table()
-    for column in ("id", "office", "status", "lane", "importer", "total", "lodged"):
-        table.add_column(column, no_wrap=column in ("id", "status", "total", "lodged"))
+    for column in ("id", "office", "status", "lane", "importer", "total", LODGED):
+        table.add_column(column, no_wrap=column in ("id", "status", "total", LODGED))
     for v in views:
         table.add_row(*(escape(cell) for cell in (
             v["id"], v["office"], v["status"], v["lane"] or "", v["importer"], _total(v),
-            v["lodged_at"][:19])))  # fmt: skip
+            _utc(v["lodged_at"]))))  # fmt: skip
     print_table(table)
     if any(v["assessment_status"] == Provenance.ILLUSTRATIVE for v in views):
         console.print(f"{ILLUSTRATIVE_MARK} illustrative: computed with rates or rules that are "
                       "not official ('cafta declare show ID' names them)",
                       markup=False)  # fmt: skip
     if total > len(views):
-        console.print(f"the newest {len(views)} of {total}; --limit shows more", markup=False)
+        after = offset + len(views)
+        shown = f"{offset + 1}-{after}" if offset else f"the newest {len(views)}"
+        more = f"; --limit shows more, --offset {after} the next ones" if after < total else ""
+        console.print(f"{shown} of {total}{more}", markup=False)
+
+
+def _utc(at: str) -> str:
+    """An ISO 8601 time with its offset, in UTC to the second, as every ``cafta`` table shows
+    times (``tokens list``, ``outbox list``: the column header says so)."""
+    return datetime.fromisoformat(at).astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def _total(view: dict[str, Any]) -> str:
@@ -264,7 +353,9 @@ def decide(
         str, typer.Option("--action", help="release, reject, request_documents or inspect")
     ],
     officer: Annotated[str, typer.Option("--officer", help="Your name or officer id.")],
-    note: Annotated[str | None, typer.Option("--note")] = None,
+    note: Annotated[
+        str | None, typer.Option("--note", help="What you tell the declarant, for the timeline.")
+    ] = None,
     outcome: Annotated[
         Path | None,
         typer.Option(
@@ -289,7 +380,8 @@ def decide(
     try:
         command = Decide(declaration_id, Principal(Role.OFFICER, officer.strip()), chosen, note,
                          result, expected)  # fmt: skip
-        declaration = node.clearance.decide(command)
+        with _known_id():
+            declaration = node.clearance.decide(command)
     finally:
         node.close()
     _show(declaration, as_json)
@@ -316,7 +408,8 @@ def amend(
         # importer or declarant gets the domain's own answer, not "no such declaration".
         who = party or _declarant(node, declaration_id)
         command = Amend(declaration_id, document, Principal(_role(role), who), expected)
-        declaration = node.clearance.amend(command)
+        with _authority_hint(lambda: _importer(node, declaration_id), who, database):
+            declaration = node.clearance.amend(command)
     finally:
         node.close()
     _show(declaration, as_json)
@@ -324,7 +417,14 @@ def amend(
 
 def _declarant(node: bootstrap.Node, declaration_id: str) -> str:
     """The declarant named in the stored declaration (``--as``'s default for changes)."""
-    return node.clearance.get(declaration_id, Principal(Role.ADMIN, "cli")).goods.declarant.name
+    with _known_id():
+        declaration = node.clearance.get(declaration_id, Principal(Role.ADMIN, "cli"))
+    return declaration.goods.declarant.name
+
+
+def _importer(node: bootstrap.Node, declaration_id: str) -> str:
+    """The importer named in the stored declaration (whose authority a broker needs)."""
+    return node.clearance.get(declaration_id, Principal(Role.ADMIN, "cli")).goods.importer.name
 
 
 @app.command("cancel")
@@ -343,7 +443,8 @@ def cancel(
         if party is None:
             party = _declarant(node, declaration_id)
         command = Cancel(declaration_id, Principal(_role(role), party), note, expected)
-        declaration = node.clearance.cancel(command)
+        with _authority_hint(lambda: _importer(node, declaration_id), party, database):
+            declaration = node.clearance.cancel(command)
     finally:
         node.close()
     _show(declaration, as_json)

@@ -9,6 +9,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from cafta.cli.output import console, emit_json, print_table
+from cafta.core.errors import InvalidInput
 from cafta.identifiers import hs
 from cafta.refdata.nomenclature import HsEntry, Nomenclature
 
@@ -75,6 +76,11 @@ def search(
     as_json: Json = False,
 ) -> None:
     """Search the HS 2022 descriptions; best matches first."""
+    if not text.strip():
+        raise InvalidInput(
+            "give words describing the goods, e.g. cafta hs search 'fresh durian'",
+            code="hs.empty_query",
+        )
     hits = Nomenclature.hs2022().search(text, limit=limit)
     if as_json:
         emit_json([{**_entry(h.entry), "score": round(h.score, 4)} for h in hits])

@@ -7,6 +7,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -18,7 +20,7 @@ from cafta.certificates.trust import IssuingAuthority, TrustedKey, TrustList, me
 from cafta.cli.db import Database, open_node
 from cafta.cli.output import console
 from cafta.core.dates import parse_date
-from cafta.core.errors import Conflict
+from cafta.core.errors import Conflict, InvalidInput
 from cafta.refdata.countries import country
 
 TRUST_FILE = "trust.json"
@@ -53,6 +55,38 @@ def _print(text: str) -> None:
     console.print(text, markup=False)
 
 
+@contextmanager
+def writing_out(option: str = "--out") -> Iterator[None]:
+    """A path the command cannot write to is said as the option's, exit 2 (``--out: adir is a
+    directory; name a file``)."""
+    try:
+        yield
+    except InvalidInput as error:
+        if not error.code.startswith("file."):
+            raise
+        raise InvalidInput(
+            f"{option}: {error.message}", code=error.code, hint=error.hint, details=error.details
+        ) from None
+
+
+def _key_folder(out: Path) -> None:
+    """Create the ``--out`` folder of ``keys generate``, or say why it cannot be one."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        blocking = next((p for p in (out, *out.parents) if p.exists() and not p.is_dir()), out)
+        raise InvalidInput(
+            f"--out: {blocking} is a file; name a folder for the key and {TRUST_FILE}",
+            code="file.not_a_folder",
+        ) from None
+    except OSError as error:
+        raise InvalidInput(
+            f"--out: the folder {out} cannot be created ({error.strerror or error})",
+            code="file.unwritable",
+            hint="Name a folder you may write to.",
+        ) from None
+
+
 @keys_app.command("generate", epilog=_GENERATE_EXAMPLE)
 def generate(
     authority: Annotated[str, typer.Option("--authority", help="Authority id, e.g. MM-MOC.")],
@@ -71,6 +105,8 @@ def generate(
 ) -> None:
     """Make a signing key for an issuing authority and add it to DIR/trust.json."""
     issuer = IssuingAuthority(authority, country(country_text).alpha2, name)
+    if out.exists() and not out.is_dir():
+        _key_folder(out)  # says that it is a file
     key_path, trust_path = out / f"{issuer.id}{KEY_SUFFIX}", out / TRUST_FILE
     if key_path.exists() and not overwrite:
         raise Conflict(
@@ -83,8 +119,10 @@ def generate(
     start = parse_date(valid_from, "--valid-from") if valid_from else None
     trusted = TrustedKey(issuer, public_key_bytes(private_key), start)
     updated = trust.with_key(trusted)  # a conflict stops here, before anything is written
-    write_private_key(key_path, private_key, overwrite=overwrite)
-    write_trust_list(trust_path, updated)
+    _key_folder(out)
+    with writing_out():
+        write_private_key(key_path, private_key, overwrite=overwrite)
+        write_trust_list(trust_path, updated)
     _print(f"Wrote the private key of {issuer.id} to {key_path} (keep it secret).")
     _print(
         f"{'Added' if trust.keys else 'Wrote'} its public key {trusted.kid} "
@@ -106,7 +144,8 @@ def trust_merge(
     if party is not None:
         lists.append(TrustList(party=country(party).alpha2))
     merged = merge(*lists)
-    write_trust_list(out, merged)
+    with writing_out():
+        write_trust_list(out, merged)
     _print(
         f"Wrote {len(merged.authorities)} authorities and {len(merged.keys)} keys to {out}"
         + (f" (trust list of {merged.party})." if merged.party else ".")

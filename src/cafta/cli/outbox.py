@@ -56,7 +56,10 @@ def relay(
     interval: Annotated[
         float, typer.Option("--interval", min=0.05, help="Seconds between polls when idle.")
     ] = 1.0,
-    batch: Annotated[int, typer.Option("--batch", min=1, max=10_000)] = 500,
+    batch: Annotated[
+        int,
+        typer.Option("--batch", min=1, max=10_000, help="Events claimed and written at a time."),
+    ] = 500,
     lease: Annotated[
         float,
         typer.Option(

@@ -3,6 +3,10 @@
 Data files are CSV in the Customs Import Declaration Datasets format (``docs/risk.md``). A model
 directory is a model store (``train --out`` adds a version there and activates it); commands
 that read a model take the store (its active version) or one version's directory.
+
+LightGBM, NumPy and SciPy are imported inside the commands: they take a third of a second to
+import, which every other ``cafta`` command would otherwise pay at start (and a Ctrl-C then
+would interrupt them).
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ import csv
 import random
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.markup import escape
@@ -19,17 +23,13 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from cafta.adapters.ml.csv_files import read_declarations, sha256
-from cafta.adapters.ml.learner import LightGbmLearner
-from cafta.adapters.ml.store import ModelStore, open_model
-from cafta.adapters.ml.training import TrainingSettings, train
 from cafta.cli.output import console, emit_json, errors, print_table
 from cafta.core.errors import InvalidInput
-from cafta.risk.calibration import Stakes
-from cafta.risk.metrics import RATES, RankReport
-from cafta.risk.model import evaluate as evaluate_model
 from cafta.risk.quotas import LaneQuota
-from cafta.risk.replay import ReplaySettings, replay
 from cafta.risk.selection import Candidate, select_lanes
+
+if TYPE_CHECKING:
+    from cafta.risk.metrics import RankReport
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -63,6 +63,8 @@ def _share(text: str, name: str) -> Decimal:
 
 
 def _progress() -> Progress:
+    """A progress bar on a terminal's standard error; none elsewhere (Rich's transient bar
+    would leave an empty line there, before an error's one line)."""
     return Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -70,6 +72,7 @@ def _progress() -> Progress:
         TimeElapsedColumn(),
         console=errors,
         transient=True,
+        disable=not errors.is_terminal,
     )
 
 
@@ -96,6 +99,10 @@ def train_command(
     Example: cafta risk train --train df_syn_train_eng.csv --valid df_syn_valid_eng.csv
     --out models/risk
     """
+    from cafta.adapters.ml.store import ModelStore  # noqa: PLC0415 - loads LightGBM
+    from cafta.adapters.ml.training import TrainingSettings, train  # noqa: PLC0415
+    from cafta.risk.calibration import Stakes  # noqa: PLC0415 - loads NumPy
+
     settings = TrainingSettings(
         seed=seed,
         critical_share=critical_share,
@@ -132,6 +139,8 @@ def train_command(
 
 
 def _report(metrics: dict[str, Any]) -> RankReport:
+    from cafta.risk.metrics import RankReport  # noqa: PLC0415 - loads NumPy
+
     return RankReport(
         int(metrics["rows"]),
         int(metrics["frauds"]),
@@ -145,6 +154,8 @@ def _report(metrics: dict[str, Any]) -> RankReport:
 
 def _table(title: str, reports: list[tuple[str, RankReport]]) -> Table:
     """One row per inspection rate; precision, recall and critical recall per ranking."""
+    from cafta.risk.metrics import RATES  # noqa: PLC0415 - loads NumPy
+
     table = Table(title=title)
     table.add_column("top", justify="right")
     for name, _ in reports:
@@ -182,6 +193,8 @@ def score_command(
     Columns: Declaration ID, fraud_score, critical_score, lane, reasons.
     Example: cafta risk score --model models/risk --data new.csv --out scores.csv
     """
+    from cafta.adapters.ml.store import open_model  # noqa: PLC0415 - loads LightGBM
+
     quota = LaneQuota(
         red=_share(red, "red"),
         yellow=_share(yellow, "yellow"),
@@ -226,6 +239,10 @@ def evaluate_command(model: ModelDir, data: DataFile, as_json: Json = False) -> 
     The top n% are exactly ceil(n% x rows) rows in the model's inspection order (priority).
     Example: cafta risk evaluate --model models/risk --data df_syn_valid_eng.csv --json
     """
+    from cafta.adapters.ml.store import open_model  # noqa: PLC0415 - loads LightGBM
+    from cafta.risk.metrics import RankReport  # noqa: PLC0415
+    from cafta.risk.model import evaluate as evaluate_model  # noqa: PLC0415
+
     loaded = open_model(model)
     rows = read_declarations(data, labelled=True)
     report = evaluate_model(loaded.model, rows)
@@ -273,6 +290,10 @@ def replay_command(
     Compares the learning policy with a static model and random selection at the same quota.
     Example: cafta risk replay --data df_syn_train_eng.csv --inspection-rate 0.05 --weeks 20
     """
+    from cafta.adapters.ml.learner import LightGbmLearner  # noqa: PLC0415 - loads LightGBM
+    from cafta.adapters.ml.training import TrainingSettings  # noqa: PLC0415
+    from cafta.risk.replay import ReplaySettings, replay  # noqa: PLC0415 - loads NumPy
+
     settings = ReplaySettings(
         inspection_rate=_share(inspection_rate, "inspection-rate"),
         random_share=_share(random_share, "random-share"),
@@ -327,6 +348,8 @@ def models_list(store: StoreDir, as_json: Json = False) -> None:
 
     Example: cafta risk models list --store models/risk
     """
+    from cafta.adapters.ml.store import ModelStore  # noqa: PLC0415 - loads LightGBM
+
     models = ModelStore(store)
     versions = models.versions()
     active = models.active()
@@ -372,6 +395,8 @@ def models_activate(
 
     Example: cafta risk models activate v0002 --store models/risk
     """
+    from cafta.adapters.ml.store import ModelStore  # noqa: PLC0415 - loads LightGBM
+
     ModelStore(store).activate(version)
     console.print(f"Activated {version} in {store}.", markup=False)
 
@@ -382,5 +407,7 @@ def models_rollback(store: StoreDir) -> None:
 
     Example: cafta risk models rollback --store models/risk
     """
+    from cafta.adapters.ml.store import ModelStore  # noqa: PLC0415 - loads LightGBM
+
     version = ModelStore(store).rollback()
     console.print(f"Rolled back {store} to {version}.", markup=False)

@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from cafta import bootstrap
-from cafta.cli.db import Database
+from cafta.cli.db import Database, stored
 from cafta.cli.output import console
 from cafta.core.errors import InvalidInput
 
@@ -166,7 +166,7 @@ def serve(
     from cafta.adapters.storage.failures import redact_url  # noqa: PLC0415
 
     services = bootstrap.build()  # a settings error stops here, before any server starts
-    url = bootstrap.database_url(services.settings, database)
+    url = stored(bootstrap.database_url(services.settings, database))
     check_port(host, port)
     check: Callable[[str], None] = import_from_string(CHECK)
     check(url)  # every file a worker reads, and the database, migrated

@@ -14,7 +14,7 @@ from typer.core import TyperGroup
 from cafta import bootstrap
 from cafta.cli.output import console, emit_json, print_table, status_badge
 from cafta.core.dates import parse_date
-from cafta.core.errors import InvalidInput
+from cafta.core.errors import InvalidInput, NotFound
 from cafta.core.money import Money, to_decimal
 from cafta.core.provenance import Status
 from cafta.core.quantity import Quantity
@@ -113,6 +113,11 @@ def import_schedule(
     as_json: Json = False,
 ) -> None:
     """Validate a schedule and add it over the shipped ones (same measure: the import wins)."""
+    if name is not None and not name.strip():
+        raise InvalidInput(
+            "--name is empty: name the schedule, or leave --name out to name it after the file",
+            code="tariff.invalid_schedule_name",
+        )
     services = bootstrap.build()
     result = services.schedule_files.import_file(file, name=name, replace=replace)
     counts: dict[str, int] = {}
@@ -200,6 +205,31 @@ def _as_option(error: InvalidInput) -> InvalidInput:
                         details=error.details)  # fmt: skip
 
 
+def _no_rate(error: NotFound) -> NotFound:
+    """A missing exchange rate in one line: the pair and the day, not every route tried (the
+    sources and the currencies crossed through are the same for every pair: docs/cli.md)."""
+    base, quote, on = (error.details.get(key) for key in ("base", "quote", "on"))
+    return NotFound(
+        f"--currency: no {base}/{quote} exchange rate for {on} in any rate source, directly or "
+        "via USD, EUR or SGD",
+        code=error.code,
+        hint=f"Add a {base}/{quote} rate valid on {on} to your own rates (CAFTA_RATES_FILE), or "
+        f"give the value in {quote}.",
+        details=error.details,
+    )
+
+
+def _quantity(text: str, unit: str) -> Quantity:
+    """``--quantity`` in ``--unit``, each refused as its option."""
+    try:
+        return Quantity.of(to_decimal(text, "quantity"), unit)
+    except InvalidInput as error:
+        option = "--unit" if error.code == "quantity.unknown_unit" else "--quantity"
+        hint = error.hint or "Give the quantity of the goods, e.g. --quantity 10000 --unit kg."
+        raise InvalidInput(f"{option}: {error.message}", code=error.code, hint=hint,
+                           details=error.details) from None  # fmt: skip
+
+
 def duty(
     line: Annotated[str, typer.Option("--line", help="Tariff line, e.g. 0810.60.00.")],
     origin: Origin,
@@ -229,7 +259,7 @@ def duty(
         incoterm=Incoterm.parse(incoterm),
         freight=Money.of(freight, currency) if freight is not None else None,
         insurance=Money.of(insurance, currency) if insurance is not None else None,
-        quantity=Quantity.of(to_decimal(quantity, "quantity"), unit) if quantity else None,
+        quantity=_quantity(quantity, unit) if quantity else None,
         proofs=frozenset(Proof.parse(p) for p in proof or []),
     )
     check_currency(request.value.currency)
@@ -237,6 +267,8 @@ def duty(
         result = assess(request, services.schedule, services.rates)
     except InvalidInput as error:
         raise _as_option(error) from None
+    except NotFound as error:
+        raise _no_rate(error) if error.code == "fx.rate_unavailable" else error from None
     if as_json:
         emit_json(assessment_document(result))
     else:

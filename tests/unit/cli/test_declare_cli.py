@@ -12,6 +12,7 @@ from tests.conftest import cli
 
 ROOT = Path(__file__).resolve().parents[3]
 DURIAN = ROOT / "examples" / "declarations" / "durian-youyiguan.json"
+pytestmark = pytest.mark.usefixtures("example_authority")  # the example's broker lodges it
 
 
 def _held(capsys: pytest.CaptureFixture[str], db: tuple[str, str]) -> dict[str, Any]:
@@ -201,7 +202,7 @@ def test_a_replayed_submission_says_so_in_text(
     assert "nothing new was lodged" in lines[0]
     assert lines[1:] == first.splitlines()
     code, out, _ = cli(capsys, "declare", "list", *db, "--json")
-    assert len(json.loads(out)) == 1
+    assert len(json.loads(out)["items"]) == 1
 
 
 def test_show_prints_item_notes_and_what_officers_said_and_found(
@@ -268,7 +269,7 @@ def test_list_marks_illustrative_totals(
     assert "*" not in rows[official["id"]]
     assert "* illustrative: computed with rates or rules that are not official" in out
     code, out, _ = cli(capsys, "declare", "list", *db, "--json")
-    provenance = {v["id"]: v["assessment_status"] for v in json.loads(out)}
+    provenance = {v["id"]: v["assessment_status"] for v in json.loads(out)["items"]}
     assert provenance == {official["id"]: "official", illustrative["id"]: "illustrative"}
     code, out, _ = cli(capsys, "declare", "list", *db, "--lane", "yellow", "--office", "CNYYG")
     assert "illustrative" not in out  # no legend without an illustrative row

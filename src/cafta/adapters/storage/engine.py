@@ -38,7 +38,7 @@ from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 
 from cafta.adapters.storage.checkpoints import Checkpointer
-from cafta.adapters.storage.failures import redact_url, unavailable
+from cafta.adapters.storage.failures import redact_url, sqlite_path_problem, unavailable
 from cafta.adapters.storage.locations import default_database_url
 from cafta.core.errors import InvalidInput, NotFound
 
@@ -47,6 +47,7 @@ __all__ = [
     "busy_timeout_s",
     "create_engine_for",
     "default_database_url",
+    "in_memory",
     "parse_database_url",
     "require_database",
     "shown_as_typed",
@@ -73,6 +74,11 @@ CONNECT_TIMEOUT_S = 10
 _BUSY_TIMEOUTS: weakref.WeakKeyDictionary[Engine, float] = weakref.WeakKeyDictionary()
 _WRITER_LOCK_TIMEOUTS: weakref.WeakKeyDictionary[Engine, float] = weakref.WeakKeyDictionary()
 _SYNCHRONOUS = ("OFF", "NORMAL", "FULL", "EXTRA")
+_OWN_PARAMETERS = ("synchronous", "writer_lock_timeout")
+_DRIVER_PARAMETERS = ("timeout", "detect_types", "isolation_level", "check_same_thread",
+                      "cached_statements", "uri")  # fmt: skip
+"""What SQLAlchemy's pysqlite dialect reads from a SQLite URL's query; with ``uri=true`` the
+others go to SQLite itself, which judges them."""
 _URL_FORMS = (
     "Use sqlite:///path/to/cafta.db or postgresql://user:password@host:5432/database "
     "(--database or CAFTA_DATABASE_URL)."
@@ -110,12 +116,27 @@ def parse_database_url(url: str) -> URL:
     if backend in ("postgresql", "postgres") and driver in ("", "psycopg"):
         return parsed.set(drivername="postgresql+psycopg")
     if backend == "sqlite" and driver in ("", "pysqlite"):
+        _check_sqlite_parameters(parsed)
         return parsed
     raise InvalidInput(
         f"cafta does not run on '{parsed.drivername}' databases",
         code="storage.unsupported_database",
         hint=_URL_FORMS,
     )
+
+
+def _check_sqlite_parameters(parsed: URL) -> None:
+    """Refuse a parameter nothing reads (SQLAlchemy would warn and ignore it: a mistyped
+    ``?synchronus=FULL`` would leave the database less safe than asked, silently)."""
+    if str(parsed.query.get("uri", "")).lower() in ("true", "1"):
+        return
+    for name in parsed.query:
+        if name not in _OWN_PARAMETERS + _DRIVER_PARAMETERS:
+            raise InvalidInput(
+                f"a SQLite database URL takes no parameter '{name}'",
+                code="storage.invalid_url",
+                hint="cafta reads ?synchronous= and ?writer_lock_timeout= (docs/operations.md).",
+            )
 
 
 def sqlite_file(url: str | URL) -> Path | None:
@@ -129,12 +150,29 @@ def sqlite_file(url: str | URL) -> Path | None:
     return Path(database).expanduser()
 
 
+def in_memory(url: str | URL) -> bool:
+    """Whether ``url`` is a SQLite database in memory (``sqlite://``, ``sqlite:///:memory:``,
+    a ``file:`` URI with ``mode=memory``), gone when its last connection closes."""
+    parsed = parse_database_url(url) if isinstance(url, str) else url
+    if parsed.get_backend_name() != "sqlite":
+        return False
+    database = parsed.database or ""
+    return database in ("", ":memory:") or (
+        database.startswith("file:") and "mode=memory" in database
+    )
+
+
 def require_database(url: str | URL) -> None:
     """Raise :class:`NotFound` (``storage.not_found``) if ``url`` names a SQLite file that does
-    not exist: a mistyped path is said, not made into a new, empty database. PostgreSQL and
-    in-memory databases pass (a server says itself whether the database exists)."""
+    not exist: a mistyped path is said, not made into a new, empty database; and
+    :class:`InvalidInput` if it names a directory or a file that is not a SQLite database
+    (:func:`~.failures.sqlite_path_problem`). PostgreSQL and in-memory databases pass (a server
+    says itself whether the database exists)."""
     parsed = parse_database_url(url) if isinstance(url, str) else url
     path = sqlite_file(parsed)
+    problem = sqlite_path_problem(parsed) if path is not None else None
+    if problem is not None:
+        raise problem
     if path is not None and not path.is_file():
         raise NotFound(
             f"there is no database at {path}: run 'cafta db upgrade --database "
@@ -210,6 +248,9 @@ def _sqlite_engine(
         lock_timeout_s = _seconds(parsed.query["writer_lock_timeout"], "writer_lock_timeout")
     parsed = parsed.difference_update_query(["synchronous", "writer_lock_timeout"])
     path = sqlite_file(parsed)
+    problem = sqlite_path_problem(parsed) if path is not None else None
+    if problem is not None:
+        raise problem
     if path is not None and create:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)

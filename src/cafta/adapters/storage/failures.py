@@ -7,18 +7,31 @@ timeout) and ``storage.duplicate`` (a unique key taken; stores that expect dupli
 their own, more precise ``Conflict``). Anything else is unexpected and becomes
 ``storage.failed`` with the driver's one-line message; the original stays chained for
 ``CAFTA_DEBUG=1``.
+
+A SQLite URL that names a directory, or a file that is not a SQLite database, is the URL's
+mistake rather than the database's: :func:`sqlite_path_problem` says which, as
+:class:`~cafta.core.errors.InvalidInput` (exit 2 on the command line) with the code
+``storage.unavailable`` (a 503 in the API, whose clients cannot mend it).
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError
 
-from cafta.core.errors import CaftaError, Conflict
+from cafta.core.errors import CaftaError, Conflict, InvalidInput
 
-__all__ = ["busy", "is_unique_violation", "redact_url", "storage_error", "unavailable"]
+__all__ = [
+    "busy",
+    "is_unique_violation",
+    "redact_url",
+    "sqlite_path_problem",
+    "storage_error",
+    "unavailable",
+]
 
 _UNIQUE_VIOLATION = "23505"
 _UNDEFINED_TABLE = "42P01"
@@ -29,6 +42,7 @@ _UNREACHABLE = ("connection failed", "connection refused", "could not connect",
                 "could not translate host name", "failed to resolve host",
                 "timeout expired")  # fmt: skip
 _SECRET_QUERY_KEYS = frozenset({"password", "sslpassword"})
+_SQLITE_HEADER = b"SQLite format 3\x00"
 
 
 def _has_password(url: str | URL) -> bool:
@@ -95,10 +109,55 @@ def unavailable(url: str | URL, reason: str) -> CaftaError:
     )
 
 
+def _sqlite_path(url: str | URL) -> Path | None:
+    """The file a SQLite URL names (``None`` for in-memory and other databases)."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return None
+    database = parsed.database
+    if parsed.get_backend_name() != "sqlite" or not database or database == ":memory:":
+        return None
+    return None if database.startswith("file:") else Path(database).expanduser()
+
+
+def sqlite_path_problem(url: str | URL) -> InvalidInput | None:
+    """What is wrong with the file a SQLite ``url`` names, if it cannot be a database: a
+    directory, or a file that is not SQLite's (an empty file is a new database). ``None``
+    when nothing is (a file that does not exist yet is not this function's to refuse)."""
+    path = _sqlite_path(url)
+    if path is None:
+        return None
+    if path.is_dir():
+        return InvalidInput(
+            f"{path} is a directory, not a SQLite database file",
+            code="storage.unavailable",
+            hint=f"Name the database file, e.g. --database sqlite:///{path / 'cafta.db'}.",
+            details={"path": str(path)},
+        )
+    try:
+        with path.open("rb") as file:
+            header = file.read(len(_SQLITE_HEADER))
+    except OSError:
+        return None  # missing, or unreadable: the driver's own message says it
+    if header and header != _SQLITE_HEADER:
+        return InvalidInput(
+            f"{path} is not a SQLite database file",
+            code="storage.unavailable",
+            hint="Check --database (or CAFTA_DATABASE_URL): it names a file of another kind.",
+            details={"path": str(path)},
+        )
+    return None
+
+
 def storage_error(error: DBAPIError, url: str | URL, *, connecting: bool = False) -> CaftaError:
     """The ``CaftaError`` to raise (``from error``) for a driver failure."""
     state, message = _sqlstate(error), str(error.orig).lower()
     where = redact_url(url)
+    if "file is not a database" in message or "unable to open database file" in message:
+        problem = sqlite_path_problem(url)
+        if problem is not None:
+            return problem
     if is_unique_violation(error):
         return Conflict(
             f"a record with that key already exists ({_first_line(error)})",
