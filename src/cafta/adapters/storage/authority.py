@@ -11,15 +11,14 @@ service calls after each change).
 
 from __future__ import annotations
 
-import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 from datetime import date
 
 from sqlalchemy.engine import Engine
 
 from cafta.adapters.storage.unit_of_work import SqlUnitOfWork
+from cafta.core.expiring import ExpiringCache
 from cafta.services.ports import AuthorityLookup
 
 __all__ = ["StoredAuthority"]
@@ -38,36 +37,27 @@ class StoredAuthority:
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self._engine = engine
-        self._ttl = ttl
-        self._size = size
-        self._monotonic = monotonic
-        self._lock = threading.Lock()
-        self._known: OrderedDict[tuple[str, str, date], float] = OrderedDict()
+        self._known: ExpiringCache[tuple[str, str, date], bool] = ExpiringCache(
+            ttl, size, monotonic
+        )
 
     def in_force(self, importer_key: str, broker_key: str, on: date) -> bool:
         key = (importer_key, broker_key, on)
-        now = self._monotonic()
-        with self._lock:
-            seen = self._known.get(key)
-            if seen is not None and now - seen < self._ttl:
-                return True
+        if self._known.get(key):
+            return True
+        asked = self._known.now()
         with SqlUnitOfWork(self._engine, read_only=True) as uow:
             found = uow.representations.list(importer_key, broker_key)
         granted = any(r.in_force(on) for r in found)
-        with self._lock:
-            if granted:
-                self._known[key] = now
-                self._known.move_to_end(key)
-                while len(self._known) > self._size:
-                    self._known.popitem(last=False)
-            else:
-                self._known.pop(key, None)
+        if granted:
+            self._known.put(key, True, asked)
+        else:
+            self._known.drop(key)
         return granted
 
     def forget(self) -> None:
         """Empty the cache: the next question of every pair reads the table."""
-        with self._lock:
-            self._known.clear()
+        self._known.clear()
 
 
 def _conforms(engine: Engine) -> AuthorityLookup:

@@ -12,15 +12,14 @@ revoke` forgets it at once.
 
 from __future__ import annotations
 
-import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from sqlalchemy.engine import Engine
 
 from cafta.adapters.storage.unit_of_work import SqlUnitOfWork
+from cafta.core.expiring import ExpiringCache
 from cafta.services.ports import Principal, Role, TokenRecord, TokenStore
 
 __all__ = ["StoredTokens"]
@@ -39,39 +38,25 @@ class StoredTokens:
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self._engine = engine
-        self._ttl = ttl
-        self._size = size
-        self._monotonic = monotonic
-        self._lock = threading.Lock()
-        self._known: OrderedDict[str, tuple[float, Principal]] = OrderedDict()
+        self._known: ExpiringCache[str, Principal] = ExpiringCache(ttl, size, monotonic)
 
     def find_cached(self, token_hash: str) -> Principal | None:
         """The principal of a token hash if the cache holds it and it is still fresh; ``None``
         otherwise (unknown here: ask :meth:`find`). Never blocks on the database."""
-        now = self._monotonic()
-        with self._lock:
-            cached = self._known.get(token_hash)
-            if cached is not None and now - cached[0] < self._ttl:
-                self._known.move_to_end(token_hash)
-                return cached[1]
-        return None
+        return self._known.get(token_hash)
 
     def find(self, token_hash: str) -> Principal | None:
         """The principal of a token hash: from the cache while it is fresh, else the table."""
-        cached = self.find_cached(token_hash)
+        cached = self._known.get(token_hash)
         if cached is not None:
             return cached
-        now = self._monotonic()
+        asked = self._known.now()
         with SqlUnitOfWork(self._engine, read_only=True) as uow:
             principal = uow.tokens.find(token_hash)
-        with self._lock:
-            if principal is None:
-                self._known.pop(token_hash, None)
-            else:
-                self._known[token_hash] = (now, principal)
-                self._known.move_to_end(token_hash)
-                while len(self._known) > self._size:
-                    self._known.popitem(last=False)
+        if principal is None:
+            self._known.drop(token_hash)
+        else:
+            self._known.put(token_hash, principal, asked)
         return principal
 
     def add(self, token_id: str, token_hash: str, principal: Principal, at: datetime) -> None:
@@ -91,16 +76,12 @@ class StoredTokens:
             revoked = uow.tokens.revoke(token_id)
             uow.commit()
         if revoked is not None:
-            with self._lock:
-                for token_hash, (_, principal) in list(self._known.items()):
-                    if principal.token_id == token_id:
-                        del self._known[token_hash]
+            self._known.drop_where(lambda principal: principal.token_id == token_id)
         return revoked
 
     def forget(self) -> None:
         """Empty the cache (the next lookup of every token reads the table)."""
-        with self._lock:
-            self._known.clear()
+        self._known.clear()
 
 
 def _conforms(engine: Engine) -> TokenStore:
