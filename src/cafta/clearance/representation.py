@@ -20,7 +20,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from cafta.clearance.goods import party_key
@@ -82,18 +82,18 @@ class Representation:
                 details={"field": "broker"},
             )
         start = valid_from or at.date()
+        if valid_until is not None and valid_until < at.date():  # said first: the likelier slip
+            raise InvalidInput(
+                f"valid_until ({valid_until}) is already over",
+                code="representation.dates",
+                hint="An authority that has ended needs no recording; give a later end.",
+                details={"field": "valid_until"},
+            )
         if valid_until is not None and valid_until < start:
             raise InvalidInput(
                 f"valid_until ({valid_until}) is before valid_from ({start})",
                 code="representation.dates",
                 hint="Give an end on or after the start, or none for an open-ended authority.",
-                details={"field": "valid_until"},
-            )
-        if valid_until is not None and valid_until < at.date():
-            raise InvalidInput(
-                f"valid_until ({valid_until}) is already over",
-                code="representation.dates",
-                hint="An authority that has ended needs no recording; give a later end.",
                 details={"field": "valid_until"},
             )
         if reference is not None:
@@ -159,8 +159,8 @@ class Representation:
             "valid_until": self.valid_until.isoformat() if self.valid_until else None,
             "reference": self.reference,
             "granted_by": self.granted_by,
-            "granted_at": self.granted_at.isoformat(),
-            "revoked_at": self.revoked_at.isoformat() if self.revoked_at else None,
+            "granted_at": self.granted_at.astimezone(UTC).isoformat(),
+            "revoked_at": self.revoked_at.astimezone(UTC).isoformat() if self.revoked_at else None,
             "revoked_by": self.revoked_by,
         }
 

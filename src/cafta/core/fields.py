@@ -18,7 +18,7 @@ from typing import Any
 from cafta.core.dates import parse_date
 from cafta.core.errors import InvalidInput
 from cafta.core.money import Money, check_currency_code, to_decimal
-from cafta.core.names import is_visible
+from cafta.core.names import has_direction_control, is_visible
 
 __all__ = ["Fields", "field_error"]
 
@@ -144,6 +144,13 @@ class Fields:
                 "holds a control character (a line break, a tab, NUL)",
                 "invalid_field",
                 hint="Write it on one line of plain text.",
+            )
+        if has_direction_control(text):
+            raise self.error(
+                key,
+                "holds a character that reverses how the text is shown (U+202E and the like)",
+                "invalid_field",
+                hint="Type the value as it is written.",
             )
         return text
 

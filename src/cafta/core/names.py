@@ -12,7 +12,7 @@ import unicodedata
 
 from cafta.core.errors import InvalidInput
 
-__all__ = ["checked_name", "checked_note", "is_visible"]
+__all__ = ["checked_name", "checked_note", "has_direction_control", "is_visible"]
 
 
 def is_visible(text: str) -> bool:
@@ -21,6 +21,17 @@ def is_visible(text: str) -> bool:
     if text.isprintable() and text.strip():  # the usual case, checked in C
         return True
     return any(unicodedata.category(ch)[0] not in "CZ" for ch in text)
+
+
+_DIRECTION_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+"""Embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069): they make what follows
+display in another order, so "Evil \u202eBroker" shows in a list as another name. Text in
+Arabic or Hebrew needs none of them (the Unicode bidirectional algorithm orders it)."""
+
+
+def has_direction_control(text: str) -> bool:
+    """Whether ``text`` holds a character that reorders how the text after it is shown."""
+    return not _DIRECTION_CONTROLS.isdisjoint(text)
 
 
 def checked_name(text: str, what: str, code: str) -> str:
@@ -33,6 +44,9 @@ def checked_name(text: str, what: str, code: str) -> str:
     if not name.isprintable() and any(unicodedata.category(ch) == "Cc" for ch in name):
         raise InvalidInput(f"{what} holds a control character (a line break, a tab)", code=code,
                            hint="Write it on one line.")  # fmt: skip
+    if not name.isprintable() and has_direction_control(name):
+        raise InvalidInput(f"{what} holds a character that reverses how the text is shown",
+                           code=code, hint="Type the name as it is written.")  # fmt: skip
     return name
 
 
@@ -55,4 +69,7 @@ def checked_note(text: str | None, what: str, code: str) -> str | None:
     ):
         raise InvalidInput(f"{what} holds a control character (NUL, an escape)", code=code,
                            hint="Write plain text; line breaks and tabs are kept.")  # fmt: skip
+    if not note.isprintable() and has_direction_control(note):
+        raise InvalidInput(f"{what} holds a character that reverses how the text is shown",
+                           code=code, hint="Write plain text.")  # fmt: skip
     return note

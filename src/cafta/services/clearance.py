@@ -428,7 +428,16 @@ class Clearance:
         declaration = self._load(context, command.declaration_id, principal,
                                  command.expected_version)  # fmt: skip
         now = self.clock.now()
-        self._check_authority(principal, declaration.goods, now.date())
+        goods = declaration.goods
+        if principal.role is Role.TRADER and party_key(principal.party) != goods.importer.key:
+            # A trader named as the declarant of another's goods (one firm both importing and
+            # broking, a token of the wrong role) withdraws only its own imports, as it lodges.
+            raise Forbidden(
+                f"you act for '{principal.party}', a trader, who is not the importer",
+                code="declaration.not_your_party",
+                hint="The importer, or a customs broker holding its authority, withdraws it.",
+            )
+        self._check_authority(principal, goods, now.date())
         note = checked_note(command.note, "the note", "declaration.invalid_note")
         declaration.cancel(now, principal.party, note)
         return self._save(context, declaration, principal, "declaration.cancel")

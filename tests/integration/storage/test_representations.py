@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy.engine import Engine
 
+from cafta.adapters.storage import authority as authority_module
 from cafta.adapters.storage.authority import StoredAuthority
 from cafta.clearance.representation import Representation
 from cafta.core.clock import FixedClock
@@ -147,3 +148,28 @@ def test_two_grants_for_the_same_pair_at_once_make_one_authority(uow_factory) ->
     assert sorted(outcomes) == ["granted", "representation.exists"]
     with uow_factory(read_only=True) as uow:
         assert len(uow.representations.list()) == 1
+
+
+def test_a_withdrawal_made_here_while_a_yes_is_being_read_is_not_overridden_by_it(
+    uow_factory, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = granted()
+    with uow_factory() as uow:
+        uow.representations.add(first)
+        uow.commit()
+    authority = StoredAuthority(engine)
+    real = authority_module.SqlUnitOfWork
+
+    class WithdrawnMeanwhile(real):  # type: ignore[misc, valid-type]
+        def __exit__(self, *args: object) -> None:
+            super().__exit__(*args)
+            monkeypatch.setattr(authority_module, "SqlUnitOfWork", real)
+            with uow_factory() as uow:  # the importer withdraws it through this process
+                uow.representations.save_revocation(first.revoke(AT, IMPORTER))
+                uow.commit()
+            authority.forget()
+
+    monkeypatch.setattr(authority_module, "SqlUnitOfWork", WithdrawnMeanwhile)
+    key_i, key_b, day = IMPORTER.casefold(), BROKER.casefold(), date(2026, 6, 1)
+    assert authority.in_force(key_i, key_b, day)  # what the table said when it was read
+    assert not authority.in_force(key_i, key_b, day)  # not kept past the withdrawal

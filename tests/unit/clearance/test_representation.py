@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
@@ -95,3 +95,17 @@ def test_the_stored_form_reads_back_the_same() -> None:
 def test_ids_are_random_and_recognisable() -> None:
     first, second = new_representation_id(), new_representation_id()
     assert first != second and first.startswith("rep_") and len(first) == 16
+
+
+def test_an_end_already_over_is_said_so_before_any_comparison_with_the_start() -> None:
+    with pytest.raises(InvalidInput) as over:
+        grant(valid_until=date(2026, 5, 31))  # no start given: it would be today
+    assert "already over" in over.value.message and "valid_from" not in over.value.message
+
+
+def test_the_stored_form_gives_times_in_utc_whatever_the_clocks_zone() -> None:
+    shanghai = datetime(2026, 6, 1, 17, 0, tzinfo=timezone(timedelta(hours=8)))
+    held = Representation.grant("rep_1", IMPORTER, BROKER, by=IMPORTER, at=shanghai)
+    document = held.revoke(shanghai, IMPORTER).to_document()
+    assert document["granted_at"] == "2026-06-01T09:00:00+00:00"
+    assert document["revoked_at"] == "2026-06-01T09:00:00+00:00"

@@ -6,7 +6,7 @@ import pytest
 
 from cafta.core.errors import InvalidInput
 from cafta.core.fields import Fields
-from cafta.core.names import checked_name, checked_note, is_visible
+from cafta.core.names import checked_name, checked_note, has_direction_control, is_visible
 
 
 @pytest.mark.parametrize(
@@ -61,3 +61,25 @@ def test_unusual_but_visible_text_is_kept() -> None:
     assert fields.text("a") == "Fresh\u00a0durian"
     assert fields.text("b") == "榴莲 (Musang King)"
     assert fields.text("c") == "x\u200by"
+
+
+@pytest.mark.parametrize("text", ["Evil \u202eBroker", "Li \u2066Wang\u2069", "x\u202ay"])
+def test_a_character_that_reverses_the_display_is_refused_in_names_notes_and_fields(
+    text: str,
+) -> None:
+    assert has_direction_control(text)
+    with pytest.raises(InvalidInput) as name:
+        checked_name(text, "the broker's name", "x.name")
+    assert "reverses" in name.value.message
+    with pytest.raises(InvalidInput):
+        checked_note(text, "the note", "x.note")
+    with pytest.raises(InvalidInput) as field:
+        Fields({"name": text}, "importer", prefix="declaration").text("name")
+    assert field.value.code == "declaration.invalid_field"
+
+
+def test_right_to_left_text_needs_no_direction_control_and_is_kept() -> None:
+    arabic = "شركة التجارة"
+    assert not has_direction_control(arabic)
+    assert checked_name(arabic, "the name", "x.name") == arabic
+    assert checked_name("Li\u200fWang", "the name", "x.name") == "Li\u200fWang"  # a mark, kept

@@ -191,3 +191,14 @@ def test_in_force_reads_the_register_now() -> None:
     register.service.grant(IMPORTER_P, BROKER)
     assert register.service.in_force(key_i, key_b, date(2026, 6, 1))
     assert not register.service.in_force(key_i, key_b, date(2026, 5, 31))
+
+
+def test_a_trader_named_as_declarant_withdraws_only_its_own_imports(trust: TrustList) -> None:
+    """One firm both imports and brokers under one name: with its trader token it cannot
+    withdraw another importer's declaration it declared as a broker."""
+    service, _ = clearance(trust, Lane.YELLOW)
+    held = service.lodge(Lodge(durian(), BROKER_P)).declaration
+    with pytest.raises(Forbidden) as refused:
+        service.cancel(Cancel(held.id, Principal(Role.TRADER, BROKER)))
+    assert refused.value.code == "declaration.not_your_party"
+    assert service.cancel(Cancel(held.id, BROKER_P)).status is Status.CANCELLED

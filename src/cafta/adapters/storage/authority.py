@@ -11,6 +11,7 @@ service calls after each change).
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from datetime import date
@@ -40,24 +41,33 @@ class StoredAuthority:
         self._known: ExpiringCache[tuple[str, str, date], bool] = ExpiringCache(
             ttl, size, monotonic
         )
+        self._lock = threading.Lock()
+        self._generation = 0
+        """Bumped by :meth:`forget`: an answer read before a change in this process is not
+        kept after it."""
 
     def in_force(self, importer_key: str, broker_key: str, on: date) -> bool:
         key = (importer_key, broker_key, on)
         if self._known.get(key):
             return True
         asked = self._known.now()
+        generation = self._generation
         with SqlUnitOfWork(self._engine, read_only=True) as uow:
             found = uow.representations.list(importer_key, broker_key)
         granted = any(r.in_force(on) for r in found)
-        if granted:
-            self._known.put(key, True, asked)
-        else:
-            self._known.drop(key)
+        with self._lock:
+            if not granted:
+                self._known.drop(key)
+            elif generation == self._generation:  # no withdrawal here since the read
+                self._known.put(key, True, asked)
         return granted
 
     def forget(self) -> None:
-        """Empty the cache: the next question of every pair reads the table."""
-        self._known.clear()
+        """Empty the cache: the next question of every pair reads the table, and an answer
+        being read now is not kept."""
+        with self._lock:
+            self._generation += 1
+            self._known.clear()
 
 
 def _conforms(engine: Engine) -> AuthorityLookup:
