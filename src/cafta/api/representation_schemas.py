@@ -39,8 +39,9 @@ _TIME = Meta(description="ISO 8601 time, in UTC.", examples=["2026-06-01T02:00:0
 # --- request bodies ---------------------------------------------------------------------------
 
 
-class GrantBody(msgspec.Struct, frozen=True, kw_only=True):
-    """An importer's authority for a customs broker to declare its goods."""
+class GrantBody(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """An importer's authority for a customs broker to declare its goods. A member not listed
+    here is refused (a misspelt ``valid_until`` must not grant an authority without an end)."""
 
     broker: Annotated[
         PartyName,
@@ -78,8 +79,9 @@ class GrantBody(msgspec.Struct, frozen=True, kw_only=True):
     ) = None
 
 
-class RevocationBody(msgspec.Struct, frozen=True):
-    """A withdrawal: an empty object, or no body at all (members may come in a later release)."""
+class RevocationBody(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """A withdrawal: an empty object, or no body at all (members may come in a later release;
+    until then any member is refused rather than ignored)."""
 
 
 GRANT_EXAMPLE = Example(
@@ -129,6 +131,11 @@ class RepresentationView(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class RepresentationPage(msgspec.Struct, frozen=True):
-    """The register as the caller may see it, oldest grant first."""
+    """A page of the register as the caller may see it, oldest grant first."""
 
     items: list[RepresentationView]
+    total: Annotated[
+        int, Meta(description="How many representations match the filters, on every page.")
+    ]
+    limit: int
+    offset: int

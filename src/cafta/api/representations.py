@@ -12,7 +12,8 @@ broker's lodging, amendment or cancellation for another importer
 * ``GET /representations`` (trader, broker, officer, admin): the register as the caller may see
   it, narrowed by ``importer`` and ``broker``: a trader the authorities it gave, a broker those
   it holds, officers and administrators all of them. Withdrawn ones only with
-  ``include_revoked=true``.
+  ``include_revoked=true``. A page at a time, oldest grant first: ``limit`` (default
+  :data:`PAGE`, at most :data:`MAX_PAGE`) after ``offset``, with the ``total`` on every page.
 * ``GET /representations/{id}``: one of them; one the caller may not see is a 404, as for an id
   that does not exist.
 * ``POST /representations/{id}/revocation`` (trader, broker, admin): withdrawn by its importer,
@@ -33,6 +34,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import replace
+from functools import partial
 from typing import Annotated, Any
 
 import msgspec
@@ -68,6 +70,14 @@ AnyRequest = Request[Any, Any, Any]
 _GRANTORS = only(Role.TRADER, Role.ADMIN)
 _READERS = only(Role.TRADER, Role.BROKER, Role.OFFICER, Role.ADMIN)
 _WITHDRAWERS = only(Role.TRADER, Role.BROKER, Role.ADMIN)
+
+PAGE = 100
+"""How many representations a page of ``GET /representations`` holds unless ``limit`` says."""
+MAX_PAGE = 1000
+"""The largest ``limit``: the whole register (tens of thousands of rows, megabytes) is read a
+page at a time."""
+MAX_OFFSET = 1_000_000
+"""The largest ``offset``, as for declarations."""
 
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 """What an id can be (``rep_`` and 12 hex digits when the node made it): anything else is
@@ -149,12 +159,15 @@ def _show(register: Representations, wanted: str, principal: Principal) -> Repre
     return _view(register.get(wanted, principal), register.clock.today())
 
 
-def _page(register: Representations, principal: Principal, importer: str | None,
-          broker: str | None, include_revoked: bool) -> RepresentationPage:  # fmt: skip
-    found = register.list(principal, importer=importer, broker=broker,
-                          include_revoked=include_revoked)  # fmt: skip
+def _page(register: Representations, principal: Principal, *, importer: str | None,
+          broker: str | None, include_revoked: bool, limit: int,
+          offset: int) -> RepresentationPage:  # fmt: skip
+    found, total = register.page(principal, importer=importer, broker=broker,
+                                 include_revoked=include_revoked, limit=limit,
+                                 offset=offset)  # fmt: skip
     today = register.clock.today()
-    return RepresentationPage(items=[_view(r, today) for r in found])
+    return RepresentationPage(items=[_view(r, today) for r in found], total=total, limit=limit,
+                              offset=offset)  # fmt: skip
 
 
 def _revoke(register: Representations, wanted: str, principal: Principal) -> RepresentationView:
@@ -188,7 +201,8 @@ class RepresentationsController(Controller):
         400 ``representation.self`` when the broker is the importer, ``representation.dates``
         when the days are out of order or already over; 409 ``representation.exists`` (with
         ``details.id``) when the broker already holds a live authority from the importer for
-        some of those days.
+        some of those days. A member the body does not define (``valid_untill``) is a 400
+        ``request.invalid`` naming it, never ignored.
         """
         context = context_of(request)
         register = context.representation_register()
@@ -218,16 +232,23 @@ class RepresentationsController(Controller):
         include_revoked: Annotated[
             bool, Parameter(description="Withdrawn ones too (default: only live ones).")
         ] = False,
+        limit: Annotated[int, Parameter(description="How many at most.", ge=1, le=MAX_PAGE)] = PAGE,
+        offset: Annotated[int, Parameter(description="How many to skip.", ge=0, le=MAX_OFFSET)] = 0,
     ) -> RepresentationPage:
         """The register as the caller may see it: a trader the authorities it gave, a broker
         those it holds, officers and administrators every one. Parties are matched with case
-        and spacing folded; withdrawn ones only with ``include_revoked=true``."""
+        and spacing folded; withdrawn ones only with ``include_revoked=true``.
+
+        A page at a time, oldest grant first: ``total`` is how many match on every page; the
+        next page is ``offset`` + ``limit``."""
         context = context_of(request)
         register = context.representation_register()
         wanted_importer = _party_filter("importer", importer)
         wanted_broker = _party_filter("broker", broker)
-        return await context.workers.run(_page, register, principal_of(request), wanted_importer,
-                                         wanted_broker, include_revoked)  # fmt: skip
+        work = partial(_page, register, principal_of(request), importer=wanted_importer,
+                       broker=wanted_broker, include_revoked=include_revoked, limit=limit,
+                       offset=offset)  # fmt: skip
+        return await context.workers.run(work)
 
     @get(
         "/{representation_id:str}",
@@ -260,7 +281,8 @@ class RepresentationsController(Controller):
         data: Annotated[RevocationBody | None, Body(examples=[REVOCATION_EXAMPLE])] = None,
     ) -> RepresentationView:
         """The importer withdraws the authority, or its broker gives it up (an administrator
-        may do either); the body may be left out, or be ``{}``. From now on the broker's
+        may do either); the body may be left out, or be ``{}`` (a member in it is a 400
+        ``request.invalid`` naming it). From now on the broker's
         lodgings for the importer are refused (403 ``declaration.no_authority``); declarations
         lodged before stay as they are.
 

@@ -4,7 +4,8 @@ A customs broker declares an importer's goods only with the importer's written a
 (Customs Law of the PRC, art. 9 and 10; :mod:`cafta.clearance.representation`). An importer
 grants one itself (portal, API); the operator records one from the paper with ``grant``,
 acting as an administrator named by ``--by`` (default :data:`OPERATOR`), lists the register
-with ``list`` and withdraws an authority with ``revoke``. Every grant and withdrawal is written
+with ``list`` (a page at a time: ``--limit``, ``--offset``) and withdraws an authority with
+``revoke``. Every grant and withdrawal is written
 to the audit log under that name.
 
 A running server keeps an authority it has found for 30 seconds
@@ -35,6 +36,10 @@ __all__ = ["OPERATOR", "grant_command", "representations_app", "state"]
 
 OPERATOR = "operator (cli)"
 """Who the audit log says recorded or withdrew an authority when ``--by`` is not given."""
+
+_PAGE = 100
+"""How many authorities ``list`` shows unless ``--limit`` says (as ``GET /representations``)."""
+_MAX_PAGE = 1000
 
 _CACHE_SECONDS = 30
 """How long a server keeps an authority it found (``StoredAuthority``'s default ``ttl``)."""
@@ -169,26 +174,41 @@ def list_command(
     everything: Annotated[
         bool, typer.Option("--all", help="Include the authorities withdrawn.")
     ] = False,
+    limit: Annotated[
+        int, typer.Option("--limit", min=1, max=_MAX_PAGE, help="At most this many (1-1000).")
+    ] = _PAGE,
+    offset: Annotated[
+        int, typer.Option("--offset", min=0, help="Skip this many of the oldest first (paging).")
+    ] = 0,
     database: Database = None,
     as_json: Json = False,
 ) -> None:
-    """The register, oldest first: who may declare for whom, when, and whether today."""
+    """The register, oldest first: who may declare for whom, when, and whether today.
+
+    --json prints a page: {"items": [...], "total": N, "limit": L, "offset": O}, total being
+    how many match the filters; the next page is --offset O+L.
+    """
     services = bootstrap.build()
     node = open_node(services, database)
     try:
-        found: Sequence[Representation] = node.representations.list(
+        found: Sequence[Representation]
+        found, total = node.representations.page(
             Principal(Role.ADMIN, OPERATOR), importer=importer, broker=broker,
-            include_revoked=everything,
+            include_revoked=everything, limit=limit, offset=offset,
         )  # fmt: skip
     finally:
         node.close()
     today = services.clock.today()
     if as_json:
-        emit_json([_view(r, today) for r in found])
+        emit_json({"items": [_view(r, today) for r in found], "total": total, "limit": limit,
+                   "offset": offset})  # fmt: skip
         return
     if not found:
         narrowed = importer is not None or broker is not None
-        console.print("no authorities match" if narrowed else "no authorities recorded")
+        if offset and total:
+            console.print(f"no authorities after the first {offset} of {total}", markup=False)
+        else:
+            console.print("no authorities match" if narrowed else "no authorities recorded")
         return
     table = Table()
     for column in ("id", "importer", "broker", "from", "until", "reference", "status"):
@@ -199,6 +219,11 @@ def list_command(
             r.valid_until.isoformat() if r.valid_until else "-", r.reference or "-",
             _LABELS[state(r, today)])))  # fmt: skip
     print_table(table)
+    if total > len(found):
+        after = offset + len(found)
+        shown = f"{offset + 1}-{after}" if offset else f"the oldest {len(found)}"
+        more = f"; --limit shows more, --offset {after} the next ones" if after < total else ""
+        console.print(f"{shown} of {total}{more}", markup=False)
 
 
 @representations_app.command("revoke")

@@ -276,9 +276,22 @@ class RepresentationStore(Protocol):
         importer_key: str | None = None,
         broker_key: str | None = None,
         include_revoked: bool = False,
+        *,
+        limit: int | None = None,
+        offset: int = 0,
     ) -> Sequence[Representation]:
         """The representations of this importer and broker (by party key) when given,
-        oldest first (``granted_at``, then ``id``); withdrawn ones only if asked."""
+        oldest first (``granted_at``, then ``id``); withdrawn ones only if asked. A page of
+        them with ``limit`` (at most that many, after skipping ``offset``); every one without."""
+        ...
+
+    def count(
+        self,
+        importer_key: str | None = None,
+        broker_key: str | None = None,
+        include_revoked: bool = False,
+    ) -> int:
+        """How many :meth:`list` finds without a ``limit``."""
         ...
 
 

@@ -124,20 +124,31 @@ class Representations:
         include_revoked: bool = False,
     ) -> Sequence[Representation]:
         """The register as ``principal`` may see it, narrowed to an importer or a broker."""
-        _check_reader(principal)
-        importer_key = party_key(importer) if importer else None
-        broker_key = party_key(broker) if broker else None
-        own = party_key(principal.party)
-        if principal.role is Role.TRADER:
-            if importer_key not in (None, own):
-                return []
-            importer_key = own
-        elif principal.role is Role.BROKER:
-            if broker_key not in (None, own):
-                return []
-            broker_key = own
+        keys = _visible(principal, importer, broker)
+        if keys is None:
+            return []
         with self.uow(read_only=True) as uow:
-            return uow.representations.list(importer_key, broker_key, include_revoked)
+            return uow.representations.list(*keys, include_revoked)
+
+    def page(
+        self,
+        principal: Principal,
+        *,
+        importer: str | None = None,
+        broker: str | None = None,
+        include_revoked: bool = False,
+        limit: int,
+        offset: int = 0,
+    ) -> tuple[Sequence[Representation], int]:
+        """A page of :meth:`list` (at most ``limit``, after skipping ``offset``, oldest grant
+        first), and how many there are on every page, both read in one transaction."""
+        keys = _visible(principal, importer, broker)
+        if keys is None:
+            return [], 0
+        with self.uow(read_only=True) as uow:
+            found = uow.representations.list(*keys, include_revoked, limit=limit, offset=offset)
+            total = uow.representations.count(*keys, include_revoked)
+        return found, total
 
     def in_force(self, importer_key: str, broker_key: str, on: date) -> bool:
         """Whether ``broker_key`` may declare for ``importer_key`` on ``on`` (read now, no
@@ -184,6 +195,27 @@ def _grantor(principal: Principal, importer: str | None) -> str:
         code="representation.forbidden",
         hint="Sign in as the importer; a broker cannot grant itself authority.",
     )
+
+
+def _visible(
+    principal: Principal, importer: str | None, broker: str | None
+) -> tuple[str | None, str | None] | None:
+    """The importer and broker keys a read by ``principal`` is narrowed to (a trader's own
+    importer, a broker's own broker), or ``None`` when the filters name a party the principal
+    may not read for: nothing to find."""
+    _check_reader(principal)
+    importer_key = party_key(importer) if importer else None
+    broker_key = party_key(broker) if broker else None
+    own = party_key(principal.party)
+    if principal.role is Role.TRADER:
+        if importer_key not in (None, own):
+            return None
+        importer_key = own
+    elif principal.role is Role.BROKER:
+        if broker_key not in (None, own):
+            return None
+        broker_key = own
+    return importer_key, broker_key
 
 
 def _check_reader(principal: Principal) -> None:

@@ -93,6 +93,11 @@ def grant(client: Client, headers: Headers, broker: str, **body: Any) -> dict[st
     return document
 
 
+def schemas_of(document: dict[str, Any]) -> dict[str, Any]:
+    schemas: dict[str, Any] = document["components"]["schemas"]
+    return schemas
+
+
 def ids(response: Any) -> set[str]:
     assert response.status_code == 200, response.text
     return {item["id"] for item in response.json()["items"]}
@@ -240,6 +245,45 @@ def test_bad_input_is_a_400_naming_the_field(
     assert problem["errors"][0]["field"] == field, problem
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"broker": "Typo Brokers", "valid_untill": "2026-12-31"},
+        {"broker": "Typo Brokers", "valid_until": "2026-12-31", "valid_untill": "2026-12-31"},
+        {"valid_untill": "2026-12-31", "broker": "Typo Brokers"},
+    ],
+    ids=["misspelt end", "beside the right one", "first"],
+)
+def test_a_member_the_grant_does_not_define_is_refused_by_name(
+    client: Client,
+    bearer: Bearer,
+    officer: Headers,
+    expect_problem: ProblemCheck,
+    body: dict[str, Any],
+) -> None:
+    # A misspelt valid_until, ignored, granted an authority that never ends.
+    importer = bearer(Role.TRADER, "Typo Importer Co.")
+    problem = expect_problem(client.post(URL, json=body, headers=importer), 400, "request.invalid")
+    assert "valid_untill" in problem["detail"], problem
+    assert any("valid_untill" in e["message"] for e in problem["errors"]), problem
+    recorded = client.get(URL, params={"importer": "Typo Importer Co."}, headers=officer)
+    assert recorded.json()["total"] == 0
+
+
+def test_a_member_in_a_withdrawal_is_refused_by_name(
+    client: Client, bearer: Bearer, expect_problem: ProblemCheck
+) -> None:
+    importer = bearer(Role.TRADER, "Typo Withdrawer Co.")
+    view = grant(client, importer, "Kept Brokers")
+    where = f"{URL}/{view['id']}/revocation"
+    problem = expect_problem(
+        client.post(where, json={"reason": "ended"}, headers=importer), 400, "request.invalid"
+    )
+    assert "reason" in problem["detail"], problem
+    assert client.get(f"{URL}/{view['id']}", headers=importer).json()["revoked_at"] is None
+    assert client.post(where, json={}, headers=importer).status_code == 200
+
+
 def test_a_missing_broker_or_body_is_a_400(
     client: Client, bearer: Bearer, expect_problem: ProblemCheck
 ) -> None:
@@ -302,6 +346,61 @@ def test_each_role_lists_what_it_may_see(
     assert control["errors"][0]["field"] == "broker"
     twice = expect_problem(client.get(f"{URL}?broker={x}&broker={y}", headers=officer), 400)
     assert twice["errors"][0]["field"] == "broker"
+
+
+def test_the_register_is_read_a_page_at_a_time(
+    client: Client, bearer: Bearer, officer: Headers, admin: Headers, expect_problem: ProblemCheck
+) -> None:
+    importer_name = "Paging Imports Co."
+    made = [
+        grant(client, admin, f"Paging Broker {n}", importer=importer_name)["id"] for n in range(5)
+    ]
+    narrowed = {"importer": importer_name}
+
+    def page(headers: Headers, **params: Any) -> dict[str, Any]:
+        response = client.get(URL, params={**narrowed, **params}, headers=headers)
+        assert response.status_code == 200, response.text
+        document: dict[str, Any] = response.json()
+        return document
+
+    first = page(officer)
+    assert (first["total"], first["limit"], first["offset"]) == (5, 100, 0)
+    # Oldest grant first: all at the clock's one time here, so by id.
+    made.sort()
+    assert [item["id"] for item in first["items"]] == made
+    pages = [page(officer, limit=2, offset=offset) for offset in (0, 2, 4, 6)]
+    assert [[item["id"] for item in p["items"]] for p in pages] == [
+        made[:2],
+        made[2:4],
+        made[4:],
+        [],
+    ]
+    assert {(p["total"], p["limit"]) for p in pages} == {(5, 2)}
+    assert [p["offset"] for p in pages] == [0, 2, 4, 6]
+    # The total is of what the caller may see: the importer's own page counts its own only.
+    own = page(bearer(Role.TRADER, importer_name), limit=1)
+    assert (own["total"], [item["id"] for item in own["items"]]) == (5, made[:1])
+    assert page(bearer(Role.TRADER, "Other Trader Co."))["total"] == 0
+    assert page(bearer(Role.BROKER, "Paging Broker 3"))["total"] == 1
+
+    for name, value, rule in [
+        ("limit", "0", "at least 1"),
+        ("limit", "1001", "at most 1000"),
+        ("offset", "-1", "at least 0"),
+        ("offset", "1000001", "at most 1000000"),
+        ("limit", "1e2", "digits"),
+        ("limit", "10.0", "digits"),
+        ("offset", "+5", "digits"),
+        ("offset", "007", "digits"),
+        ("limit", "", "digits"),
+    ]:
+        problem = expect_problem(
+            client.get(URL, params={name: value}, headers=admin), 400, "request.invalid"
+        )
+        assert problem["errors"][0]["field"] == name, (name, value, problem)
+        assert rule in problem["errors"][0]["message"], (name, value, problem)
+    twice = expect_problem(client.get(f"{URL}?limit=1&limit=2", headers=admin), 400)
+    assert twice["errors"][0]["field"] == "limit"
 
 
 def test_a_stranger_gets_a_404(
@@ -479,9 +578,15 @@ def test_the_openapi_document_lists_the_register(client: Client) -> None:
     assert problem["schema"] == {"$ref": "#/components/schemas/Problem"}
     assert "409" in paths[f"{URL}/{{representation_id}}/revocation"]["post"]["responses"]
     assert "404" in paths[f"{URL}/{{representation_id}}"]["get"]["responses"]
-    listed = {p["name"] for p in paths[URL]["get"]["parameters"]}
-    assert listed == {"importer", "broker", "include_revoked"}
-    schemas = document["components"]["schemas"]
+    listed = {p["name"]: p for p in paths[URL]["get"]["parameters"]}
+    assert set(listed) == {"importer", "broker", "include_revoked", "limit", "offset"}
+    assert (listed["limit"]["schema"]["default"], listed["limit"]["schema"]["maximum"]) == (
+        100,
+        1000,
+    )
+    page = schemas_of(document)["RepresentationPage"]
+    assert set(page["properties"]) == {"items", "total", "limit", "offset"}
+    schemas = schemas_of(document)
     assert schemas["GrantBody"]["required"] == ["broker"]
     view = schemas["RepresentationView"]["properties"]
     assert set(view) == {*Representation.__dataclass_fields__, "in_force_today"}

@@ -18,12 +18,14 @@ from cafta import bootstrap
 from cafta.adapters.storage.token_source import StoredTokens
 from cafta.api.app import create_app
 from cafta.clearance.representation import Representation
+from cafta.services.clearance import Lodge
 from cafta.services.ports import Principal, Role
 from cafta.services.tokens import issue_token
 from cafta.web.app import portal_router
 from cafta.web.settings import PortalSettings
 
-from .conftest import NOW, SECRET, Page
+from .conftest import NOW, ROOT, SECRET, Page
+from .test_amendments import _typed
 from .test_language_switch import switch_of
 from .test_pages import _unlabelled
 
@@ -32,6 +34,7 @@ Parse = Callable[[Any], Page]
 IMPORTER = "Guangxi Fresh Fruit Trading Co."
 OTHER_IMPORTER = "Nanning Tropical Fruits Co."
 BROKER = "Pingxiang Border Brokers Co."
+DURIAN = ROOT / "examples" / "declarations" / "durian-youyiguan.json"
 PARTIES = {
     "trader": (Role.TRADER, IMPORTER),
     "other_trader": (Role.TRADER, OTHER_IMPORTER),
@@ -556,3 +559,89 @@ def test_an_uploaded_declaration_refused_for_want_of_authority(
 
 def _importer_token(node: bootstrap.Node, importer: str) -> str:
     return issue_token(StoredTokens(node.engine), Role.TRADER, importer, NOW)
+
+
+# --- a broker's authority lapses: its declarations' forms -------------------------------------
+
+
+def _durian_for(importer: str) -> dict[str, Any]:
+    """The durian example (declared by the broker) for ``importer``."""
+    document: dict[str, Any] = json.loads(DURIAN.read_text(encoding="utf-8"))
+    document["importer"]["name"] = importer
+    return document
+
+
+def _lodged_by_broker(node: bootstrap.Node, importer: str) -> str:
+    """The durian example, lodged by the broker for ``importer`` under an authority recorded
+    for it: held for documents (its Form E was never received)."""
+    document = _durian_for(importer)
+    lodged = node.clearance.lodge(Lodge(document, Principal(Role.BROKER, BROKER)))
+    assert lodged.declaration.status.value == "held_for_documents"
+    return lodged.declaration.id
+
+
+def _declarant_forms(shown: Page) -> set[str]:
+    """The declaration's forms on ``shown`` (not the language switch, which sends a refused
+    form again)."""
+    return {f.get("action", "").rsplit("/", 1)[-1] for f in shown.all("form", method="post")
+            if f.get("action", "").startswith("/declarations/CD")
+            and f.get("id") != "language-switch"}  # fmt: skip
+
+
+def test_a_broker_whose_authority_lapsed_is_told_why_it_cannot_amend_or_cancel(
+    web: Client, node: bootstrap.Node, tokens: dict[str, str], page: Parse
+) -> None:
+    importer = "Lapsed Authority Importer Co."
+    recorder = Principal(Role.ADMIN, "Analyst Wang")
+    authority = node.representations.grant(recorder, BROKER, importer=importer)
+    held = _lodged_by_broker(node, importer)
+    path = f"/declarations/{held}"
+    _sign_in(web, tokens["broker"])
+    before = _open(web, page, path)
+    assert _declarant_forms(before) == {"amendment", "cancellation"}
+    assert not before.all("p", id="no-authority")
+    typed = _typed(page(web.get(f"{path}/amend")))
+    # The importer withdraws it while the broker's page is open.
+    node.representations.revoke(authority.id, recorder)
+    sent = {"csrf_token": before.csrf(), "version": "1"}
+    expected = (
+        f"You hold no authority from {importer} to declare its goods on Jun 1, 2026. Only the "
+        f"importer can give it: ask {importer} to add you as its customs broker on its Brokers "
+        "page of this portal, or to have customs record its written authority. This form "
+        "cannot grant it."
+    )
+
+    shown = _open(web, page, path)
+    assert _declarant_forms(shown) == set()
+    assert "Edit and amend in a form" not in shown.text
+    assert Page.of(shown.html.split('id="no-authority">', 1)[1].split("</p>")[0]).text == expected
+
+    corrected = json.dumps(_durian_for(importer))
+    refusals = {
+        "cancellation": web.post(f"{path}/cancellation", data={**sent, "cancel_note": "x"}),
+        "amendment": web.post(f"{path}/amendment", data=sent, files={
+            "declaration_file": ("d.json", corrected, "application/json")}),
+        "amend": web.post(f"{path}/amend", data=typed),
+        "amend form": web.get(f"{path}/amend"),
+    }  # fmt: skip
+    for name, response in refusals.items():
+        assert response.status_code == 403, (name, response.text[:500])
+        refused = page(response)
+        assert "Not allowed" not in refused.text, name
+        alert = refused.html.split('role="alert"><p>', 1)[1].split("</p>")[0]
+        assert Page.of(alert).text == expected, name
+        assert not refused.all("p", id="no-authority"), name  # said once, above
+        assert _declarant_forms(refused) == set(), name
+    with node.uow(read_only=True) as uow:
+        record = uow.declarations.get(held)
+    assert record is not None and (record.status, record.version) == ("held_for_documents", 1)
+
+    chinese = _open(web, page, path, lang="zh")
+    said = Page.of(chinese.html.split('id="no-authority">', 1)[1].split("</p>")[0]).text
+    assert importer in said and "2026年6月1日" in said and "授权" in said
+
+    # Granted again, the forms come back; an officer never sees the sentence.
+    node.representations.grant(recorder, BROKER, importer=importer)
+    assert _declarant_forms(_open(web, page, path, lang="en")) == {"amendment", "cancellation"}
+    _sign_in(web, tokens["officer"])
+    assert not page(web.get(path)).all("p", id="no-authority")

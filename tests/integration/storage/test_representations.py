@@ -79,6 +79,38 @@ def test_listing_goes_by_party_key_oldest_first(uow_factory) -> None:
         assert uow.representations.list("nobody", key_b) == []
 
 
+def test_a_page_of_the_register_and_how_many_match(uow_factory) -> None:
+    made = [
+        Representation.grant(f"rep_{n:012d}", IMPORTER if n % 2 else "Nanning Bean Imports Ltd.",
+                             BROKER, by="admin", at=datetime(2026, 5, 10 - n, tzinfo=UTC))
+        for n in range(6)
+    ]  # fmt: skip
+    with uow_factory() as uow:
+        for representation in made:
+            uow.representations.add(representation)
+        uow.commit()
+    made[0] = made[0].revoke(AT, BROKER)
+    with uow_factory() as uow:
+        uow.representations.save_revocation(made[0])
+        uow.commit()
+    oldest_first = made[::-1]  # each granted a day before the one made before it
+    key_i = IMPORTER.casefold()
+    store = uow_factory(read_only=True)
+    with store as uow:
+        stored = uow.representations
+        assert stored.list(include_revoked=True, limit=2) == oldest_first[:2]
+        assert stored.list(include_revoked=True, limit=2, offset=2) == oldest_first[2:4]
+        assert stored.list(include_revoked=True, limit=10, offset=4) == oldest_first[4:]
+        assert stored.list(include_revoked=True, limit=3, offset=6) == []
+        assert stored.list(offset=1) == oldest_first[1:5]  # no limit: every one after
+        assert stored.count(include_revoked=True) == 6
+        assert stored.count() == 5  # the withdrawn one only when asked
+        assert stored.list(key_i, limit=2) == [made[5], made[3]]
+        assert stored.count(key_i) == 3
+        assert stored.count(key_i, BROKER.casefold()) == 3
+        assert stored.count("nobody") == 0
+
+
 def test_the_authority_look_up_keeps_a_yes_for_its_ttl_and_never_a_no(
     uow_factory, engine: Engine
 ) -> None:

@@ -38,11 +38,17 @@ def _grant(capsys: pytest.CaptureFixture[str], db: Db, *options: str,
     return granted
 
 
-def _list(capsys: pytest.CaptureFixture[str], db: Db, *options: str) -> list[dict[str, Any]]:
+def _page(capsys: pytest.CaptureFixture[str], db: Db, *options: str) -> dict[str, Any]:
     code, out, err = cli(capsys, "representations", "list", *options, *db, "--json")
     assert code == 0, err
-    listed: list[dict[str, Any]] = json.loads(out)
-    return listed
+    page: dict[str, Any] = json.loads(out)
+    assert set(page) == {"items", "total", "limit", "offset"}
+    return page
+
+
+def _list(capsys: pytest.CaptureFixture[str], db: Db, *options: str) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = _page(capsys, db, *options)["items"]
+    return items
 
 
 def _refused(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> str:
@@ -166,6 +172,29 @@ def test_list_narrows_to_an_importer_or_a_broker_and_all_shows_the_withdrawn(
     assert code == 0 and "withdrawn" in out
     code, out, _ = cli(capsys, "representations", "list", "--broker", "Nobody", *db)
     assert (code, out) == (0, "no authorities match\n")
+
+
+def test_list_shows_a_page_at_a_time_and_says_how_many_there_are(capsys, db: Db) -> None:
+    made = [_grant(capsys, db, broker=f"Broker {n}")["id"] for n in range(5)]
+    first = _page(capsys, db)
+    assert (first["total"], first["limit"], first["offset"]) == (5, 100, 0)
+    assert [r["id"] for r in first["items"]] == made
+    pages = [_page(capsys, db, "--limit", "2", "--offset", str(at)) for at in (0, 2, 4, 6)]
+    assert [[r["id"] for r in p["items"]] for p in pages] == [made[:2], made[2:4], made[4:], []]
+    assert [(p["total"], p["limit"], p["offset"]) for p in pages] == [
+        (5, 2, 0), (5, 2, 2), (5, 2, 4), (5, 2, 6)]  # fmt: skip
+    assert _page(capsys, db, "--broker", "Broker 3")["total"] == 1
+
+    code, out, _ = cli(capsys, "representations", "list", "--limit", "2", *db)
+    assert code == 0 and made[1] in out and made[2] not in out
+    assert out.endswith("the oldest 2 of 5; --limit shows more, --offset 2 the next ones\n")
+    code, out, _ = cli(capsys, "representations", "list", "--limit", "2", "--offset", "4", *db)
+    assert code == 0 and made[4] in out and out.endswith("5-5 of 5\n")
+    code, out, _ = cli(capsys, "representations", "list", "--offset", "9", *db)
+    assert (code, out) == (0, "no authorities after the first 9 of 5\n")
+    for bad in (("--limit", "0"), ("--limit", "1001"), ("--offset", "-1")):
+        code, _, err = cli(capsys, "representations", "list", *bad, *db)
+        assert code == 2 and bad[0] in err
 
 
 def test_an_authority_past_its_end_is_listed_as_ended(

@@ -210,11 +210,17 @@ class _Representations:
         """One fake transaction at a time: nothing to lock."""
 
     def list(self, importer_key: str | None = None, broker_key: str | None = None,
-             include_revoked: bool = False) -> Sequence[Representation]:  # fmt: skip
+             include_revoked: bool = False, *, limit: int | None = None,
+             offset: int = 0) -> Sequence[Representation]:  # fmt: skip
         found = [r for r in self._all().values()
                  if importer_key in (None, r.importer_key) and broker_key in (None, r.broker_key)
                  and (include_revoked or not r.revoked)]  # fmt: skip
-        return sorted(found, key=lambda r: (r.granted_at, r.id))
+        ordered = sorted(found, key=lambda r: (r.granted_at, r.id))[offset:]
+        return ordered if limit is None else ordered[:limit]
+
+    def count(self, importer_key: str | None = None, broker_key: str | None = None,
+              include_revoked: bool = False) -> int:  # fmt: skip
+        return len(self.list(importer_key, broker_key, include_revoked))
 
 
 class FakeUnitOfWork:

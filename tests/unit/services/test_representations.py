@@ -126,6 +126,29 @@ def test_who_withdraws_and_who_sees() -> None:
         register.service.list(Principal(Role.GATE, "Gate 3"))
 
 
+def test_a_page_of_what_each_may_see_and_how_many_there_are() -> None:
+    register = Register()
+    brokers = [f"Broker {n}" for n in range(4)]
+    mine = []
+    for n, broker in enumerate(brokers):
+        register.clock.instant = NOW + timedelta(minutes=n)
+        mine.append(register.service.grant(IMPORTER_P, broker))
+    register.service.grant(OTHER_TRADER, "Broker 0")
+    page = register.service.page
+    assert page(IMPORTER_P, limit=2) == (mine[:2], 4)
+    assert page(IMPORTER_P, limit=2, offset=2) == (mine[2:], 4)
+    assert page(IMPORTER_P, limit=2, offset=4) == ([], 4)
+    assert page(ADMIN, limit=10)[1] == 5
+    assert page(Principal(Role.BROKER, "Broker 0"), limit=10)[1] == 2
+    assert page(OTHER_TRADER, importer=IMPORTER, limit=10) == ([], 0)  # not another's
+    assert page(Principal(Role.BROKER, "Broker 0"), broker="Broker 1", limit=10) == ([], 0)
+    register.service.revoke(mine[0].id, IMPORTER_P)
+    assert page(IMPORTER_P, limit=1) == ([mine[1]], 3)
+    assert page(IMPORTER_P, include_revoked=True, limit=1)[1] == 4
+    with pytest.raises(Forbidden):
+        page(Principal(Role.GATE, "Gate 3"), limit=1)
+
+
 def test_a_broker_without_the_importers_authority_cannot_lodge(trust: TrustList) -> None:
     service, memory = clearance(trust, authorised=False)
     with pytest.raises(Forbidden) as refused:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, func, select, update
 
 from cafta.adapters.storage.columns import utc
 from cafta.adapters.storage.connection import StorageConnection
@@ -91,15 +91,41 @@ class SqlRepresentationStore:
         importer_key: str | None = None,
         broker_key: str | None = None,
         include_revoked: bool = False,
+        *,
+        limit: int | None = None,
+        offset: int = 0,
     ) -> Sequence[Representation]:
         query = select(representations).order_by(_TABLE.granted_at, _TABLE.id)
-        if importer_key is not None:
-            query = query.where(_TABLE.importer_key == importer_key)
-        if broker_key is not None:
-            query = query.where(_TABLE.broker_key == broker_key)
-        if not include_revoked:
-            query = query.where(_TABLE.revoked_at.is_(None))
+        query = query.where(*_matching(importer_key, broker_key, include_revoked))
+        if limit is not None:
+            query = query.limit(limit)
+        if offset:
+            query = query.offset(offset)
         return [_representation(row) for row in self._db.execute(query)]
+
+    def count(
+        self,
+        importer_key: str | None = None,
+        broker_key: str | None = None,
+        include_revoked: bool = False,
+    ) -> int:
+        query = select(func.count()).select_from(representations)
+        query = query.where(*_matching(importer_key, broker_key, include_revoked))
+        return int(self._db.execute(query).scalar_one())
+
+
+def _matching(
+    importer_key: str | None, broker_key: str | None, include_revoked: bool
+) -> list[ColumnElement[bool]]:
+    """The conditions :meth:`SqlRepresentationStore.list` and ``count`` share."""
+    conditions: list[ColumnElement[bool]] = []
+    if importer_key is not None:
+        conditions.append(_TABLE.importer_key == importer_key)
+    if broker_key is not None:
+        conditions.append(_TABLE.broker_key == broker_key)
+    if not include_revoked:
+        conditions.append(_TABLE.revoked_at.is_(None))
+    return conditions
 
 
 def _representation(row: Any) -> Representation:

@@ -12,14 +12,15 @@ As with the uploaded amendment (:mod:`.amendments`), only the trader or broker w
 read the declaration amends it, only while it is held for documents, and only on the version
 the form was shown with: a form sent twice lands on the page as the first sending did, and a
 change made meanwhile shows the declaration as it is now. A mistake the engines find comes back
-on the form, next to its field, with what was typed kept.
+on the form, next to its field, with what was typed kept. A broker without the importer's
+authority on the day gets the declaration's page saying why instead of the form
+(:func:`~cafta.web.pages.declarations.lapsed_authority`).
 """
 
 from __future__ import annotations
 
 from anyio import to_thread
 from litestar import Response, get, post
-from litestar.exceptions import PermissionDeniedException
 from litestar.params import FromPath
 from litestar.response import Redirect
 
@@ -33,8 +34,13 @@ from cafta.web.declaration_form import DeclarationForm
 from cafta.web.forms import Errors, own, posted_form, text_of
 from cafta.web.i18n import N_
 from cafta.web.language_switch import is_switch, resendable, row_fields
-from cafta.web.pages.amendments import amended_or_refused, back, declarant, version_of
-from cafta.web.pages.declarations import DECLARANTS, clearance_of, show_declaration
+from cafta.web.pages.amendments import amended_or_refused, back, declarant, forbidden, version_of
+from cafta.web.pages.declarations import (
+    DECLARANTS,
+    clearance_of,
+    lapsed_authority,
+    show_declaration,
+)
 from cafta.web.pages.lodging import removed_row, show_form
 from cafta.web.rendering import AnyRequest, language_of
 
@@ -76,6 +82,10 @@ async def amend_form(
         # Said as a notice: the page has no form to check.
         notice = own(NOT_HELD)
         return await show_declaration(request, declaration, principal, {}, 409, notice=notice)
+    lapsed = await lapsed_authority(request, declaration, principal)
+    if lapsed is not None:  # a form the services would refuse: why, instead
+        return await show_declaration(request, declaration, principal, {}, 403, notice=lapsed,
+                                      lapsed=lapsed)  # fmt: skip
     numbers = language_of(request).code
     form = DeclarationForm.from_document(declaration.goods.source, numbers)
     return await _show(request, declaration, form, declaration.version)
@@ -106,7 +116,7 @@ async def amend_typed(
     try:
         await to_thread.run_sync(clearance.amend, command)
     except Forbidden as error:
-        raise PermissionDeniedException(detail=error.message) from None
+        return await forbidden(request, error, declaration, principal)
     except Conflict as error:
         return await amended_or_refused(request, error, declaration, principal, document)
     except (InvalidInput, NotFound) as error:

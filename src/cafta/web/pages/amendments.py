@@ -13,7 +13,10 @@ Each form carries the version of the declaration it was shown with, and the chan
 on that version. So a form sent twice (a double click, a reload) changes the declaration once:
 the second sending finds the change already made by the same party and lands on the page as the
 first did. A change refused (a mistake in the file, a status that no longer allows it, a change
-made meanwhile by someone else) shows the page again with the reason.
+made meanwhile by someone else) shows the page again with the reason; so does a broker's change
+refused for want of the importer's authority on the day (``declaration.no_authority``: the
+page then says, as the lodging page does, that only the importer can give it, and offers no
+form).
 """
 
 from __future__ import annotations
@@ -51,10 +54,19 @@ from cafta.web.i18n import N_
 from cafta.web.language_switch import FILE_AGAIN, is_switch, resendable
 from cafta.web.pages.declarations import DECLARANTS, clearance_of, show_declaration
 from cafta.web.pages.lodging import MAX_FILE
+from cafta.web.pages.representations import no_authority
 from cafta.web.rendering import AnyRequest
 from cafta.web.session import signed_in
 
-__all__ = ["amend", "amended_or_refused", "back", "cancel", "declarant", "version_of"]
+__all__ = [
+    "amend",
+    "amended_or_refused",
+    "back",
+    "cancel",
+    "declarant",
+    "forbidden",
+    "version_of",
+]
 
 _NOT_ALLOWED = "only the declarant amends or cancels a declaration"
 CHOOSE_FILE = N_("Choose the corrected declaration file (JSON or YAML) to upload.")
@@ -122,7 +134,7 @@ async def amend(request: AnyRequest, declaration_id: FromPath[str]) -> Response[
         command = Amend(declaration.id, document, principal, version_of(form))
         await to_thread.run_sync(clearance.amend, command)
     except Forbidden as error:
-        raise PermissionDeniedException(detail=error.message) from None
+        return await forbidden(request, error, declaration, principal)
     except Conflict as error:
         return await amended_or_refused(request, error, declaration, principal, document)
     except (InvalidInput, NotFound) as error:
@@ -162,7 +174,7 @@ async def cancel(request: AnyRequest, declaration_id: FromPath[str]) -> Response
     try:
         await to_thread.run_sync(clearance.cancel, command)
     except Forbidden as error:
-        raise PermissionDeniedException(detail=error.message) from None
+        return await forbidden(request, error, declaration, principal)
     except Conflict as error:
         current = await to_thread.run_sync(clearance.get, declaration.id, principal)
         if current.status is Status.CANCELLED and _last_by(
@@ -202,6 +214,19 @@ async def amended_or_refused(
         notice = own(CHANGED_MEANWHILE)
     # A notice, not a form's error: the declaration as it is now may offer no form.
     return await show_declaration(request, current, principal, {}, 409, notice=notice)
+
+
+async def forbidden(
+    request: AnyRequest, error: Forbidden, declaration: Declaration, principal: Principal
+) -> Response[str]:
+    """A change the services refused with ``error``: for a broker without the importer's
+    authority today, the declaration's page saying why (403, no forms); the 403 page for
+    anything else."""
+    lapsed = no_authority(request, error, declaration.goods.importer.name)
+    if lapsed is None:
+        raise PermissionDeniedException(detail=error.message)
+    return await show_declaration(request, declaration, principal, {}, 403, notice=lapsed,
+                                  lapsed=lapsed)  # fmt: skip
 
 
 def back(declaration: Declaration, done: str) -> Redirect:

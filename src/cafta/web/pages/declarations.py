@@ -7,7 +7,10 @@ lane (the queue of the workbench); an officer decides on a held declaration from
 (release, reject, request documents, order an inspection or record its outcome) with a form
 protected against cross-site forgery. The page also carries the declarant's forms (amend a
 declaration held for documents, cancel one before release), handled in :mod:`.amendments`,
-and a link to amend it in the lodging form (:mod:`.amending`).
+and a link to amend it in the lodging form (:mod:`.amending`). A broker declaring for another
+importer gets them only while it holds that importer's authority on the node's day (the register
+of representations, :mod:`.representations`); otherwise the page says why, in the words the
+lodging page uses for a broker without authority.
 Visitors who have not signed in are sent to sign in.
 
 The page shows the goods as declared and a timeline whose events say what they recorded (an
@@ -39,6 +42,7 @@ from cafta.core.errors import Conflict, DomainError, InvalidInput
 from cafta.identifiers import locode
 from cafta.services.clearance import Clearance, Decide
 from cafta.services.ports import DeclarationFilter, Principal, Role
+from cafta.services.representations import no_authority as no_authority_error
 from cafta.services.views import declaration_view, summary_view
 from cafta.web import labels
 from cafta.web.access import admitted
@@ -57,6 +61,7 @@ from cafta.web.forms import (
 )
 from cafta.web.i18n import N_
 from cafta.web.language_switch import is_switch, resendable
+from cafta.web.pages.representations import no_authority
 from cafta.web.rendering import AnyRequest, language_of, page
 from cafta.web.session import signed_in
 
@@ -66,6 +71,7 @@ __all__ = [
     "decide",
     "declaration_detail",
     "declaration_list",
+    "lapsed_authority",
     "show_declaration",
 ]
 
@@ -206,11 +212,17 @@ async def show_declaration(
     done: str | None = None,
     posted: dict[str, str] | None = None,
     notice: Message | None = None,
+    lapsed: Message | None = None,
 ) -> Response[str]:
     """The declaration's page: the forms the principal may use on it, ``errors`` next to their
     fields and what was ``posted`` kept; ``notice``, a message about the declaration rather
-    than a form (changed meanwhile, no longer held), above everything."""
+    than a form (changed meanwhile, no longer held), above everything. ``lapsed``: why a
+    broker may not amend or cancel it (:func:`lapsed_authority`), when already known; asked
+    here otherwise."""
     declarant = principal.role in DECLARANTS
+    if lapsed is None:
+        lapsed = await lapsed_authority(request, declaration, principal)
+    declarant = declarant and lapsed is None
     zone = clearance_of(request).clock.now().tzinfo
     # Why a declaration was selected is for customs only (the declarant's view says what its
     # lane means instead): a declarant who read it would learn what is watched.
@@ -236,6 +248,7 @@ async def show_declaration(
         "can_amend": declarant and declaration.status is Status.HELD_FOR_DOCUMENTS,
         "can_cancel": declarant and declaration.may_be_withdrawn,
         "cannot_cancel": _cannot_cancel(declaration) if declarant else None,
+        "no_authority": lapsed,
         "actions": actions_for(declaration.status),
         "statuses": STATUSES,
         "lanes": LANES,
@@ -245,6 +258,28 @@ async def show_declaration(
         "posted": posted or {},
     }
     return await page(request, "declaration.html", values, status=status)
+
+
+async def lapsed_authority(
+    request: AnyRequest, declaration: Declaration, principal: Principal
+) -> Message | None:
+    """Why a broker may not amend or cancel ``declaration`` of another importer: it holds no
+    authority from that importer in force on the node's day (the lodging page's words for
+    ``declaration.no_authority``). ``None`` for anyone else, for a declaration that offers
+    neither form, or when the node keeps no register (the services then decide alone)."""
+    if principal.role is not Role.BROKER:
+        return None
+    if not (declaration.status is Status.HELD_FOR_DOCUMENTS or declaration.may_be_withdrawn):
+        return None
+    importer, broker = declaration.goods.importer, party_key(principal.party)
+    register = portal_of(request).representations
+    if broker == importer.key or register is None:
+        return None
+    today = clearance_of(request).clock.now().date()
+    if await to_thread.run_sync(register.in_force, importer.key, broker, today):
+        return None
+    return no_authority(request, no_authority_error(principal.party, importer.name, today),
+                        importer.name)  # fmt: skip
 
 
 CANNOT_CANCEL_INSPECTION = N_(
