@@ -236,8 +236,8 @@ class RepresentationsController(Controller):
         offset: Annotated[int, Parameter(description="How many to skip.", ge=0, le=MAX_OFFSET)] = 0,
     ) -> RepresentationPage:
         """The register as the caller may see it: a trader the authorities it gave, a broker
-        those it holds, officers and administrators every one. Parties are matched with case
-        and spacing folded; withdrawn ones only with ``include_revoked=true``.
+        those it holds, officers and administrators every one. Parties are matched with case,
+        spacing and character width folded; withdrawn ones only with ``include_revoked=true``.
 
         A page at a time, oldest grant first: ``total`` is how many match on every page; the
         next page is ``offset`` + ``limit``."""

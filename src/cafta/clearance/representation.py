@@ -12,7 +12,7 @@ written authority, and, once withdrawn, when and by whom.
 The clearance services refuse a broker's declaration for an importer when no representation is
 in force on the day of lodging (``declaration.no_authority``), and the same for an amendment
 or a withdrawal. Parties are matched by their key (:func:`~cafta.clearance.goods.party_key`:
-the name with case and spacing folded), as everywhere else in clearance.
+the name with case, spacing and character width folded), as everywhere else in clearance.
 """
 
 from __future__ import annotations

@@ -29,7 +29,7 @@ def test_upgrade_from_empty_reaches_head_and_repeating_it_changes_nothing(backen
     url = backend.empty_url()
     assert current_revision(url) is None
     upgrade(url)
-    assert current_revision(url) == head_revision() == "0005"
+    assert current_revision(url) == head_revision() == "0006"
     upgrade(url)
     assert current_revision(url) == head_revision()
     engine = create_engine_for(url)
