@@ -167,4 +167,5 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    pass
+    """Nothing to undo: an old key cannot be told from a new one. The keys stay folded; the code
+    of 0005 then misses only names whose width or format characters it did not fold."""
