@@ -21,13 +21,14 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
+from enum import StrEnum
 from typing import Any
 
 from cafta.clearance.goods import party_key
 from cafta.core.errors import Conflict, InvalidInput
 from cafta.core.names import checked_name, is_visible
 
-__all__ = ["Representation", "new_representation_id"]
+__all__ = ["Representation", "Standing", "new_representation_id"]
 
 _REFERENCE_LIMIT = 200
 """The longest reference of a written authority accepted (the numbers run to a few dozen)."""
@@ -36,6 +37,16 @@ _REFERENCE_LIMIT = 200
 def new_representation_id() -> str:
     """``rep_`` and 12 random hex digits."""
     return "rep_" + secrets.token_hex(6)
+
+
+class Standing(StrEnum):
+    """Where an authority stands on a day."""
+
+    IN_FORCE = "in_force"
+    NOT_YET = "not_yet"
+    """It starts after the day."""
+    ENDED = "ended"
+    WITHDRAWN = "withdrawn"
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,11 +134,19 @@ class Representation:
     def revoked(self) -> bool:
         return self.revoked_at is not None
 
+    def standing(self, on: date) -> Standing:
+        """Where this authority stands on ``on``."""
+        if self.revoked:
+            return Standing.WITHDRAWN
+        if on < self.valid_from:
+            return Standing.NOT_YET
+        if self.valid_until is not None and self.valid_until < on:
+            return Standing.ENDED
+        return Standing.IN_FORCE
+
     def in_force(self, on: date) -> bool:
         """Whether the broker may declare for the importer on ``on``."""
-        if self.revoked or on < self.valid_from:
-            return False
-        return self.valid_until is None or on <= self.valid_until
+        return self.standing(on) is Standing.IN_FORCE
 
     def overlaps(self, other: Representation) -> bool:
         """Whether both are live authorities for the same importer and broker on a common day."""

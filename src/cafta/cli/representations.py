@@ -25,14 +25,14 @@ from rich.markup import escape
 from rich.table import Table
 
 from cafta import bootstrap
-from cafta.clearance.representation import Representation
+from cafta.clearance.representation import Representation, Standing
 from cafta.cli.db import Database, open_node
 from cafta.cli.output import console, emit_json, print_table
 from cafta.core.dates import parse_date
 from cafta.core.errors import InvalidInput
 from cafta.services.ports import Principal, Role
 
-__all__ = ["OPERATOR", "grant_command", "representations_app", "state"]
+__all__ = ["OPERATOR", "grant_command", "representations_app"]
 
 OPERATOR = "operator (cli)"
 """Who the audit log says recorded or withdrew an authority when ``--by`` is not given."""
@@ -58,8 +58,8 @@ By = Annotated[
     ),
 ]
 
-_LABELS = {"in_force": "in force", "not_yet": "not yet", "ended": "ended",
-           "withdrawn": "withdrawn"}  # fmt: skip
+_LABELS = {Standing.IN_FORCE: "in force", Standing.NOT_YET: "not yet", Standing.ENDED: "ended",
+           Standing.WITHDRAWN: "withdrawn"}  # fmt: skip
 
 
 def grant_command(importer: str, broker: str, database: str | None = None) -> str:
@@ -75,17 +75,6 @@ def grant_command(importer: str, broker: str, database: str | None = None) -> st
     return shlex.join(words)
 
 
-def state(representation: Representation, on: date) -> str:
-    """``in_force``, ``not_yet`` (starts after ``on``), ``ended`` or ``withdrawn``."""
-    if representation.revoked:
-        return "withdrawn"
-    if on < representation.valid_from:
-        return "not_yet"
-    if representation.valid_until is not None and representation.valid_until < on:
-        return "ended"
-    return "in_force"
-
-
 def _view(representation: Representation, on: date) -> dict[str, Any]:
     r = representation
     return {
@@ -95,7 +84,7 @@ def _view(representation: Representation, on: date) -> dict[str, Any]:
         "valid_from": r.valid_from.isoformat(),
         "valid_until": r.valid_until.isoformat() if r.valid_until else None,
         "reference": r.reference,
-        "status": state(r, on),
+        "status": r.standing(on).value,
         "granted_by": r.granted_by,
         "granted_at": r.granted_at.astimezone(UTC).isoformat(),
         "revoked_by": r.revoked_by,
@@ -217,7 +206,7 @@ def list_command(
         table.add_row(*(escape(cell) for cell in (
             r.id, r.importer, r.broker, r.valid_from.isoformat(),
             r.valid_until.isoformat() if r.valid_until else "-", r.reference or "-",
-            _LABELS[state(r, today)])))  # fmt: skip
+            _LABELS[r.standing(today)])))  # fmt: skip
     print_table(table)
     if total > len(found):
         after = offset + len(found)

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
-from cafta.clearance.representation import Representation, new_representation_id
+from cafta.clearance.representation import Representation, Standing, new_representation_id
 from cafta.core.errors import Conflict, InvalidInput
 
 AT = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
@@ -109,3 +109,11 @@ def test_the_stored_form_gives_times_in_utc_whatever_the_clocks_zone() -> None:
     document = held.revoke(shanghai, IMPORTER).to_document()
     assert document["granted_at"] == "2026-06-01T09:00:00+00:00"
     assert document["revoked_at"] == "2026-06-01T09:00:00+00:00"
+
+
+def test_where_an_authority_stands_on_a_day() -> None:
+    held = grant(valid_from=date(2026, 6, 1), valid_until=date(2026, 6, 30))
+    assert held.standing(date(2026, 5, 31)) is Standing.NOT_YET
+    assert held.standing(date(2026, 6, 1)) is held.standing(date(2026, 6, 30)) is Standing.IN_FORCE
+    assert held.standing(date(2026, 7, 1)) is Standing.ENDED
+    assert held.revoke(AT, BROKER).standing(date(2026, 6, 2)) is Standing.WITHDRAWN

@@ -18,8 +18,7 @@ from tests.unit.cli.conftest import EXAMPLE_BROKER, EXAMPLE_IMPORTER
 from cafta import bootstrap
 from cafta.adapters.storage.engine import create_engine_for
 from cafta.adapters.storage.unit_of_work import SqlUnitOfWork
-from cafta.clearance.representation import Representation
-from cafta.cli.representations import grant_command, state
+from cafta.cli.representations import grant_command
 from cafta.core.clock import FixedClock
 
 Db = tuple[str, str]
@@ -306,13 +305,3 @@ def test_the_suggested_command_is_quoted_for_a_shell() -> None:
     # A password is never printed, as in every other error.
     hidden = grant_command("A", "B", "postgresql://cafta:s3cret@db.internal/cafta")
     assert "s3cret" not in hidden and "postgresql://cafta:***@db.internal/cafta" in hidden
-
-
-def test_state_of_an_authority_on_a_day() -> None:
-    at = datetime(2026, 3, 1, 9, tzinfo=UTC)
-    granted = Representation.grant("rep_1", "A", "B", by="x", at=at,
-                                   valid_until=date(2026, 3, 31))  # fmt: skip
-    assert state(granted, date(2026, 2, 28)) == "not_yet"
-    assert state(granted, date(2026, 3, 1)) == state(granted, date(2026, 3, 31)) == "in_force"
-    assert state(granted, date(2026, 4, 1)) == "ended"
-    assert state(granted.revoke(at, "x"), date(2026, 3, 2)) == "withdrawn"

@@ -30,7 +30,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from enum import StrEnum
 from typing import Any
 from urllib.parse import quote
 
@@ -42,7 +41,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect
 
 from cafta.clearance.goods import party_key
-from cafta.clearance.representation import Representation
+from cafta.clearance.representation import Representation, Standing
 from cafta.core.errors import CaftaError, Conflict, DomainError, Forbidden, NotFound
 from cafta.services.faults import is_operators
 from cafta.services.ports import Principal, Role
@@ -66,7 +65,6 @@ __all__ = [
     "importers_for",
     "no_authority",
     "register_page",
-    "state_of",
     "withdraw",
     "withdrawal_form",
 ]
@@ -86,18 +84,13 @@ _RESENT = timedelta(minutes=10)
 _ID_LIMIT = 64
 
 
-class State(StrEnum):
-    """Where an authority stands on the node's day."""
-
-    IN_FORCE = "in_force"
-    COMING = "coming"
-    ENDED = "ended"
-    WITHDRAWN = "withdrawn"
+State = Standing
+"""Where an authority stands on the node's day (the register's own :class:`Standing`)."""
 
 
 STATES = {
     State.IN_FORCE: N_("in force"),
-    State.COMING: N_("not yet in force"),
+    State.NOT_YET: N_("not yet in force"),
     State.ENDED: N_("ended"),
     State.WITHDRAWN: N_("withdrawn"),
 }
@@ -166,17 +159,6 @@ _MESSAGES = {
 about."""
 
 
-def state_of(representation: Representation, today: date) -> State:
-    """Where ``representation`` stands on ``today``."""
-    if representation.revoked:
-        return State.WITHDRAWN
-    if today < representation.valid_from:
-        return State.COMING
-    if representation.valid_until is not None and representation.valid_until < today:
-        return State.ENDED
-    return State.IN_FORCE
-
-
 @dataclass(frozen=True, slots=True)
 class Row:
     """An authority as a line of the page."""
@@ -195,9 +177,9 @@ class Row:
 
 def _row(representation: Representation, principal: Principal, now: datetime) -> Row:
     r = representation
-    state = state_of(r, now.date())
+    state = r.standing(now.date())
     withdrawn_on = r.revoked_at.astimezone(now.tzinfo).date() if r.revoked_at else None
-    may_withdraw = principal.role in _WITHDRAWERS and state in (State.IN_FORCE, State.COMING)
+    may_withdraw = principal.role in _WITHDRAWERS and state in (State.IN_FORCE, State.NOT_YET)
     return Row(r.id, r.importer, r.broker, r.valid_from, r.valid_until, r.reference,
                r.granted_by, state, withdrawn_on, may_withdraw)  # fmt: skip
 
