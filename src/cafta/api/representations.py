@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import replace
 from functools import partial
 from typing import Annotated, Any
 
@@ -102,15 +101,9 @@ RepresentationId = Annotated[
 
 
 def _view(representation: Representation, today: dt.date) -> RepresentationView:
-    # Times in UTC, as the database gives them back: the answer to a grant or a withdrawal
-    # (made at the clock's time, in the node's zone) reads as every later GET of it does.
-    revoked_at = representation.revoked_at
-    in_utc = replace(
-        representation,
-        granted_at=representation.granted_at.astimezone(dt.UTC),
-        revoked_at=revoked_at.astimezone(dt.UTC) if revoked_at is not None else None,
-    )
-    document = {**in_utc.to_document(), "in_force_today": representation.in_force(today)}
+    # Times in UTC (to_document): the answer to a grant or a withdrawal, made at the clock's
+    # time in the node's zone, reads as every later GET of it does.
+    document = {**representation.to_document(), "in_force_today": representation.in_force(today)}
     return msgspec.convert(document, RepresentationView)
 
 

@@ -76,20 +76,8 @@ def grant_command(importer: str, broker: str, database: str | None = None) -> st
 
 
 def _view(representation: Representation, on: date) -> dict[str, Any]:
-    r = representation
-    return {
-        "id": r.id,
-        "importer": r.importer,
-        "broker": r.broker,
-        "valid_from": r.valid_from.isoformat(),
-        "valid_until": r.valid_until.isoformat() if r.valid_until else None,
-        "reference": r.reference,
-        "status": r.standing(on).value,
-        "granted_by": r.granted_by,
-        "granted_at": r.granted_at.astimezone(UTC).isoformat(),
-        "revoked_by": r.revoked_by,
-        "revoked_at": r.revoked_at.astimezone(UTC).isoformat() if r.revoked_at else None,
-    }
+    """The stored form (times in UTC) with where it stands on ``on``."""
+    return {**representation.to_document(), "status": representation.standing(on).value}
 
 
 def _operator(by: str) -> Principal:
