@@ -42,7 +42,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import datetime
 from typing import Annotated, Any
 
 import msgspec
@@ -67,14 +66,14 @@ from cafta.api.examples import DECISION_EXAMPLE, DECLARATION_EXAMPLE
 from cafta.api.inputs import parameter
 from cafta.api.openapi import replayed_with
 from cafta.clearance.declaration import Declaration
-from cafta.clearance.goods import parse_goods, party_key
+from cafta.clearance.goods import party_key
 from cafta.clearance.lifecycle import Lane, Status
 from cafta.core.errors import NotFound
 from cafta.core.fields import field_error
 from cafta.identifiers import locode
 from cafta.services.clearance import Clearance, Decide, Lodge
 from cafta.services.ports import DeclarationFilter, DeclarationRecord, Principal, Role
-from cafta.services.views import declaration_view, summary_view
+from cafta.services.views import declaration_view, stored_summary
 
 __all__ = [
     "ETAG",
@@ -302,40 +301,8 @@ def _show(clearance: Clearance, wanted: str, principal: Principal) -> Response[D
 
 
 def summary_of(record: DeclarationRecord) -> DeclarationSummary:
-    """:func:`~cafta.services.views.summary_view` of a stored declaration, read from its
-    stored form without building the whole aggregate.
-
-    A list's page used to read every declaration back (:meth:`Declaration.from_document`): its
-    goods item by item, and its assessment's, for the parties, a count and a total. A
-    declaration has up to 999 items, and that was three quarters of a page's time (50
-    declarations of 999 items: about 2 s). The office and the parties are read as the domain
-    reads them, from the goods with their first item only; the count is the items'; the
-    total, currency and status are the stored assessment's, which the same aggregate wrote. A
-    stored form this does not know (an earlier release's) is read back the whole way."""
-    document = record.document
-    try:
-        filed = document["filed"]
-        items = filed["items"]
-        goods = parse_goods({**filed, "items": items[:1]})
-        assessment = document["assessment"]
-        lane = document["lane"]
-        return DeclarationSummary(
-            id=document["id"],
-            office=goods.office,
-            status=document["status"],
-            lane=lane["lane"] if lane else None,
-            importer=goods.importer.name,
-            declarant=goods.declarant.name,
-            lodged_at=datetime.fromisoformat(document["lodged_at"]).isoformat(),
-            items=len(items),
-            total=assessment["total"]["amount"] if assessment else None,
-            currency=assessment["currency"] if assessment else None,
-            assessment_status=assessment["status"] if assessment else None,
-            version=record.version,
-        )
-    except (KeyError, TypeError, ValueError):
-        view = summary_view(Declaration.from_document(document, record.version))
-        return msgspec.convert(view, DeclarationSummary)
+    """A list's line: :func:`~cafta.services.views.stored_summary` of a stored declaration."""
+    return msgspec.convert(stored_summary(record), DeclarationSummary)
 
 
 def _page(clearance: Clearance, where: DeclarationFilter) -> DeclarationPage:

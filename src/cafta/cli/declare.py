@@ -36,7 +36,7 @@ from cafta.core.vocabulary import parse_member
 from cafta.identifiers import hs, locode
 from cafta.services.clearance import Amend, Cancel, Decide, Lodge, parse_action
 from cafta.services.ports import DeclarationFilter, Principal, Role
-from cafta.services.views import declaration_view, summary_view
+from cafta.services.views import declaration_view, stored_summary
 
 __all__ = ["app"]
 
@@ -303,7 +303,7 @@ def list_command(
             total = uow.declarations.count(where)
     finally:
         node.close()
-    views = [summary_view(Declaration.from_document(r.document, r.version)) for r in records]
+    views = [stored_summary(r) for r in records]
     if as_json:
         emit_json({"items": views, "total": total, "limit": limit, "offset": offset})
         return

@@ -18,12 +18,15 @@ from the reasons and the timeline.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from cafta.clearance.declaration import Declaration
+from cafta.clearance.goods import parse_goods
 from cafta.identifiers import hs
+from cafta.services.ports import DeclarationRecord
 
-__all__ = ["LANE_MEANING", "declaration_view", "summary_view"]
+__all__ = ["LANE_MEANING", "declaration_view", "stored_summary", "summary_view"]
 
 LANE_MEANING = {
     "green": "green lane: released without a check",
@@ -58,6 +61,42 @@ def summary_view(declaration: Declaration) -> dict[str, Any]:
         "assessment_status": assessment.status.value if assessment else None,
         "version": declaration.version,
     }
+
+
+def stored_summary(record: DeclarationRecord) -> dict[str, Any]:
+    """:func:`summary_view` of a stored declaration, read from its stored form without
+    building the whole aggregate.
+
+    A list's page used to read every declaration back (:meth:`Declaration.from_document`): its
+    goods item by item, and its assessment's, for the parties, a count and a total. A
+    declaration has up to 999 items, and that was three quarters of a page's time (50
+    declarations of 999 items: about 2 s). The office and the parties are read as the domain
+    reads them, from the goods with their first item only; the count is the items'; the
+    total, currency and status are the stored assessment's, which the same aggregate wrote. A
+    stored form this does not know (an earlier release's) is read back the whole way."""
+    document = record.document
+    try:
+        filed = document["filed"]
+        items = filed["items"]
+        goods = parse_goods({**filed, "items": items[:1]})
+        assessment = document["assessment"]
+        lane = document["lane"]
+        return {
+            "id": document["id"],
+            "office": goods.office,
+            "status": document["status"],
+            "lane": lane["lane"] if lane else None,
+            "importer": goods.importer.name,
+            "declarant": goods.declarant.name,
+            "lodged_at": datetime.fromisoformat(document["lodged_at"]).isoformat(),
+            "items": len(items),
+            "total": assessment["total"]["amount"] if assessment else None,
+            "currency": assessment["currency"] if assessment else None,
+            "assessment_status": assessment["status"] if assessment else None,
+            "version": record.version,
+        }
+    except (KeyError, TypeError, ValueError):
+        return summary_view(Declaration.from_document(document, record.version))
 
 
 def declaration_view(
